@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mp_plan.h - memory planning (module plan): liveness and the per-layer peak.
+ *
+ * Accounting (docs/algorithms.md): activation bytes = H*W*C*sizeof(dtype);
+ * constants are flash and never counted. Per-layer execution, step i runs
+ * op order[i]; live(i) = every activation tensor produced at or before step i
+ * and read at or after step i (network inputs count from step 0, network
+ * outputs stay to the last step), plus op i's scratch. Peak = max over steps.
+ *
+ * In-place depthwise (MCUNet/TinyEngine): a depthwise op with multiplier 1
+ * whose input dies at that op writes its output over its input channel by
+ * channel, using a temporary buffer of one output channel plane; at that step
+ * the output is not counted separately: live = others + input + plane.
+ *
+ * With alignment A > 1 every buffer's size is rounded up to a multiple of A
+ * before it is summed (what an arena with A-aligned offsets needs).
+ *
+ * All results borrow the graph: valid until mp_graph_free.
+ */
+#ifndef MEMPLAN_MP_PLAN_H
+#define MEMPLAN_MP_PLAN_H
+
+#include "memplan/mp_error.h"
+#include "memplan/mp_graph.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum mp_input_mode {
+    MP_INPUT_SRAM,   /* the network input is held whole in SRAM (default) */
+    MP_INPUT_STREAM, /* patch stage: only the current patch's input region is in SRAM */
+} mp_input_mode;
+
+typedef struct mp_plan_opts {
+    bool inplace_dw;          /* in-place depthwise where allowed */
+    size_t align;             /* buffer alignment in bytes, >= 1 (TFLite Micro uses 16) */
+    mp_input_mode input_mode; /* how the network input is held during a patch stage */
+} mp_plan_opts;
+
+/* Defaults: no in-place, alignment 1, input in SRAM. */
+void mp_plan_opts_init(mp_plan_opts *opts);
+
+typedef struct mp_live_step {
+    uint32_t op;          /* op index run at this step */
+    size_t live_bytes;    /* activation bytes in SRAM during the step (scratch included) */
+    size_t scratch_bytes; /* temporary bytes of the step (in-place plane) */
+    bool inplace;         /* the op ran in place over its input */
+} mp_live_step;
+
+typedef struct mp_per_layer {
+    uint32_t n_steps;     /* = number of ops */
+    mp_live_step *steps;  /* per step, in execution order */
+    int32_t *first_step;  /* per tensor: first step it is in SRAM, -1 for constants */
+    int32_t *last_step;   /* per tensor: last step it is in SRAM, -1 for constants */
+    size_t peak_bytes;
+    uint32_t peak_step;   /* first step reaching the peak */
+} mp_per_layer;
+
+/*
+ * Per-layer liveness and peak of g run in order (n_ops op indices, a
+ * topological order; NULL = g->order). Fills out; release with
+ * mp_per_layer_release. Errors: MP_E_INVALID for an order that is not
+ * topological, MP_E_OVERFLOW, MP_E_NOMEM.
+ */
+mp_status mp_plan_per_layer(const mp_graph *g, const uint32_t *order, const mp_plan_opts *opts,
+                            mp_per_layer *out, mp_error *err);
+void mp_per_layer_release(mp_per_layer *pl);
+
+/* Whether op may run in place over its input (depthwise, multiplier 1, same dtype, input dies
+ * there and is not a network output). last_step: per-tensor last use, step: the op's step. */
+bool mp_plan_dw_inplace_ok(const mp_graph *g, uint32_t op, const int32_t *last_step,
+                           int32_t step);
+
+/* Size of a buffer of n bytes under opts->align (false on overflow). */
+bool mp_plan_aligned(const mp_plan_opts *opts, size_t n, size_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

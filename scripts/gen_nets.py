@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Write the bundled networks of nets/ from their published architectures.
+
+Developer tool (the nets are committed; users never need to run this):
+    python3 scripts/gen_nets.py nets/
+
+Each network is written layer by layer in memplan's net.json format
+(docs/net-json.md), with the architecture's published hyper-parameters.
+"""
+import json
+import os
+import sys
+
+
+def make_divisible(v, divisor=8, min_value=None):
+    """Channel rounding of the MobileNetV2 reference implementation."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
+class Net:
+    def __init__(self, name, description, shape):
+        self.doc = {
+            "format": "memplan-net",
+            "version": 1,
+            "name": name,
+            "description": description,
+            "input": {"name": "input", "shape": shape, "dtype": "int8"},
+            "layers": [],
+        }
+        self.last = "input"
+
+    def add(self, name, op, inputs=None, **kw):
+        layer = {"name": name, "op": op}
+        if inputs is not None and inputs != [self.last]:
+            layer["inputs"] = inputs
+        layer.update(kw)
+        self.doc["layers"].append(layer)
+        self.last = name
+        return name
+
+    def write(self, path):
+        with open(path, "w") as f:
+            f.write("{\n")
+            keys = [k for k in self.doc if k != "layers"]
+            for k in keys:
+                f.write("  %s: %s,\n" % (json.dumps(k), json.dumps(self.doc[k])))
+            f.write('  "layers": [\n')
+            rows = [json.dumps(l) for l in self.doc["layers"]]
+            f.write(",\n".join("    " + r for r in rows))
+            f.write("\n  ]\n}\n")
+
+
+def mobilenet_v2(width, res, classes=1000):
+    name = "mobilenetv2-w%s-r%d" % (("%.2f" % width).rstrip("0").rstrip(".") if width != 1 else "1.0", res)
+    net = Net(name, "MobileNetV2 (Sandler et al., CVPR 2018), width %g, %dx%d RGB input; "
+              "channels rounded to multiples of 8 as in the reference implementation; "
+              "last conv 1280 channels; BN folded into conv biases" % (width, res, res),
+              [res, res, 3])
+    settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
+                (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+    cin = make_divisible(32 * width)
+    last_channel = make_divisible(1280 * max(1.0, width))
+    x = net.add("conv1", "conv2d", filters=cin, kernel=3, stride=2, padding="same",
+                activation="relu6")
+    b = 0
+    for t, c, n, s in settings:
+        cout = make_divisible(c * width)
+        for i in range(n):
+            b += 1
+            stride = s if i == 0 else 1
+            hidden = int(round(cin * t))
+            inp = x
+            if t != 1:
+                x = net.add("b%d_expand" % b, "conv2d", filters=hidden, kernel=1,
+                            activation="relu6")
+            x = net.add("b%d_dw" % b, "depthwise_conv2d", kernel=3, stride=stride,
+                        padding="same", activation="relu6")
+            x = net.add("b%d_project" % b, "conv2d", filters=cout, kernel=1)
+            if stride == 1 and cin == cout:
+                x = net.add("b%d_add" % b, "add", inputs=[inp, x])
+            cin = cout
+    net.add("conv_last", "conv2d", filters=last_channel, kernel=1, activation="relu6")
+    net.add("pool", "mean")
+    net.add("logits", "fully_connected", units=classes)
+    net.add("softmax", "softmax")
+    return net
+
+
+def mobilenet_v1_person(alpha=0.25, res=96):
+    net = Net("mobilenetv1-w0.25-r%d-gray" % res,
+              "MobileNetV1 (Howard et al., 2017), width 0.25, %dx%d grayscale input, 2 classes: "
+              "the architecture of TensorFlow Lite Micro's person-detection model" % (res, res),
+              [res, res, 1])
+    ch = lambda c: int(c * alpha)
+    net.add("conv1", "conv2d", filters=ch(32), kernel=3, stride=2, activation="relu6")
+    spec = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + \
+        [(1024, 2), (1024, 1)]
+    for i, (c, s) in enumerate(spec, start=1):
+        net.add("b%d_dw" % i, "depthwise_conv2d", kernel=3, stride=s, activation="relu6")
+        net.add("b%d_pw" % i, "conv2d", filters=ch(c), kernel=1, activation="relu6")
+    net.add("pool", "avg_pool2d", kernel=3, padding="valid")
+    net.add("logits", "conv2d", filters=2, kernel=1)
+    net.add("flatten", "reshape", shape=[2])
+    net.add("softmax", "softmax")
+    return net
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "nets"
+    os.makedirs(out, exist_ok=True)
+    nets = [mobilenet_v2(1.0, 224), mobilenet_v2(0.35, 144), mobilenet_v1_person()]
+    for n in nets:
+        path = os.path.join(out, n.doc["name"] + ".json")
+        n.write(path)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

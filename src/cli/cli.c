@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.c - error printing, option value parsing and number formatting (module cli). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+int cli_fail(mp_cli *cli, const mp_error *err)
+{
+    fprintf(cli->err, "memplan: %s\n", err->msg[0] ? err->msg : "unknown error");
+    return EXIT_FAIL;
+}
+
+int cli_usage_error(mp_cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(cli->err, "memplan: %s: ", cli->cmd);
+    va_start(ap, fmt);
+    vfprintf(cli->err, fmt, ap);
+    va_end(ap);
+    fprintf(cli->err, "\nTry 'memplan %s --help'.\n", cli->cmd);
+    return EXIT_USAGE;
+}
+
+int cli_help(mp_cli *cli)
+{
+    fputs(cli->usage, cli->out);
+    return EXIT_OK;
+}
+
+bool cli_parse_size(mp_cli *cli, const char *opt, const char *text, size_t *out)
+{
+    mp_error err;
+    mp_error_init(&err);
+    if (mp_parse_size(text, opt, out, &err) != MP_OK) {
+        cli_usage_error(cli, "%s", err.msg);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long max,
+                    unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (!*text || *end || errno || v > max || text[0] == '-') {
+        cli_usage_error(cli, "%s: expected an integer from 0 to %lu, got '%s'", opt, max, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+#define ROTATE 8
+static char *rotating(void)
+{
+    static _Thread_local char bufs[ROTATE][48];
+    static _Thread_local unsigned next;
+    return bufs[next++ % ROTATE];
+}
+
+const char *cli_count(uint64_t n)
+{
+    char *b = rotating();
+    return mp_format_count(n, b, 48);
+}
+
+const char *cli_kib(uint64_t bytes)
+{
+    char *b = rotating();
+    snprintf(b, 48, "%.1f KiB", (double)bytes / 1024.0);
+    return b;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - shared parts of the memplan command line (module cli).
+ *
+ * Adding a command:
+ *   1. write src/cli/cmd_<name>.c with `int cmd_<name>(mp_cli *cli, int argc, char **argv)`
+ *      and a usage string `<name>_usage`, parsing options into locals with getopt_long;
+ *   2. declare both below;
+ *   3. add a row to the command table in main.c and the file to src/cli/meson.build;
+ *   4. add CLI tests under tests/cli/<name>/ and document the command in docs/cli.md.
+ * Commands only parse arguments, call the public library API and print.
+ */
+#ifndef MEMPLAN_CLI_H
+#define MEMPLAN_CLI_H
+
+#include "memplan/memplan.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct mp_cli {
+    FILE *out;         /* reports */
+    FILE *err;         /* diagnostics */
+    const char *cmd;   /* current command name */
+    const char *usage; /* current command's usage text */
+} mp_cli;
+
+/* "memplan: <msg>" on stderr; returns EXIT_FAIL. */
+int cli_fail(mp_cli *cli, const mp_error *err);
+/* "memplan: <cmd>: <formatted>" plus a hint to --help on stderr; returns EXIT_USAGE. */
+int cli_usage_error(mp_cli *cli, const char *fmt, ...) MP_PRINTF(2, 3);
+/* Print the command's usage to stdout; returns EXIT_OK. */
+int cli_help(mp_cli *cli);
+/* Parse a size option (K/KiB suffixes); on error prints and returns false. */
+bool cli_parse_size(mp_cli *cli, const char *opt, const char *text, size_t *out);
+/* Parse a non-negative integer option; on error prints and returns false. */
+bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long max,
+                    unsigned long *out);
+/* Thousands-separated count in a static rotating buffer (for printf arguments). */
+const char *cli_count(uint64_t n);
+/* "1372.0 KiB" style in a static rotating buffer. */
+const char *cli_kib(uint64_t bytes);
+
+extern const char analyze_usage[];
+int cmd_analyze(mp_cli *cli, int argc, char **argv);
+
+#endif

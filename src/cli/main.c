@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - memplan's command dispatch (module cli).
+ *
+ * `memplan <command> [options] <args>`. The table below lists every command;
+ * see cli.h for the steps to add one. Exit codes: 0 success, 1 the operation
+ * failed (bad input, schedule does not fit, validation mismatch), 2 usage.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    int (*run)(mp_cli *cli, int argc, char **argv);
+    const char *usage;
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"analyze", cmd_analyze, analyze_usage, "per-layer peak SRAM, MACs and params of a network"},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_overview(FILE *f)
+{
+    fprintf(f, "usage: memplan <command> [options] <args>\n\n"
+               "memplan tells how much SRAM a CNN needs on a microcontroller and which\n"
+               "execution schedule makes it fit.\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'memplan <command> --help' describes a command; 'memplan --version' prints the "
+               "version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    mp_cli cli = {.out = stdout, .err = stderr, .cmd = "memplan", .usage = ""};
+    if (argc < 2) {
+        print_overview(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_overview(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("memplan %s\n", mp_version());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(name, commands[i].name) == 0) {
+            cli.cmd = commands[i].name;
+            cli.usage = commands[i].usage;
+            return commands[i].run(&cli, argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "memplan: unknown command '%s'\nTry 'memplan --help'.\n", name);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/* json_fields.c - typed cJSON getters with path-aware errors (module import). */
+#include "json_fields.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+mp_status jfail(jctx *c, const char *key, mp_status st, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (key && *c->path)
+        return mp_errorf(c->err, st, "%s: %s.%s: %s", c->file, c->path, key, msg);
+    if (key)
+        return mp_errorf(c->err, st, "%s: %s: %s", c->file, key, msg);
+    if (*c->path)
+        return mp_errorf(c->err, st, "%s: %s: %s", c->file, c->path, msg);
+    return mp_errorf(c->err, st, "%s: %s", c->file, msg);
+}
+
+const char *jdescribe(const cJSON *v, char *buf, size_t n)
+{
+    if (!v)
+        snprintf(buf, n, "nothing");
+    else if (cJSON_IsString(v))
+        snprintf(buf, n, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
+    else if (cJSON_IsNumber(v))
+        snprintf(buf, n, "%.17g", v->valuedouble);
+    else if (cJSON_IsBool(v))
+        snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsNull(v))
+        snprintf(buf, n, "null");
+    else if (cJSON_IsArray(v))
+        snprintf(buf, n, "an array");
+    else
+        snprintf(buf, n, "an object");
+    return buf;
+}
+
+mp_status jmember(jctx *c, const cJSON *obj, const char *key, bool required, const cJSON **out)
+{
+    *out = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!*out && required)
+        return jfail(c, key, MP_E_INVALID, "missing required field");
+    return MP_OK;
+}
+
+static const char *int_expectation(int32_t min, char *buf, size_t n)
+{
+    if (min == 1)
+        snprintf(buf, n, "a positive integer");
+    else if (min == 0)
+        snprintf(buf, n, "an integer >= 0");
+    else if (min == INT32_MIN)
+        snprintf(buf, n, "an integer");
+    else
+        snprintf(buf, n, "an integer >= %d", min);
+    return buf;
+}
+
+mp_status jint_value(jctx *c, const cJSON *v, const char *key, int32_t min, int32_t max,
+                     int32_t *out)
+{
+    char got[64], want[48];
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+        v->valuedouble < (double)min || v->valuedouble > (double)max) {
+        if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+            v->valuedouble > (double)max)
+            return jfail(c, key, MP_E_LIMIT, "value %s exceeds the limit %d",
+                         jdescribe(v, got, sizeof got), max);
+        return jfail(c, key, MP_E_INVALID, "expected %s, got %s",
+                     int_expectation(min, want, sizeof want), jdescribe(v, got, sizeof got));
+    }
+    *out = (int32_t)v->valuedouble;
+    return MP_OK;
+}
+
+mp_status jint(jctx *c, const cJSON *obj, const char *key, bool required, int32_t def,
+               int32_t min, int32_t max, int32_t *out)
+{
+    const cJSON *v;
+    MP_TRY(jmember(c, obj, key, required, &v));
+    if (!v) {
+        *out = def;
+        return MP_OK;
+    }
+    return jint_value(c, v, key, min, max, out);
+}
+
+mp_status jpair(jctx *c, const cJSON *obj, const char *key, bool required, int32_t def,
+                int32_t min, int32_t *a, int32_t *b)
+{
+    const cJSON *v;
+    MP_TRY(jmember(c, obj, key, required, &v));
+    if (!v) {
+        *a = *b = def;
+        return MP_OK;
+    }
+    if (cJSON_IsArray(v)) {
+        if (cJSON_GetArraySize(v) != 2) {
+            char want[48];
+            return jfail(c, key, MP_E_INVALID, "expected %s or a pair [height, width], got %d values",
+                         int_expectation(min, want, sizeof want), cJSON_GetArraySize(v));
+        }
+        MP_TRY(jint_value(c, cJSON_GetArrayItem(v, 0), key, min, 1000000, a));
+        return jint_value(c, cJSON_GetArrayItem(v, 1), key, min, 1000000, b);
+    }
+    if (!cJSON_IsNumber(v)) {
+        char got[64], want[48];
+        return jfail(c, key, MP_E_INVALID, "expected %s, got %s",
+                     int_expectation(min, want, sizeof want), jdescribe(v, got, sizeof got));
+    }
+    MP_TRY(jint_value(c, v, key, min, 1000000, a));
+    *b = *a;
+    return MP_OK;
+}
+
+mp_status jstring(jctx *c, const cJSON *obj, const char *key, bool required, const char *def,
+                  const char **out)
+{
+    const cJSON *v;
+    MP_TRY(jmember(c, obj, key, required, &v));
+    if (!v) {
+        *out = def;
+        return MP_OK;
+    }
+    if (!cJSON_IsString(v) || !v->valuestring) {
+        char got[64];
+        return jfail(c, key, MP_E_INVALID, "expected a string, got %s",
+                     jdescribe(v, got, sizeof got));
+    }
+    *out = v->valuestring;
+    return MP_OK;
+}
+
+mp_status jbool(jctx *c, const cJSON *obj, const char *key, bool def, bool *out)
+{
+    const cJSON *v;
+    MP_TRY(jmember(c, obj, key, false, &v));
+    if (!v) {
+        *out = def;
+        return MP_OK;
+    }
+    if (!cJSON_IsBool(v)) {
+        char got[64];
+        return jfail(c, key, MP_E_INVALID, "expected true or false, got %s",
+                     jdescribe(v, got, sizeof got));
+    }
+    *out = cJSON_IsTrue(v);
+    return MP_OK;
+}
+
+mp_status jnumber(jctx *c, const cJSON *obj, const char *key, bool required, double def,
+                  double *out)
+{
+    const cJSON *v;
+    MP_TRY(jmember(c, obj, key, required, &v));
+    if (!v) {
+        *out = def;
+        return MP_OK;
+    }
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+        char got[64];
+        return jfail(c, key, MP_E_INVALID, "expected a number, got %s",
+                     jdescribe(v, got, sizeof got));
+    }
+    *out = v->valuedouble;
+    return MP_OK;
+}
+
+static bool in_list(const char *key, const char *const *list)
+{
+    for (; list && *list; list++)
+        if (strcmp(key, *list) == 0)
+            return true;
+    return false;
+}
+
+mp_status jonly(jctx *c, const cJSON *obj, const char *const *allowed1,
+                const char *const *allowed2)
+{
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        if (!m->string)
+            continue;
+        if (!in_list(m->string, allowed1) && !in_list(m->string, allowed2))
+            return jfail(c, m->string, MP_E_INVALID, "unknown field");
+    }
+    return MP_OK;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * json_fields.h - reading typed fields from cJSON with path-aware errors
+ * (module import; private). The only header besides net_json.c that
+ * includes cJSON.h.
+ *
+ * Every getter reports problems as "FILE: PATH.KEY: what is wrong, got X".
+ */
+#ifndef MEMPLAN_IMPORT_JSON_FIELDS_H
+#define MEMPLAN_IMPORT_JSON_FIELDS_H
+
+#include "memplan/mp_error.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct jctx {
+    const char *file;  /* label of the document in messages */
+    mp_error *err;
+    char path[160];    /* JSON path of the current object, e.g. "layers[3]" */
+} jctx;
+
+/* Report an error at PATH.key (key may be NULL for the object itself). */
+mp_status jfail(jctx *c, const char *key, mp_status st, const char *fmt, ...) MP_PRINTF(4, 5);
+/* Short description of a JSON value for messages: "3x3" (quoted), 0, an object, ... */
+const char *jdescribe(const cJSON *v, char *buf, size_t n);
+
+/* The member key of obj, or NULL; a required member that is absent is an error. */
+mp_status jmember(jctx *c, const cJSON *obj, const char *key, bool required, const cJSON **out);
+
+mp_status jint(jctx *c, const cJSON *obj, const char *key, bool required, int32_t def,
+               int32_t min, int32_t max, int32_t *out);
+mp_status jint_value(jctx *c, const cJSON *v, const char *key, int32_t min, int32_t max,
+                     int32_t *out);
+/* An integer n (meaning n, n) or a pair [a, b]. */
+mp_status jpair(jctx *c, const cJSON *obj, const char *key, bool required, int32_t def,
+                int32_t min, int32_t *a, int32_t *b);
+mp_status jstring(jctx *c, const cJSON *obj, const char *key, bool required, const char *def,
+                  const char **out);
+mp_status jbool(jctx *c, const cJSON *obj, const char *key, bool def, bool *out);
+mp_status jnumber(jctx *c, const cJSON *obj, const char *key, bool required, double def,
+                  double *out);
+/* Reject members of obj whose names are not in allowed (NULL-terminated). */
+mp_status jonly(jctx *c, const cJSON *obj, const char *const *allowed1,
+                const char *const *allowed2);
+
+#endif

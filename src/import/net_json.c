@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * net_json.c - memplan's net.json importer (module import).
+ *
+ * The format is documented in docs/net-json.md. Reading happens in two
+ * passes over "layers": the first creates every layer's output tensor (named
+ * after the layer) so inputs may name any layer, the second creates the ops
+ * with their weight and bias tensors. Shapes are left to mp_graph_finalize().
+ * The cJSON tree never leaves this file: it is freed before returning.
+ */
+#include "memplan/mp_import.h"
+
+#include "../util/alloc.h"
+#include "../util/base64.h"
+#include "json_fields.h"
+#include "net_json_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const common_keys[] = {"name", "op", "inputs", "activation", "quant",
+                                          "dtype", "comment", NULL};
+
+/* ---- syntax errors -------------------------------------------------------------------- */
+
+static mp_status syntax_error(const char *label, const char *text, size_t len, mp_error *err)
+{
+    const char *at = cJSON_GetErrorPtr();
+    if (!at || at < text || at > text + len)
+        return mp_errorf(err, MP_E_PARSE, "%s: invalid JSON", label);
+    int line = 1, col = 1;
+    for (const char *p = text; p < at; p++) {
+        if (*p == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    if (at >= text + len || !*at)
+        return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: unexpected end of the document", label, line,
+                         col);
+    char near[24];
+    size_t k = 0;
+    for (const char *p = at; k < sizeof near - 1 && p < text + len && *p && *p != '\n'; p++)
+        near[k++] = *p;
+    near[k] = '\0';
+    return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: invalid JSON near '%s'", label, line, col, near);
+}
+
+/* ---- quantization and constants ------------------------------------------------------- */
+
+/* Read "scale" and "zero_point" (numbers or arrays) of a quant object into q. */
+static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_quant *q,
+                            float *scales, int32_t *zps, uint32_t cap)
+{
+    jctx *c = &n->j;
+    const cJSON *qo;
+    memset(q, 0, sizeof *q);
+    MP_TRY(jmember(c, obj, key, false, &qo));
+    if (!qo)
+        return MP_OK;
+    if (!cJSON_IsObject(qo))
+        return jfail(c, key, MP_E_INVALID, "expected an object with scale and zero_point");
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(qo, "scale");
+    const cJSON *z = cJSON_GetObjectItemCaseSensitive(qo, "zero_point");
+    uint32_t ns = cJSON_IsArray(s) ? (uint32_t)cJSON_GetArraySize(s) : 1;
+    if (!s || ns == 0 || ns > cap)
+        return jfail(c, key, MP_E_INVALID, "scale: expected a number or 1..%u numbers", cap);
+    for (uint32_t i = 0; i < ns; i++) {
+        const cJSON *v = cJSON_IsArray(s) ? cJSON_GetArrayItem(s, (int)i) : s;
+        if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || v->valuedouble > 1e30)
+            return jfail(c, key, MP_E_INVALID, "scale[%u]: expected a positive number", i);
+        scales[i] = (float)v->valuedouble;
+    }
+    uint32_t nz = z && cJSON_IsArray(z) ? (uint32_t)cJSON_GetArraySize(z) : 1;
+    if (nz != 1 && nz != ns)
+        return jfail(c, key, MP_E_INVALID, "zero_point: expected 1 or %u values, got %u", ns, nz);
+    for (uint32_t i = 0; i < ns; i++) {
+        const cJSON *v = !z ? NULL : cJSON_IsArray(z) ? cJSON_GetArrayItem(z, (int)(nz == 1 ? 0 : i)) : z;
+        int32_t zp = 0;
+        if (v)
+            MP_TRY(jint_value(c, v, key, -32768, 65535, &zp));
+        zps[i] = zp;
+    }
+    q->n = ns;
+    q->scale = scales;
+    q->zero_point = zps;
+    return MP_OK;
+}
+
+static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, mp_dtype dt,
+                                unsigned char **out, size_t *bytes)
+{
+    size_t count = (size_t)cJSON_GetArraySize(arr);
+    size_t es = mp_dtype_size(dt);
+    unsigned char *buf = mp_calloc(count ? count : 1, es);
+    if (!buf)
+        return mp_errorf(n->j.err, MP_E_NOMEM, "out of memory");
+    int32_t lo = dt == MP_DTYPE_INT8 ? -128 : dt == MP_DTYPE_UINT8 ? 0 : INT32_MIN;
+    int32_t hi = dt == MP_DTYPE_INT8 ? 127 : dt == MP_DTYPE_UINT8 ? 255 : INT32_MAX;
+    size_t i = 0;
+    for (const cJSON *v = arr->child; v; v = v->next, i++) {
+        int32_t x;
+        char k[64];
+        snprintf(k, sizeof k, "%s[%zu]", key, i);
+        mp_status st = jint_value(&n->j, v, k, lo, hi, &x);
+        if (st != MP_OK) {
+            mp_free(buf);
+            return st;
+        }
+        if (es == 1)
+            buf[i] = (unsigned char)(int8_t)x;
+        else
+            memcpy(buf + i * es, &x, es);
+    }
+    *out = buf;
+    *bytes = count * es;
+    return MP_OK;
+}
+
+/* "data": [ints] | "data_base64": "..." | "file": {...}; sets spec->data. */
+static mp_status read_const_data(net_ctx *n, const cJSON *obj, const char *key,
+                                 mp_tensor_spec *spec, unsigned char **owned)
+{
+    jctx *c = &n->j;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, "data");
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, "data_base64");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, "file");
+    *owned = NULL;
+    if ((d != NULL) + (b != NULL) + (f != NULL) > 1)
+        return jfail(c, key, MP_E_INVALID, "give only one of data, data_base64 and file");
+    if (d) {
+        if (!cJSON_IsArray(d))
+            return jfail(c, key, MP_E_INVALID, "data: expected an array of integers");
+        MP_TRY(read_int_array(n, d, "data", spec->dtype, owned, &spec->data_bytes));
+        spec->data = *owned;
+    } else if (b) {
+        if (!cJSON_IsString(b))
+            return jfail(c, key, MP_E_INVALID, "data_base64: expected a string");
+        size_t len = strlen(b->valuestring);
+        *owned = mp_malloc(mp_base64_max_decoded(len));
+        if (!*owned)
+            return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
+        if (!mp_base64_decode(b->valuestring, len, *owned, &spec->data_bytes))
+            return jfail(c, key, MP_E_INVALID, "data_base64: not valid base64");
+        spec->data = *owned;
+    } else if (f) {
+        MP_TRY(net_json_file_ref(n, f, key, &spec->data, &spec->data_bytes));
+        spec->borrow_data = true;
+    }
+    return MP_OK;
+}
+
+/*
+ * Add a constant tensor "<layer>/<role>" described by the object at key
+ * (weights or bias). Absent object: a tensor without data.
+ */
+static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, const char *layer_name,
+                           mp_dtype def_dtype, int32_t qaxis, mp_tensor_id *id)
+{
+    jctx *c = &n->j;
+    const cJSON *obj;
+    MP_TRY(jmember(c, layer, key, false, &obj));
+    static const char *const keys[] = {"data", "data_base64", "file", "quant", "dtype", NULL};
+    mp_tensor_spec spec = {.dtype = def_dtype, .flags = MP_TENSOR_CONST};
+    char name[512];
+    snprintf(name, sizeof name, "%s/%s", layer_name, key);
+    spec.name = name;
+    unsigned char *owned = NULL;
+    mp_status st = MP_OK;
+    if (obj) {
+        if (!cJSON_IsObject(obj))
+            return jfail(c, key, MP_E_INVALID, "expected an object");
+        char saved[sizeof c->path];
+        memcpy(saved, c->path, sizeof saved);
+        snprintf(c->path + strlen(c->path), sizeof c->path - strlen(c->path), ".%s", key);
+        const char *dts = NULL;
+        st = jonly(c, obj, keys, NULL);
+        if (st == MP_OK)
+            st = jstring(c, obj, "dtype", false, NULL, &dts);
+        if (st == MP_OK && dts && !mp_dtype_parse(dts, &spec.dtype))
+            st = jfail(c, "dtype", MP_E_INVALID, "unknown dtype '%s'", dts);
+        if (st == MP_OK)
+            st = read_quant(n, obj, "quant", &spec.quant, n->qscale, n->qzp, NET_MAX_QUANT);
+        spec.quant.axis = qaxis;
+        if (st == MP_OK)
+            st = read_const_data(n, obj, key, &spec, &owned);
+        memcpy(c->path, saved, sizeof saved);
+    }
+    if (st == MP_OK)
+        st = mp_graph_add_tensor(n->g, &spec, id, c->err);
+    mp_free(owned);
+    return st;
+}
+
+/* ---- layers --------------------------------------------------------------------------- */
+
+static mp_status read_padding(net_ctx *n, const cJSON *layer, mp_padding def, mp_op_params *p)
+{
+    jctx *c = &n->j;
+    const cJSON *v;
+    MP_TRY(jmember(c, layer, "padding", false, &v));
+    p->padding = def;
+    if (!v)
+        return MP_OK;
+    if (cJSON_IsString(v)) {
+        if (strcmp(v->valuestring, "same") == 0)
+            p->padding = MP_PADDING_SAME;
+        else if (strcmp(v->valuestring, "valid") == 0)
+            p->padding = MP_PADDING_VALID;
+        else
+            return jfail(c, "padding", MP_E_INVALID,
+                         "expected \"same\", \"valid\" or [top, bottom, left, right], got \"%s\"",
+                         v->valuestring);
+        return MP_OK;
+    }
+    int32_t pads[4];
+    if (cJSON_IsNumber(v)) {
+        MP_TRY(jint_value(c, v, "padding", 0, 100000, &pads[0]));
+        pads[1] = pads[2] = pads[3] = pads[0];
+    } else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 4) {
+        for (int i = 0; i < 4; i++)
+            MP_TRY(jint_value(c, cJSON_GetArrayItem(v, i), "padding", 0, 100000, &pads[i]));
+    } else {
+        char got[64];
+        return jfail(c, "padding", MP_E_INVALID,
+                     "expected \"same\", \"valid\" or [top, bottom, left, right], got %s",
+                     jdescribe(v, got, sizeof got));
+    }
+    p->padding = MP_PADDING_EXPLICIT;
+    p->pad_top = pads[0];
+    p->pad_bottom = pads[1];
+    p->pad_left = pads[2];
+    p->pad_right = pads[3];
+    return MP_OK;
+}
+
+static mp_status read_window(net_ctx *n, const cJSON *layer, bool pool, mp_op_params *p)
+{
+    jctx *c = &n->j;
+    MP_TRY(jpair(c, layer, "kernel", true, 1, 1, &p->kernel_h, &p->kernel_w));
+    int32_t def_h = pool ? p->kernel_h : 1, def_w = pool ? p->kernel_w : 1;
+    const cJSON *sv = cJSON_GetObjectItemCaseSensitive(layer, "stride");
+    if (sv) {
+        MP_TRY(jpair(c, layer, "stride", false, 1, 1, &p->stride_h, &p->stride_w));
+    } else {
+        p->stride_h = def_h;
+        p->stride_w = def_w;
+    }
+    if (!pool)
+        MP_TRY(jpair(c, layer, "dilation", false, 1, 1, &p->dilation_h, &p->dilation_w));
+    return read_padding(n, layer, pool ? MP_PADDING_VALID : MP_PADDING_SAME, p);
+}
+
+static mp_status read_activation(net_ctx *n, const cJSON *layer, mp_op_params *p)
+{
+    const char *s;
+    MP_TRY(jstring(&n->j, layer, "activation", false, "none", &s));
+    if (!mp_activation_parse(s, &p->activation))
+        return jfail(&n->j, "activation", MP_E_INVALID,
+                     "expected none, relu, relu6 or relu_n1_to_1, got \"%s\"", s);
+    return MP_OK;
+}
+
+/* Operands beyond the activations: weights and bias for conv/dw/fc. */
+static mp_status add_weights(net_ctx *n, const cJSON *layer, const char *name, mp_op_type t,
+                             mp_tensor_id *ids, uint32_t *n_ids)
+{
+    bool use_bias = true;
+    MP_TRY(jbool(&n->j, layer, "use_bias", true, &use_bias));
+    int32_t axis = t == MP_OP_CONV2D ? 0 : t == MP_OP_DEPTHWISE_CONV2D ? 3 : 2;
+    MP_TRY(add_const(n, layer, "weights", name, MP_DTYPE_INT8, axis, &ids[(*n_ids)++]));
+    if (use_bias)
+        MP_TRY(add_const(n, layer, "bias", name, MP_DTYPE_INT32, 3, &ids[(*n_ids)++]));
+    else
+        ids[(*n_ids)++] = MP_NO_TENSOR;
+    return MP_OK;
+}
+
+static mp_status read_requant(net_ctx *n, const cJSON *layer, mp_requant *rq)
+{
+    jctx *c = &n->j;
+    const cJSON *r;
+    memset(rq, 0, sizeof *rq);
+    MP_TRY(jmember(c, layer, "requant", false, &r));
+    if (!r)
+        return MP_OK;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "multiplier");
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(r, "shift");
+    if (!cJSON_IsObject(r) || !cJSON_IsArray(m) || !cJSON_IsArray(s) ||
+        cJSON_GetArraySize(m) != cJSON_GetArraySize(s) || cJSON_GetArraySize(m) < 1 ||
+        cJSON_GetArraySize(m) > (int)NET_MAX_QUANT)
+        return jfail(c, "requant", MP_E_INVALID,
+                     "expected {\"multiplier\": [...], \"shift\": [...]} of equal length");
+    uint32_t cnt = (uint32_t)cJSON_GetArraySize(m);
+    for (uint32_t i = 0; i < cnt; i++) {
+        MP_TRY(jint_value(c, cJSON_GetArrayItem(m, (int)i), "requant.multiplier", 0, INT32_MAX,
+                          &n->rq_mult[i]));
+        MP_TRY(jint_value(c, cJSON_GetArrayItem(s, (int)i), "requant.shift", -31, 31,
+                          &n->rq_shift[i]));
+    }
+    rq->n = cnt;
+    rq->multiplier = n->rq_mult;
+    rq->shift = n->rq_shift;
+    return MP_OK;
+}
+
+static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op_params *p)
+{
+    jctx *c = &n->j;
+    static const char *const conv_keys[] = {"filters", "kernel", "stride", "dilation", "padding",
+                                            "groups", "use_bias", "weights", "bias", "requant",
+                                            NULL};
+    static const char *const dw_keys[] = {"kernel", "stride", "dilation", "padding",
+                                          "depth_multiplier", "use_bias", "weights", "bias",
+                                          "requant", NULL};
+    static const char *const fc_keys[] = {"units", "use_bias", "weights", "bias", "requant", NULL};
+    static const char *const pool_keys[] = {"kernel", "stride", "padding", NULL};
+    static const char *const none[] = {NULL};
+    static const char *const mean_keys[] = {"keep_dims", NULL};
+    static const char *const pad_keys[] = {"padding", NULL};
+    static const char *const reshape_keys[] = {"shape", NULL};
+    static const char *const softmax_keys[] = {"beta", NULL};
+    static const char *const concat_keys[] = {"axis", NULL};
+    static const char *const resize_keys[] = {"size", "align_corners", "half_pixel_centers", NULL};
+    double beta;
+    uint8_t rank;
+    switch (t) {
+    case MP_OP_CONV2D:
+        MP_TRY(jonly(c, layer, common_keys, conv_keys));
+        MP_TRY(jint(c, layer, "filters", true, 0, 1, 1000000, &p->filters));
+        MP_TRY(jint(c, layer, "groups", false, 1, 1, 1000000, &p->groups));
+        return read_window(n, layer, false, p);
+    case MP_OP_DEPTHWISE_CONV2D:
+        MP_TRY(jonly(c, layer, common_keys, dw_keys));
+        MP_TRY(jint(c, layer, "depth_multiplier", false, 1, 1, 1000000, &p->depth_multiplier));
+        return read_window(n, layer, false, p);
+    case MP_OP_FULLY_CONNECTED:
+        MP_TRY(jonly(c, layer, common_keys, fc_keys));
+        return jint(c, layer, "units", true, 0, 1, 1000000, &p->filters);
+    case MP_OP_AVG_POOL2D:
+    case MP_OP_MAX_POOL2D:
+        MP_TRY(jonly(c, layer, common_keys, pool_keys));
+        return read_window(n, layer, true, p);
+    case MP_OP_MEAN:
+        MP_TRY(jonly(c, layer, common_keys, mean_keys));
+        return jbool(c, layer, "keep_dims", false, &p->keep_dims);
+    case MP_OP_PAD:
+        MP_TRY(jonly(c, layer, common_keys, pad_keys));
+        if (!cJSON_GetObjectItemCaseSensitive(layer, "padding"))
+            return jfail(c, "padding", MP_E_INVALID, "missing required field");
+        MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
+        if (p->padding != MP_PADDING_EXPLICIT)
+            return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
+        return MP_OK;
+    case MP_OP_RESHAPE:
+        MP_TRY(jonly(c, layer, common_keys, reshape_keys));
+        MP_TRY(net_json_read_shape(n, layer, "shape", true, &p->new_shape, &rank));
+        p->new_rank = rank;
+        return MP_OK;
+    case MP_OP_SOFTMAX:
+        MP_TRY(jonly(c, layer, common_keys, softmax_keys));
+        MP_TRY(jnumber(c, layer, "beta", false, 1.0, &beta));
+        p->beta = (float)beta;
+        return MP_OK;
+    case MP_OP_CONCAT:
+        MP_TRY(jonly(c, layer, common_keys, concat_keys));
+        return jint(c, layer, "axis", false, -1, -4, 3, &p->axis);
+    case MP_OP_RESIZE_NEAREST:
+        MP_TRY(jonly(c, layer, common_keys, resize_keys));
+        MP_TRY(jpair(c, layer, "size", true, 1, 1, &p->out_h, &p->out_w));
+        MP_TRY(jbool(c, layer, "align_corners", false, &p->align_corners));
+        return jbool(c, layer, "half_pixel_centers", false, &p->half_pixel_centers);
+    default:
+        return jonly(c, layer, common_keys, none);
+    }
+}
+
+/* Resolve "inputs" (a name or a list of names) into tensor ids. */
+static mp_status read_inputs(net_ctx *n, const cJSON *layer, uint32_t index, mp_tensor_id *ids,
+                             uint32_t *n_ids)
+{
+    jctx *c = &n->j;
+    const cJSON *v;
+    MP_TRY(jmember(c, layer, "inputs", false, &v));
+    if (!v) {
+        ids[0] = index == 0 ? n->g->inputs[0] : n->layer_out[index - 1];
+        *n_ids = 1;
+        return MP_OK;
+    }
+    if (cJSON_IsString(v))
+        v = NULL; /* handled below as a one-element list */
+    const cJSON *list = v ? v : cJSON_GetObjectItemCaseSensitive(layer, "inputs");
+    int count = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 1;
+    if ((cJSON_IsArray(list) && count == 0) || (!cJSON_IsArray(list) && !cJSON_IsString(list)))
+        return jfail(c, "inputs", MP_E_INVALID, "expected a layer name or a list of names");
+    if (count > (int)NET_MAX_OPERANDS - 2)
+        return jfail(c, "inputs", MP_E_LIMIT, "more than %u inputs", NET_MAX_OPERANDS - 2);
+    for (int i = 0; i < count; i++) {
+        const cJSON *e = cJSON_IsArray(list) ? cJSON_GetArrayItem(list, i) : list;
+        char key[32];
+        snprintf(key, sizeof key, "inputs[%d]", i);
+        if (!cJSON_IsString(e)) {
+            char got[64];
+            return jfail(c, key, MP_E_INVALID, "expected a layer name, got %s",
+                         jdescribe(e, got, sizeof got));
+        }
+        mp_tensor_id t = mp_graph_find_tensor(n->g, e->valuestring);
+        if (t == MP_NO_TENSOR || (n->g->tensors[t].flags & MP_TENSOR_CONST))
+            return jfail(c, key, MP_E_INVALID, "no layer or input named '%s'", e->valuestring);
+        ids[i] = t;
+    }
+    *n_ids = (uint32_t)count;
+    return MP_OK;
+}
+
+static mp_status read_layer_op(net_ctx *n, const cJSON *layer, uint32_t index)
+{
+    jctx *c = &n->j;
+    snprintf(c->path, sizeof c->path, "layers[%u]", index);
+    const char *name, *ops;
+    MP_TRY(jstring(c, layer, "name", true, NULL, &name));
+    MP_TRY(jstring(c, layer, "op", true, NULL, &ops));
+    mp_op_spec spec = {.name = name};
+    if (!mp_op_type_parse(ops, &spec.type))
+        return jfail(c, "op", MP_E_INVALID, "unknown op \"%s\" (see docs/net-json.md)", ops);
+    mp_tensor_id in[NET_MAX_OPERANDS];
+    uint32_t n_in = 0;
+    MP_TRY(read_inputs(n, layer, index, in, &n_in));
+    MP_TRY(read_params(n, layer, spec.type, &spec.p));
+    if (spec.type == MP_OP_CONV2D || spec.type == MP_OP_DEPTHWISE_CONV2D ||
+        spec.type == MP_OP_FULLY_CONNECTED || spec.type == MP_OP_ADD ||
+        spec.type == MP_OP_MUL || spec.type == MP_OP_CONCAT)
+        MP_TRY(read_activation(n, layer, &spec.p));
+    uint32_t n_act = n_in;
+    if (spec.type == MP_OP_CONV2D || spec.type == MP_OP_DEPTHWISE_CONV2D ||
+        spec.type == MP_OP_FULLY_CONNECTED) {
+        if (n_act != 1)
+            return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
+        MP_TRY(add_weights(n, layer, name, spec.type, in, &n_in));
+        MP_TRY(read_requant(n, layer, &spec.requant));
+    } else if ((spec.type == MP_OP_ADD || spec.type == MP_OP_MUL) && n_act != 2) {
+        return jfail(c, "inputs", MP_E_INVALID, "%s takes 2 inputs, got %u", ops, n_act);
+    } else if (spec.type != MP_OP_CONCAT && spec.type != MP_OP_ADD && spec.type != MP_OP_MUL &&
+               n_act != 1) {
+        return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
+    }
+    spec.in = in;
+    spec.n_in = n_in;
+    spec.out = &n->layer_out[index];
+    spec.n_out = 1;
+    mp_status st = mp_graph_add_op(n->g, &spec, NULL, c->err);
+    if (st != MP_OK)
+        return st;
+    return MP_OK;
+}
+
+/* Pass 1: the output tensor of a layer, named after it. */
+static mp_status read_layer_output(net_ctx *n, const cJSON *layer, uint32_t index)
+{
+    jctx *c = &n->j;
+    snprintf(c->path, sizeof c->path, "layers[%u]", index);
+    if (!cJSON_IsObject(layer))
+        return jfail(c, NULL, MP_E_INVALID, "expected an object");
+    const char *name, *dts;
+    MP_TRY(jstring(c, layer, "name", true, NULL, &name));
+    if (!*name)
+        return jfail(c, "name", MP_E_INVALID, "must not be empty");
+    if (strchr(name, '/'))
+        return jfail(c, "name", MP_E_INVALID, "'/' is reserved for weight tensors: \"%s\"", name);
+    if (mp_graph_find_tensor(n->g, name) != MP_NO_TENSOR)
+        return jfail(c, "name", MP_E_INVALID, "duplicate name \"%s\"", name);
+    MP_TRY(jstring(c, layer, "dtype", false, "int8", &dts));
+    mp_tensor_spec spec = {.name = name};
+    if (!mp_dtype_parse(dts, &spec.dtype))
+        return jfail(c, "dtype", MP_E_INVALID, "unknown dtype \"%s\"", dts);
+    MP_TRY(read_quant(n, layer, "quant", &spec.quant, n->qscale, n->qzp, 1));
+    return mp_graph_add_tensor(n->g, &spec, &n->layer_out[index], c->err);
+}
+
+/* ---- document ------------------------------------------------------------------------- */
+
+static mp_status read_outputs(net_ctx *n, const cJSON *root, uint32_t n_layers)
+{
+    jctx *c = &n->j;
+    c->path[0] = '\0';
+    const cJSON *v;
+    MP_TRY(jmember(c, root, "outputs", false, &v));
+    mp_tensor_id outs[NET_MAX_OPERANDS];
+    uint32_t n_out = 0;
+    if (!v) {
+        outs[n_out++] = n->layer_out[n_layers - 1];
+    } else {
+        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1 ||
+            cJSON_GetArraySize(v) > (int)NET_MAX_OPERANDS)
+            return jfail(c, "outputs", MP_E_INVALID, "expected a list of 1..%u layer names",
+                         NET_MAX_OPERANDS);
+        for (const cJSON *e = v->child; e; e = e->next) {
+            char key[32];
+            snprintf(key, sizeof key, "outputs[%u]", n_out);
+            mp_tensor_id t = cJSON_IsString(e) ? mp_graph_find_tensor(n->g, e->valuestring)
+                                               : MP_NO_TENSOR;
+            if (t == MP_NO_TENSOR || (n->g->tensors[t].flags & MP_TENSOR_CONST))
+                return jfail(c, key, MP_E_INVALID, "expected the name of a layer");
+            outs[n_out++] = t;
+        }
+    }
+    return mp_graph_set_io(n->g, n->g->inputs, n->g->n_inputs, outs, n_out, c->err);
+}
+
+static mp_status read_document(net_ctx *n, const cJSON *root)
+{
+    jctx *c = &n->j;
+    static const char *const keys[] = {"format", "version", "name", "description", "source",
+                                       "input", "inputs", "layers", "outputs", "comment",
+                                       "weights_file", NULL};
+    if (!cJSON_IsObject(root))
+        return jfail(c, NULL, MP_E_INVALID, "expected a JSON object at the top level");
+    MP_TRY(net_json_check_header(n, root, keys));
+    const cJSON *layers;
+    MP_TRY(jmember(c, root, "layers", true, &layers));
+    if (!cJSON_IsArray(layers) || cJSON_GetArraySize(layers) == 0)
+        return jfail(c, "layers", MP_E_INVALID, "expected a non-empty list of layers");
+    int count = cJSON_GetArraySize(layers);
+    if ((uint32_t)count > MP_MAX_OPS)
+        return jfail(c, "layers", MP_E_LIMIT, "%d layers, the limit is %u", count, MP_MAX_OPS);
+    MP_TRY(net_json_read_inputs(n, root));
+    n->layer_out = mp_calloc((size_t)count, sizeof *n->layer_out);
+    if (!n->layer_out)
+        return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
+    uint32_t i = 0;
+    for (const cJSON *l = layers->child; l; l = l->next, i++)
+        MP_TRY(read_layer_output(n, l, i));
+    i = 0;
+    for (const cJSON *l = layers->child; l; l = l->next, i++)
+        MP_TRY(read_layer_op(n, l, i));
+    return read_outputs(n, root, (uint32_t)count);
+}
+
+/* Graph-level errors (finalize) do not know the file: add it. */
+static void prefix_label(mp_error *err, const char *label)
+{
+    size_t n = strlen(label);
+    if (err && err->status != MP_OK && strncmp(err->msg, label, n) != 0)
+        mp_error_prefix(err, label);
+}
+
+mp_status mp_import_json_text(const char *text, size_t len, const char *label,
+                              const char *base_dir, mp_graph **out, mp_error *err)
+{
+    *out = NULL;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!root)
+        return syntax_error(label, text, len, err);
+    net_ctx *n = mp_calloc(1, sizeof *n);
+    if (!n) {
+        cJSON_Delete(root);
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    }
+    n->j = (jctx){.file = label, .err = err};
+    n->base_dir = base_dir ? base_dir : "";
+    mp_status st = mp_graph_new(NULL, label, MP_SOURCE_JSON, &n->g, err);
+    if (st == MP_OK)
+        st = read_document(n, root);
+    cJSON_Delete(root);
+    if (st == MP_OK)
+        st = mp_graph_finalize(n->g, err);
+    mp_graph *g = n->g;
+    net_json_release_files(n);
+    mp_free(n->layer_out);
+    mp_free(n);
+    if (st != MP_OK) {
+        prefix_label(err, label);
+        mp_graph_free(g);
+        return st;
+    }
+    *out = g;
+    return MP_OK;
+}
