@@ -40,14 +40,15 @@ bool cli_parse_size(mp_cli *cli, const char *opt, const char *text, size_t *out)
     return true;
 }
 
-bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long max,
-                    unsigned long *out)
+bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long min,
+                    unsigned long max, unsigned long *out)
 {
     char *end;
     errno = 0;
     unsigned long v = strtoul(text, &end, 10);
-    if (!*text || *end || errno || v > max || text[0] == '-') {
-        cli_usage_error(cli, "%s: expected an integer from 0 to %lu, got '%s'", opt, max, text);
+    if (!*text || *end || errno || v < min || v > max || text[0] == '-') {
+        cli_usage_error(cli, "%s: expected an integer from %lu to %lu, got '%s'", opt, min, max,
+                        text);
         return false;
     }
     *out = v;

@@ -36,8 +36,8 @@ int cli_help(mp_cli *cli);
 /* Parse a size option (K/KiB suffixes); on error prints and returns false. */
 bool cli_parse_size(mp_cli *cli, const char *opt, const char *text, size_t *out);
 /* Parse a non-negative integer option; on error prints and returns false. */
-bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long max,
-                    unsigned long *out);
+bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long min,
+                    unsigned long max, unsigned long *out);
 /* Thousands-separated count in a static rotating buffer (for printf arguments). */
 const char *cli_count(uint64_t n);
 /* "1372.0 KiB" style in a static rotating buffer. */

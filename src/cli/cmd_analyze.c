@@ -49,10 +49,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             o->plan.inplace_dw = true;
             break;
         case OPT_ALIGN:
-            if (!cli_parse_uint(cli, "--align", optarg, 4096, &v))
+            if (!cli_parse_uint(cli, "--align", optarg, 1, 4096, &v))
                 return EXIT_USAGE;
-            if (v == 0)
-                return cli_usage_error(cli, "--align: must be at least 1");
             o->plan.align = v;
             break;
         case OPT_JSON:

@@ -130,9 +130,8 @@ static mp_status window_dim(infer_ctx *ctx, const char *axis, int32_t in, int32_
     case MP_PADDING_VALID:
         *pa = *pb = 0;
         if (ek > in)
-            return FAIL(ctx, MP_E_INVALID,
-                        "the %s window (%lld with dilation) is larger than the input (%d)", axis,
-                        (long long)ek, in);
+            return FAIL(ctx, MP_E_INVALID, "the %s window (%lld%s) is larger than the input (%d)",
+                        axis, (long long)ek, d > 1 ? " with dilation" : "", in);
         o = (in - ek) / s + 1;
         break;
     default:

@@ -189,6 +189,9 @@ mp_status jonly(jctx *c, const cJSON *obj, const char *const *allowed1,
             continue;
         if (!in_list(m->string, allowed1) && !in_list(m->string, allowed2))
             return jfail(c, m->string, MP_E_INVALID, "unknown field");
+        for (const cJSON *o = obj->child; o != m; o = o->next)
+            if (o->string && strcmp(o->string, m->string) == 0)
+                return jfail(c, m->string, MP_E_INVALID, "field given twice");
     }
     return MP_OK;
 }

@@ -23,11 +23,15 @@ static const char *const common_keys[] = {"name", "op", "inputs", "activation", 
 
 /* ---- syntax errors -------------------------------------------------------------------- */
 
-static mp_status syntax_error(const char *label, const char *text, size_t len, mp_error *err)
+/* A syntax error at cJSON's error position, or at trailing (text after the document). */
+static mp_status syntax_error(const char *label, const char *text, size_t len, mp_error *err,
+                              const char *trailing)
 {
-    const char *at = cJSON_GetErrorPtr();
+    const char *at = trailing ? trailing : cJSON_GetErrorPtr();
     if (!at || at < text || at > text + len)
         return mp_errorf(err, MP_E_PARSE, "%s: invalid JSON", label);
+    while (at < text + len && (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r'))
+        at++;
     int line = 1, col = 1;
     for (const char *p = text; p < at; p++) {
         if (*p == '\n') {
@@ -45,6 +49,9 @@ static mp_status syntax_error(const char *label, const char *text, size_t len, m
     for (const char *p = at; k < sizeof near - 1 && p < text + len && *p && *p != '\n'; p++)
         near[k++] = *p;
     near[k] = '\0';
+    if (trailing)
+        return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: unexpected text after the document: '%s'",
+                         label, line, col, near);
     return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: invalid JSON near '%s'", label, line, col, near);
 }
 
@@ -101,14 +108,15 @@ static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, m
     int32_t hi = dt == MP_DTYPE_INT8 ? 127 : dt == MP_DTYPE_UINT8 ? 255 : INT32_MAX;
     size_t i = 0;
     for (const cJSON *v = arr->child; v; v = v->next, i++) {
-        int32_t x;
-        char k[64];
-        snprintf(k, sizeof k, "%s[%zu]", key, i);
-        mp_status st = jint_value(&n->j, v, k, lo, hi, &x);
-        if (st != MP_OK) {
+        if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
+            v->valuedouble < lo || v->valuedouble > hi) {
+            char got[64];
             mp_free(buf);
-            return st;
+            return jfail(&n->j, key, MP_E_INVALID,
+                         "element %zu: expected an integer from %d to %d (%s), got %s", i, lo, hi,
+                         mp_dtype_name(dt), jdescribe(v, got, sizeof got));
         }
+        int32_t x = (int32_t)v->valuedouble;
         if (es == 1)
             buf[i] = (unsigned char)(int8_t)x;
         else
@@ -120,8 +128,8 @@ static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, m
 }
 
 /* "data": [ints] | "data_base64": "..." | "file": {...}; sets spec->data. */
-static mp_status read_const_data(net_ctx *n, const cJSON *obj, const char *key,
-                                 mp_tensor_spec *spec, unsigned char **owned)
+static mp_status read_const_data(net_ctx *n, const cJSON *obj, mp_tensor_spec *spec,
+                                 unsigned char **owned)
 {
     jctx *c = &n->j;
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, "data");
@@ -129,24 +137,24 @@ static mp_status read_const_data(net_ctx *n, const cJSON *obj, const char *key,
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, "file");
     *owned = NULL;
     if ((d != NULL) + (b != NULL) + (f != NULL) > 1)
-        return jfail(c, key, MP_E_INVALID, "give only one of data, data_base64 and file");
+        return jfail(c, NULL, MP_E_INVALID, "give only one of data, data_base64 and file");
     if (d) {
         if (!cJSON_IsArray(d))
-            return jfail(c, key, MP_E_INVALID, "data: expected an array of integers");
+            return jfail(c, "data", MP_E_INVALID, "expected an array of integers");
         MP_TRY(read_int_array(n, d, "data", spec->dtype, owned, &spec->data_bytes));
         spec->data = *owned;
     } else if (b) {
         if (!cJSON_IsString(b))
-            return jfail(c, key, MP_E_INVALID, "data_base64: expected a string");
+            return jfail(c, "data_base64", MP_E_INVALID, "expected a string");
         size_t len = strlen(b->valuestring);
         *owned = mp_malloc(mp_base64_max_decoded(len));
         if (!*owned)
             return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
         if (!mp_base64_decode(b->valuestring, len, *owned, &spec->data_bytes))
-            return jfail(c, key, MP_E_INVALID, "data_base64: not valid base64");
+            return jfail(c, "data_base64", MP_E_INVALID, "not valid base64");
         spec->data = *owned;
     } else if (f) {
-        MP_TRY(net_json_file_ref(n, f, key, &spec->data, &spec->data_bytes));
+        MP_TRY(net_json_file_ref(n, f, "file", &spec->data, &spec->data_bytes));
         spec->borrow_data = true;
     }
     return MP_OK;
@@ -185,7 +193,7 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
             st = read_quant(n, obj, "quant", &spec.quant, n->qscale, n->qzp, NET_MAX_QUANT);
         spec.quant.axis = qaxis;
         if (st == MP_OK)
-            st = read_const_data(n, obj, key, &spec, &owned);
+            st = read_const_data(n, obj, &spec, &owned);
         memcpy(c->path, saved, sizeof saved);
     }
     if (st == MP_OK)
@@ -553,7 +561,13 @@ mp_status mp_import_json_text(const char *text, size_t len, const char *label,
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root)
-        return syntax_error(label, text, len, err);
+        return syntax_error(label, text, len, err, NULL);
+    while (end && end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+        end++;
+    if (end && end < text + len) {
+        cJSON_Delete(root);
+        return syntax_error(label, text, len, err, end);
+    }
     net_ctx *n = mp_calloc(1, sizeof *n);
     if (!n) {
         cJSON_Delete(root);

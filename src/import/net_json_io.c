@@ -155,8 +155,7 @@ mp_status net_json_file_ref(net_ctx *n, const cJSON *ref, const char *key, const
                             size_t *bytes)
 {
     jctx *c = &n->j;
-    char k[64];
-    snprintf(k, sizeof k, "%s.file", key);
+    const char *k = key;
     if (!cJSON_IsObject(ref))
         return jfail(c, k, MP_E_INVALID, "expected {\"path\", \"offset\", \"bytes\"}");
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(ref, "path");

@@ -1,0 +1,1 @@
+$MEMPLAN analyze nets/mobilenetv1-w0.25-r96-gray.json --align 16

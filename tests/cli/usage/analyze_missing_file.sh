@@ -1,0 +1,1 @@
+$MEMPLAN analyze does/not/exist.json

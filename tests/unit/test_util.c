@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/* test_util.c - size parsing, string buffer, SHA-256, base64, pool (module util). */
+#include "test_helpers.h"
+
+#include "../../src/util/base64.h"
+#include "../../src/util/checked.h"
+#include "../../src/util/pool.h"
+#include "../../src/util/sha256.h"
+
+static void test_util_parse_size_suffixes(void **state)
+{
+    (void)state;
+    mp_error err;
+    size_t v;
+    mp_error_init(&err);
+    assert_int_equal(mp_parse_size("300000", "--budget", &v, &err), MP_OK);
+    assert_int_equal(v, 300000);
+    assert_int_equal(mp_parse_size("256K", "--budget", &v, &err), MP_OK);
+    assert_int_equal(v, 262144);
+    assert_int_equal(mp_parse_size("320KiB", "--budget", &v, &err), MP_OK);
+    assert_int_equal(v, 327680);
+    assert_int_equal(mp_parse_size("2m", "--budget", &v, &err), MP_OK);
+    assert_int_equal(v, 2097152);
+    assert_int_equal(mp_parse_size("12B", "--budget", &v, &err), MP_OK);
+    assert_int_equal(v, 12);
+}
+
+static void test_util_parse_size_errors(void **state)
+{
+    (void)state;
+    mp_error err;
+    size_t v;
+    mp_error_init(&err);
+    assert_int_equal(mp_parse_size("12Q", "--budget", &v, &err), MP_E_INVALID);
+    assert_string_equal(err.msg, "--budget: unknown size suffix 'Q' in '12Q' (use B, K, KiB, M, MiB, G)");
+    mp_error_init(&err);
+    assert_int_equal(mp_parse_size("-5", "--budget", &v, &err), MP_E_INVALID);
+    mp_error_init(&err);
+    assert_int_equal(mp_parse_size("", "--budget", &v, &err), MP_E_INVALID);
+    mp_error_init(&err);
+    assert_int_equal(mp_parse_size("99999999999999999999999", "--budget", &v, &err), MP_E_OVERFLOW);
+    mp_error_init(&err);
+    assert_int_equal(mp_parse_size("18014398509481984G", "--budget", &v, &err), MP_E_OVERFLOW);
+}
+
+static void test_util_error_keeps_first(void **state)
+{
+    (void)state;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_errorf(&err, MP_E_IO, "first %d", 1), MP_E_IO);
+    assert_int_equal(mp_errorf(&err, MP_E_PARSE, "second"), MP_E_PARSE);
+    assert_int_equal(err.status, MP_E_IO);
+    assert_string_equal(err.msg, "first 1");
+    mp_error_prefix(&err, "file.json");
+    assert_string_equal(err.msg, "file.json: first 1");
+}
+
+static void test_util_strbuf(void **state)
+{
+    (void)state;
+    mp_strbuf sb;
+    mp_strbuf_init(&sb);
+    for (int i = 0; i < 1000; i++)
+        mp_strbuf_printf(&sb, "%d,", i);
+    assert_false(sb.failed);
+    assert_int_equal(strncmp(sb.buf, "0,1,2,", 6), 0);
+    mp_strbuf_reset(&sb);
+    mp_strbuf_json_string(&sb, "a\"b\\c\n\x01");
+    assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\"");
+    mp_strbuf_release(&sb);
+}
+
+static void test_util_strbuf_sticky_failure(void **state)
+{
+    (void)state;
+    mp_strbuf sb;
+    mp_strbuf_init(&sb);
+    fault_alloc_fail_after(0);
+    mp_strbuf_puts(&sb, "hello");
+    fault_alloc_fail_after(-1);
+    assert_true(sb.failed);
+    mp_strbuf_puts(&sb, "world");
+    assert_true(sb.failed);
+    assert_int_equal(sb.len, 0);
+    mp_strbuf_release(&sb);
+}
+
+static void test_util_sha256_known_vectors(void **state)
+{
+    (void)state;
+    mp_sha256 s;
+    unsigned char d[32];
+    char hex[65];
+    mp_sha256_init(&s);
+    mp_sha256_update(&s, "abc", 3);
+    mp_sha256_final(&s, d);
+    mp_sha256_hex(d, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    mp_sha256_init(&s);
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    mp_sha256_update(&s, m, strlen(m));
+    mp_sha256_final(&s, d);
+    mp_sha256_hex(d, hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void test_util_base64_roundtrip(void **state)
+{
+    (void)state;
+    unsigned char data[256], back[300];
+    for (int i = 0; i < 256; i++)
+        data[i] = (unsigned char)(i * 7 + 3);
+    for (size_t n = 0; n < 10; n++) {
+        mp_strbuf sb;
+        mp_strbuf_init(&sb);
+        mp_base64_encode(data, n, &sb);
+        size_t len;
+        assert_true(mp_base64_decode(sb.buf, sb.len, back, &len));
+        assert_int_equal(len, n);
+        assert_memory_equal(back, data, n);
+        mp_strbuf_release(&sb);
+    }
+    size_t len;
+    assert_false(mp_base64_decode("ab$d", 4, back, &len));
+    assert_true(mp_base64_decode("TWFu", 4, back, &len));
+    assert_int_equal(len, 3);
+    assert_memory_equal(back, "Man", 3);
+}
+
+static void test_util_checked_overflow(void **state)
+{
+    (void)state;
+    size_t out;
+    assert_false(mp_mul_size(SIZE_MAX / 2 + 1, 2, &out));
+    assert_true(mp_mul_size(SIZE_MAX / 2, 2, &out));
+    assert_false(mp_add_size(SIZE_MAX, 1, &out));
+    assert_true(mp_align_up(17, 16, &out));
+    assert_int_equal(out, 32);
+    assert_false(mp_align_up(SIZE_MAX, 16, &out));
+    assert_true(mp_align_up(17, 1, &out));
+    assert_int_equal(out, 17);
+}
+
+static void test_util_pool(void **state)
+{
+    (void)state;
+    mp_pool pool;
+    mp_pool_init(&pool);
+    char *a = mp_pool_strdup(&pool, "abc");
+    void *big = mp_pool_alloc(&pool, 200000);
+    char *b = mp_pool_strdup(&pool, "def");
+    assert_non_null(big);
+    assert_string_equal(a, "abc");
+    assert_string_equal(b, "def");
+    assert_null(mp_pool_array(&pool, SIZE_MAX / 2, 4));
+    mp_pool_release(&pool);
+}
+
+static void test_util_format_count(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_string_equal(mp_format_count(0, buf, sizeof buf), "0");
+    assert_string_equal(mp_format_count(999, buf, sizeof buf), "999");
+    assert_string_equal(mp_format_count(1404928, buf, sizeof buf), "1,404,928");
+    assert_string_equal(mp_format_count(300774272, buf, sizeof buf), "300,774,272");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_util_parse_size_suffixes),
+        cmocka_unit_test(test_util_parse_size_errors),
+        cmocka_unit_test(test_util_error_keeps_first),
+        cmocka_unit_test(test_util_strbuf),
+        cmocka_unit_test(test_util_strbuf_sticky_failure),
+        cmocka_unit_test(test_util_sha256_known_vectors),
+        cmocka_unit_test(test_util_base64_roundtrip),
+        cmocka_unit_test(test_util_checked_overflow),
+        cmocka_unit_test(test_util_pool),
+        cmocka_unit_test(test_util_format_count),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
