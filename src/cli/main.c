@@ -19,6 +19,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "per-layer peak SRAM, MACs and params of a network"},
+    {"convert", cmd_convert, convert_usage, "write a .tflite (or net.json) as memplan's net.json"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
