@@ -86,8 +86,24 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
     }
 }
 
+/* The ops without a MAC count (unknown to memplan), by index and name. */
+static void print_unknown_ops(FILE *f, const mp_graph *g)
+{
+    uint32_t shown = 0;
+    fprintf(f, "                 (no MAC count for %u op%s:", g->n_unknown_ops,
+            g->n_unknown_ops == 1 ? "" : "s");
+    for (uint32_t i = 0; i < g->n_ops && shown < 8; i++) {
+        char where[200];
+        if (!g->ops[i].macs_known)
+            fprintf(f, "%s %s", shown++ ? "," : "", mp_graph_op_where(g, i, where, sizeof where));
+    }
+    if (g->n_unknown_ops > shown)
+        fprintf(f, ", and %u more", g->n_unknown_ops - shown);
+    fprintf(f, ")\n");
+}
+
 static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                          const analyze_opts *o)
+                          const analyze_opts *o, size_t tflm_bytes)
 {
     FILE *f = cli->out;
     const mp_op *peak_op = &g->ops[pl->steps[pl->peak_step].op];
@@ -95,17 +111,19 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
     fprintf(f, "ops              %u\n", g->n_ops);
     fprintf(f, "MACs             %s\n", cli_count(g->macs));
     if (g->n_unknown_ops)
-        fprintf(f, "                 (%u ops without a MAC count)\n", g->n_unknown_ops);
+        print_unknown_ops(f, g);
     fprintf(f, "params           %s\n", cli_count(g->params));
     fprintf(f, "weight bytes     %s (flash)\n", cli_count(g->weight_bytes));
     fprintf(f, "per-layer peak   %s B (%s) at step %u '%s'%s%s\n", cli_count(pl->peak_bytes),
             cli_kib(pl->peak_bytes), pl->peak_step, peak_op->name,
             o->plan.inplace_dw ? ", in-place depthwise" : "",
             o->plan.align > 1 ? ", aligned" : "");
+    fprintf(f, "TFLM greedy arena %s B (%s) for tensors; TFLite Micro adds its own "
+               "bookkeeping on top\n", cli_count(tflm_bytes), cli_kib(tflm_bytes));
 }
 
 static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                       const analyze_opts *o)
+                       const analyze_opts *o, size_t tflm_bytes)
 {
     mp_strbuf sb;
     mp_strbuf_init(&sb);
@@ -122,6 +140,7 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
+    mp_strbuf_printf(&sb, "  \"tflm_greedy_arena_bytes\": %zu,\n", tflm_bytes);
     mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, \"steps\": [\n",
                      pl->peak_bytes, pl->peak_step);
     for (uint32_t s = 0; s < pl->n_steps; s++) {
@@ -158,16 +177,19 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     mp_error_init(&err);
     mp_graph *g = NULL;
     mp_per_layer pl = {0};
+    size_t tflm = 0;
     if (mp_import_file(o.net, &g, &err) != MP_OK ||
-        mp_plan_per_layer(g, NULL, &o.plan, &pl, &err) != MP_OK) {
+        mp_plan_per_layer(g, NULL, &o.plan, &pl, &err) != MP_OK ||
+        mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &tflm, &err) != MP_OK) {
+        mp_per_layer_release(&pl);
         mp_graph_free(g);
         return cli_fail(cli, &err);
     }
     if (o.json) {
-        print_json(cli, g, &pl, &o);
+        print_json(cli, g, &pl, &o, tflm);
     } else {
         print_table(cli, g, &pl);
-        print_summary(cli, g, &pl, &o);
+        print_summary(cli, g, &pl, &o, tflm);
     }
     mp_per_layer_release(&pl);
     mp_graph_free(g);
