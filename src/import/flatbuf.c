@@ -42,16 +42,16 @@ mp_status fb_table_at(const fb_ctx *c, size_t pos, const char *what, fb_table *o
         return past_end(c, what);
     int64_t vt = (int64_t)pos - (int32_t)fb_rd_u32(c->data + pos);
     if (vt < 0 || !inside(c, (size_t)vt, 4))
-        return fb_fail(c, MP_E_PARSE, "%s: its vtable lies outside the file", what);
+        return fb_fail(c, MP_E_PARSE, "vtable of %s lies outside the file", what);
     out->pos = pos;
     out->vt = (size_t)vt;
     out->vt_size = fb_rd_u16(c->data + out->vt);
     out->size = fb_rd_u16(c->data + out->vt + 2);
     if (out->vt_size < 4 || (out->vt_size & 1) || out->size < 4)
-        return fb_fail(c, MP_E_PARSE, "%s: invalid vtable (%u and %u bytes)", what,
+        return fb_fail(c, MP_E_PARSE, "vtable of %s is invalid (%u and %u bytes)", what,
                        out->vt_size, out->size);
     if (!inside(c, out->vt, out->vt_size))
-        return fb_fail(c, MP_E_PARSE, "%s: its vtable ends past the end of the file", what);
+        return fb_fail(c, MP_E_PARSE, "vtable of %s ends past the end of the file", what);
     if (!inside(c, pos, out->size))
         return past_end(c, what);
     return MP_OK;

@@ -251,8 +251,8 @@ static mp_status put_attributes(writer *w, uint32_t i)
     case MP_OP_DEQUANTIZE:
         return MP_OK;
     default:
-        return unsupported(w, i, "%s cannot be written to net.json (memplan does not model it)",
-                           op->type_name);
+        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
+                                       "describe it");
     }
 }
 
@@ -266,8 +266,12 @@ static mp_status put_inputs(writer *w, uint32_t i)
     mp_strbuf_puts(w->sb, "[");
     for (uint32_t k = 0; k < n; k++) {
         const mp_tensor *t = op->in[k] == MP_NO_TENSOR ? NULL : &w->g->tensors[op->in[k]];
-        if (!t || (t->flags & MP_TENSOR_CONST))
-            return unsupported(w, i, "input %s is absent or constant", k ? "1+" : "0");
+        if (!t || (t->flags & MP_TENSOR_CONST)) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "input %u '%s' is %s (net.json layers read activations only)",
+                     k, t ? t->name : "-", t ? "a constant" : "absent");
+            return unsupported(w, i, "%s", msg);
+        }
         mp_strbuf_printf(w->sb, "%s", k ? ", " : "");
         mp_strbuf_json_string(w->sb, t->name);
     }
@@ -295,8 +299,8 @@ static mp_status put_layer(writer *w, uint32_t i)
 {
     const mp_op *op = &w->g->ops[i];
     if (op->type == MP_OP_UNKNOWN)
-        return unsupported(w, i, "%s cannot be written to net.json (memplan does not model it)",
-                           op->type_name);
+        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
+                                       "describe it");
     const mp_tensor *out = &w->g->tensors[op->out[0]];
     if (op->n_out != 1 || strcmp(out->name, op->name) != 0)
         return unsupported(w, i, "the layer must have one output named like it ('%s')",

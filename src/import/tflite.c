@@ -203,9 +203,12 @@ static mp_status read_quant(tfl_ctx *c, const fb_table *t, const int32_t *dims, 
     if (sv.len > 1 && rank == 1 && dims[0] == (int32_t)sv.len)
         qd = 0; /* a per-channel bias: TOCO leaves the filter's dimension (3) here */
     bool axis_ok = qd >= 0 && (uint32_t)qd < rank;
-    if (sv.len > 1 && (!axis_ok || dims[qd] != (int32_t)sv.len))
-        return fb_fail(&c->fb, MP_E_INVALID, "%u scales for quantized dimension %d of a rank-%u tensor",
-                       sv.len, qd, rank);
+    if (sv.len > 1 && !axis_ok)
+        return fb_fail(&c->fb, MP_E_INVALID, "quantized dimension %d is out of range (rank %u)",
+                       qd, rank);
+    if (sv.len > 1 && dims[qd] != (int32_t)sv.len)
+        return fb_fail(&c->fb, MP_E_INVALID, "%u scales for quantized dimension %d of size %d",
+                       sv.len, qd, dims[qd]);
     MP_TRY(grow_quant(c, sv.len));
     for (uint32_t i = 0; i < sv.len; i++) {
         int64_t zp = zv.len ? fb_vec_i64(&c->fb, &zv, zv.len == 1 ? 0 : i) : 0;

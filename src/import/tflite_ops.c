@@ -448,8 +448,8 @@ static mp_status read_header(op_build *b, const fb_table *t)
     fb_vec vi, vo;
     MP_TRY(fb_u32(&c->fb, t, OP_OPCODE_INDEX, 0, "opcode_index", &opcode));
     if (opcode >= c->n_opcodes)
-        return fb_fail(&c->fb, MP_E_INVALID, "opcode index %u out of range (%u operator codes)",
-                       opcode, c->n_opcodes);
+        return fb_fail(&c->fb, MP_E_INVALID, "opcode index %u out of range (%u operator code%s)",
+                       opcode, c->n_opcodes, c->n_opcodes == 1 ? "" : "s");
     const tfl_opcode *oc = &c->opcodes[opcode];
     b->code = oc->code;
     const char *name = tfl_builtin_name(oc->code);
