@@ -1,0 +1,1 @@
+$MEMPLAN analyze --json tests/data/tflite/tiny_net.tflite
