@@ -14,6 +14,7 @@
 #include "memplan/mp_error.h"
 #include "memplan/mp_graph.h"
 #include "memplan/mp_import.h"
+#include "memplan/mp_patch.h"
 #include "memplan/mp_plan.h"
 #include "memplan/mp_util.h"
 

@@ -18,7 +18,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"analyze", cmd_analyze, analyze_usage, "per-layer peak SRAM, MACs and params of a network"},
+    {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
+    {"plan", cmd_plan, plan_usage, "one patch-based schedule in detail"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
