@@ -16,6 +16,7 @@
 #include "memplan/mp_import.h"
 #include "memplan/mp_patch.h"
 #include "memplan/mp_plan.h"
+#include "memplan/mp_schedule.h"
 #include "memplan/mp_util.h"
 
 /* Version string of the library ("0.1.0"). */

@@ -118,6 +118,7 @@ typedef struct mp_patch_plan {
     uint32_t n_ops;           /* ops in the block: order[first_step .. last_step] */
     uint32_t *ops;            /* their op indices, block-local order */
     int32_t *out_slot;        /* per block-local op: slot of its output */
+    uint8_t *inplace;         /* per block-local op: depthwise running over its input's region */
     uint32_t n_slots;
     mp_stage_tensor *slots;
     /* Regions per slot and tile: need = held in the slot's buffer (what readers

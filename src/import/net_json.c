@@ -12,7 +12,7 @@
 
 #include "../util/alloc.h"
 #include "../util/base64.h"
-#include "json_fields.h"
+#include "../util/json_fields.h"
 #include "net_json_int.h"
 
 #include <stdio.h>

@@ -250,6 +250,23 @@ static void find_classes(const block_info *b, axis_plan *ap)
     }
 }
 
+/* In-place depthwise inside a stage is decided once for all patches (buffers
+ * have one layout): the output's region must never be longer than its
+ * input's on this axis. */
+static void inplace_fits(const block_info *b, axis_plan *ap)
+{
+    for (uint32_t l = 0; l < b->n_ops; l++) {
+        ap->inplace_fits[l] = 0;
+        if (!b->inplace_ok[l])
+            continue;
+        uint32_t q = b->in_slot[b->in_start[l]], o = (uint32_t)b->out_slot[l];
+        uint8_t ok = 1;
+        for (uint32_t i = 0; i < ap->n && ok; i++)
+            ok = mp_interval_len(ap->need[o * ap->n + i]) <= mp_interval_len(ap->need[q * ap->n + i]);
+        ap->inplace_fits[l] = ok;
+    }
+}
+
 mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cuts,
                           const int32_t *given, mp_halo halo, axis_plan *ap, mp_error *err)
 {
@@ -264,7 +281,8 @@ mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cut
     ap->need = mp_calloc(cells, sizeof *ap->need);
     ap->comp = mp_calloc(cells, sizeof *ap->comp);
     ap->class_tile = mp_calloc(n, sizeof *ap->class_tile);
-    if (!ap->cuts || !ap->need || !ap->comp || !ap->class_tile) {
+    ap->inplace_fits = mp_calloc(b->n_ops, sizeof *ap->inplace_fits);
+    if (!ap->cuts || !ap->need || !ap->comp || !ap->class_tile || !ap->inplace_fits) {
         axis_plan_release(ap);
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     }
@@ -286,6 +304,7 @@ mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cut
     else
         ap->cache_ok = true;
     find_classes(b, ap);
+    inplace_fits(b, ap);
     return MP_OK;
 }
 
@@ -295,5 +314,6 @@ void axis_plan_release(axis_plan *ap)
     mp_free(ap->need);
     mp_free(ap->comp);
     mp_free(ap->class_tile);
+    mp_free(ap->inplace_fits);
     memset(ap, 0, sizeof *ap);
 }

@@ -14,11 +14,6 @@
 
 #include "../util/checked.h"
 
-static int32_t mp_min_i32(int32_t a, int32_t b)
-{
-    return a < b ? a : b;
-}
-
 static int32_t max_len(const axis_plan *ap, uint32_t k);
 
 static bool is_region(const mp_stage_tensor *s)
@@ -88,9 +83,9 @@ static bool live_at(const block_info *b, const axis_plan *rows, const axis_plan 
     for (uint32_t e = b->live_start[l]; e < b->live_start[l + 1]; e++)
         if (!mp_add_size(live, b->scratch[b->live_slot[e]], &live))
             return false;
-    if (b->inplace_ok[l]) {
-        uint32_t q = b->in_slot[b->in_start[l]], o = (uint32_t)b->out_slot[l];
-        if (b->scratch[o] <= b->scratch[q]) {
+    if (b->inplace_ok[l] && rows->inplace_fits[l] && cols->inplace_fits[l]) {
+        uint32_t o = (uint32_t)b->out_slot[l];
+        {
             const mp_tensor *t = &b->g->tensors[b->slots[o].id];
             size_t plane = (size_t)mp_interval_len(rows->need[o * rows->n + i]) *
                            (size_t)mp_interval_len(cols->need[o * cols->n + j]) *
@@ -168,24 +163,16 @@ static bool upper_bound(const block_info *b, const axis_plan *rows, const axis_p
         for (uint32_t e = b->live_start[l]; e < b->live_start[l + 1]; e++)
             if (!mp_add_size(live, b->scratch[b->live_slot[e]], &live))
                 return false;
-        if (b->inplace_ok[l]) {
-            uint32_t q = b->in_slot[b->in_start[l]], o = (uint32_t)b->out_slot[l];
-            size_t min_q = 0, plane;
-            int32_t mr = INT32_MAX, mc = INT32_MAX;
-            for (uint32_t i = 0; i < rows->n; i++)
-                mr = mp_min_i32(mr, mp_interval_len(rows->need[q * rows->n + i]));
-            for (uint32_t j = 0; j < cols->n; j++)
-                mc = mp_min_i32(mc, mp_interval_len(cols->need[q * cols->n + j]));
-            if (!mp_plan_aligned(b->opts, (size_t)mr * (size_t)mc * b->px_bytes[q], &min_q))
-                return false;
+        if (b->inplace_ok[l] && rows->inplace_fits[l] && cols->inplace_fits[l]) {
+            uint32_t o = (uint32_t)b->out_slot[l];
+            size_t plane;
             const mp_tensor *t = &b->g->tensors[b->slots[o].id];
             if (!mp_plan_aligned(b->opts,
                                  (size_t)max_len(rows, o) * (size_t)max_len(cols, o) *
                                      mp_dtype_size(t->dtype),
                                  &plane))
                 return false;
-            if (b->scratch[o] <= min_q)
-                live = live - b->scratch[o] + plane;
+            live = live - b->scratch[o] + plane;
         }
         *ub = live > *ub ? live : *ub;
     }

@@ -47,6 +47,7 @@ typedef struct axis_plan {
     mp_interval *need;        /* [slot * n + i] */
     mp_interval *comp;        /* [slot * n + i] */
     bool cache_ok;            /* MP_HALO_CACHE only: every slot's regions advance monotonically */
+    uint8_t *inplace_fits;    /* per local op: the output region is never longer than the input's */
     int32_t cache_bad_slot;   /* the first slot that does not (when !cache_ok) */
     uint32_t n_classes;       /* tiles with distinct region lengths */
     uint32_t *class_tile;     /* a representative tile per class */

@@ -46,6 +46,7 @@ void mp_patch_plan_free(mp_patch_plan *p)
     mp_free(p->slots);
     mp_free(p->ops);
     mp_free(p->out_slot);
+    mp_free(p->inplace);
     mp_free(p->need_rows);
     mp_free(p->comp_rows);
     mp_free(p->need_cols);
@@ -163,10 +164,13 @@ static mp_status fill_plan(mp_patch_plan *p, const block_info *b, axis_plan *row
     p->slots = mp_calloc(b->n_slots ? b->n_slots : 1, sizeof *p->slots);
     p->ops = mp_calloc(b->n_ops, sizeof *p->ops);
     p->out_slot = mp_calloc(b->n_ops, sizeof *p->out_slot);
-    if (!p->slots || !p->ops || !p->out_slot)
+    p->inplace = mp_calloc(b->n_ops, sizeof *p->inplace);
+    if (!p->slots || !p->ops || !p->out_slot || !p->inplace)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     memcpy(p->ops, b->ops, (size_t)b->n_ops * sizeof *p->ops);
     memcpy(p->out_slot, b->out_slot, (size_t)b->n_ops * sizeof *p->out_slot);
+    for (uint32_t l = 0; l < b->n_ops; l++)
+        p->inplace[l] = b->inplace_ok[l] && rows->inplace_fits[l] && cols->inplace_fits[l];
     memcpy(p->slots, b->slots, (size_t)b->n_slots * sizeof *p->slots);
     slot_sizes(b, rows, cols, p->spec.halo, p->slots);
     /* take ownership of the axis arrays */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* json_fields.c - typed cJSON getters with path-aware errors (module import). */
+/* json_fields.c - typed cJSON getters with path-aware errors (module util). */
 #include "json_fields.h"
 
 #include <math.h>

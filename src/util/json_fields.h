@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * json_fields.h - reading typed fields from cJSON with path-aware errors
- * (module import; private). The only header besides net_json.c that
- * includes cJSON.h.
+ * (module util; private). Used by the JSON readers (net.json, schedule JSON,
+ * MCU catalog); cJSON types never appear in public headers.
  *
  * Every getter reports problems as "FILE: PATH.KEY: what is wrong, got X".
  */
-#ifndef MEMPLAN_IMPORT_JSON_FIELDS_H
-#define MEMPLAN_IMPORT_JSON_FIELDS_H
+#ifndef MEMPLAN_UTIL_JSON_FIELDS_H
+#define MEMPLAN_UTIL_JSON_FIELDS_H
 
 #include "memplan/mp_error.h"
 
