@@ -144,8 +144,35 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
     }
 }
 
+/* Arena sizes of the per-layer schedule and of the best patch schedule. */
+typedef struct arenas {
+    size_t per_layer;
+    size_t best; /* 0 when the best is per-layer */
+} arenas;
+
+static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_patch_search *ps,
+                             arenas *ar, mp_error *err)
+{
+    mp_schedule_spec spec;
+    mp_schedule *s;
+    mp_schedule_spec_init(&spec);
+    spec.opts = o->plan;
+    MP_TRY(mp_schedule_build(g, &spec, &s, err));
+    ar->per_layer = s->arena_bytes;
+    mp_schedule_free(s);
+    if (!ps || !ps->have_best)
+        return MP_OK;
+    const mp_patch_point *b = &ps->best;
+    spec.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL, b->halo};
+    spec.n_tiled = 1;
+    MP_TRY(mp_schedule_build(g, &spec, &s, err));
+    ar->best = s->arena_bytes;
+    mp_schedule_free(s);
+    return MP_OK;
+}
+
 static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                          const analyze_opts *o)
+                          const arenas *ar, const analyze_opts *o)
 {
     FILE *f = cli->out;
     const mp_op *peak_op = &g->ops[pl->steps[pl->peak_step].op];
@@ -160,6 +187,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
             cli_kib(pl->peak_bytes), pl->peak_step, peak_op->name,
             o->plan.inplace_dw ? ", in-place depthwise" : "",
             o->plan.align > 1 ? ", aligned" : "");
+    fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
 }
 
 static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
@@ -177,7 +205,7 @@ static void print_point_row(FILE *f, const char *label, size_t peak, uint64_t ma
 }
 
 static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *ps,
-                        const analyze_opts *o)
+                        const arenas *ar, const analyze_opts *o)
 {
     FILE *f = cli->out;
     char what[256];
@@ -205,6 +233,7 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *p
         fprintf(f, "                 peak %s B (%s; stage %s, rest %s), %s MACs (+%.2f%%)\n",
                 cli_count(ps->best.peak), cli_kib(ps->best.peak), cli_count(ps->best.stage_peak),
                 cli_count(ps->best.rest_peak), cli_count(ps->best.macs), ps->best.overhead * 100);
+        fprintf(f, "                 arena %s B\n", cli_count(ar->best));
     } else if (ps->n_pareto && !o->search.have_budget) {
         fprintf(f, "best             per-layer: no patch schedule has a lower peak\n");
     } else {
@@ -257,7 +286,7 @@ static void json_patch(mp_strbuf *sb, const mp_graph *g, const mp_patch_search *
 }
 
 static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                       const mp_patch_search *ps, const analyze_opts *o)
+                       const mp_patch_search *ps, const arenas *ar, const analyze_opts *o)
 {
     mp_strbuf sb;
     mp_strbuf_init(&sb);
@@ -274,8 +303,11 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
-    mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, \"steps\": [\n",
-                     pl->peak_bytes, pl->peak_step);
+    mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"file\",\n",
+                     ar->best ? ar->best : ar->per_layer);
+    mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, "
+                          "\"arena_bytes\": %zu, \"steps\": [\n",
+                     pl->peak_bytes, pl->peak_step, ar->per_layer);
     for (uint32_t s = 0; s < pl->n_steps; s++) {
         const mp_op *op = &g->ops[pl->steps[s].op];
         const mp_tensor *t = &g->tensors[op->out[0]];
@@ -321,13 +353,20 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
         mp_graph_free(g);
         return cli_fail(cli, &err);
     }
+    arenas ar = {0};
+    if (plan_arenas(g, &o, o.no_patch ? NULL : &ps, &ar, &err) != MP_OK) {
+        mp_patch_search_release(&ps);
+        mp_per_layer_release(&pl);
+        mp_graph_free(g);
+        return cli_fail(cli, &err);
+    }
     if (o.json) {
-        print_json(cli, g, &pl, o.no_patch ? NULL : &ps, &o);
+        print_json(cli, g, &pl, o.no_patch ? NULL : &ps, &ar, &o);
     } else {
         print_table(cli, g, &pl);
-        print_summary(cli, g, &pl, &o);
+        print_summary(cli, g, &pl, &ar, &o);
         if (!o.no_patch)
-            print_patch(cli, g, &ps, &o);
+            print_patch(cli, g, &ps, &ar, &o);
     }
     rc = o.search.have_budget && !ps.fits ? EXIT_FAIL : EXIT_OK;
     mp_patch_search_release(&ps);

@@ -11,17 +11,24 @@
 #include <string.h>
 
 const char plan_usage[] =
-    "usage: memplan plan NET --split NAME --patches RxC [options]\n"
+    "usage: memplan plan NET [--split NAME --patches RxC | --best] [options]\n"
     "\n"
-    "Plan one patch-based schedule: the stage runs from the first layer to the\n"
-    "layer producing NAME (the split tensor), tile by tile on an R x C grid of\n"
-    "NAME. Prints the schedule's peak and MACs, every tensor's role and buffer\n"
-    "sizes, and for every patch and op the region it holds, the region it\n"
-    "computes, and what it reads with the padding inside the window.\n"
+    "Plan a schedule and give every buffer its arena offset. With --split and\n"
+    "--patches: a patch-based schedule whose stage runs from the first layer to\n"
+    "the layer producing NAME (the split tensor), tile by tile on an R x C grid\n"
+    "of NAME; prints its peak and MACs, every tensor's role and buffer sizes,\n"
+    "and for every patch and op the region it holds, the region it computes and\n"
+    "what it reads with the padding inside the window. With --best: the schedule\n"
+    "analyze recommends (for --budget). Otherwise: the per-layer schedule.\n"
+    "-o writes the schedule as JSON (docs/schedule-json.md) for validate/export.\n"
     "\n"
     "options:\n"
     "  --split NAME       the split tensor (a layer name)\n"
     "  --patches RxC      the grid, e.g. 4x4 (rows x columns)\n"
+    "  --best             the best schedule of the patch search\n"
+    "  --budget SIZE      with --best: the SRAM budget to meet\n"
+    "  --inplace-ops      add/mul over a dead input and reshape in place\n"
+    "  -o FILE            write the schedule JSON to FILE (atomically)\n"
     "  --cuts SPEC        even (default), balanced, or explicit boundaries on the\n"
     "                     split tensor 'R0,R1,...,Rr:C0,C1,...,Cc' (uneven grids)\n"
     "  --halo MODE        recompute (default) or cache\n"
@@ -33,11 +40,12 @@ const char plan_usage[] =
     "  -h, --help         show this help\n";
 
 typedef struct plan_opts {
-    const char *net, *split, *cuts;
+    const char *net, *split, *cuts, *output;
     uint32_t rows, cols;
     mp_plan_opts plan;
+    mp_search_opts search;
     mp_halo halo;
-    bool summary, json;
+    bool summary, json, best;
 } plan_opts;
 
 static int parse_grid(mp_cli *cli, const char *text, uint32_t *rows, uint32_t *cols)
@@ -61,7 +69,7 @@ static int parse_grid(mp_cli *cli, const char *text, uint32_t *rows, uint32_t *c
 static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
 {
     enum { OPT_SPLIT = 256, OPT_PATCHES, OPT_CUTS, OPT_HALO, OPT_INPUT, OPT_INPLACE, OPT_ALIGN,
-           OPT_SUMMARY, OPT_JSON };
+           OPT_SUMMARY, OPT_JSON, OPT_BEST, OPT_BUDGET, OPT_INPLACE_OPS };
     static const struct option longopts[] = {
         {"split", required_argument, NULL, OPT_SPLIT},
         {"patches", required_argument, NULL, OPT_PATCHES},
@@ -72,17 +80,36 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
         {"align", required_argument, NULL, OPT_ALIGN},
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"json", no_argument, NULL, OPT_JSON},
+        {"best", no_argument, NULL, OPT_BEST},
+        {"budget", required_argument, NULL, OPT_BUDGET},
+        {"inplace-ops", no_argument, NULL, OPT_INPLACE_OPS},
+        {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     mp_plan_opts_init(&o->plan);
+    mp_search_opts_init(&o->search);
     o->halo = MP_HALO_RECOMPUTE;
     optind = 1;
     opterr = 0;
     int c;
     unsigned long v;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
         switch (c) {
+        case 'o':
+            o->output = optarg;
+            break;
+        case OPT_BEST:
+            o->best = true;
+            break;
+        case OPT_BUDGET:
+            if (!cli_parse_size(cli, "--budget", optarg, &o->search.budget))
+                return EXIT_USAGE;
+            o->search.have_budget = true;
+            break;
+        case OPT_INPLACE_OPS:
+            o->plan.inplace_ops = true;
+            break;
         case OPT_SPLIT:
             o->split = optarg;
             break;
@@ -127,10 +154,12 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
     if (optind != argc - 1)
         return cli_usage_error(cli, "expected one network file, got %d arguments", argc - optind);
     o->net = argv[optind];
-    if (!o->split)
-        return cli_usage_error(cli, "--split NAME is required");
-    if (!o->rows)
-        return cli_usage_error(cli, "--patches RxC is required");
+    if (!o->split != !o->rows)
+        return cli_usage_error(cli, "--split and --patches go together");
+    if (o->best && o->split)
+        return cli_usage_error(cli, "--best and --split exclude each other");
+    if (o->search.have_budget && !o->best)
+        return cli_usage_error(cli, "--budget needs --best");
     return EXIT_OK;
 }
 
@@ -177,6 +206,55 @@ static int resolve_cuts(mp_cli *cli, const plan_opts *o, mp_patch_spec *spec, in
     return EXIT_OK;
 }
 
+/* The tiled segment asked for: --split/--patches, or the search's best. */
+static int tiled_spec(mp_cli *cli, plan_opts *o, const mp_graph *g, const mp_per_layer *pl,
+                      mp_schedule_spec *spec, int32_t *rc, int32_t *cc, mp_error *err)
+{
+    if (o->split) {
+        mp_patch_spec *t = &spec->tiled[0];
+        *t = (mp_patch_spec){.rows = o->rows, .cols = o->cols, .halo = o->halo};
+        if (resolve_cuts(cli, o, t, rc, cc) != EXIT_OK)
+            return EXIT_USAGE;
+        if (mp_patch_spec_for_split(g, pl, o->split, t, err) != MP_OK)
+            return cli_fail(cli, err);
+        spec->n_tiled = 1;
+        return EXIT_OK;
+    }
+    if (!o->best)
+        return EXIT_OK;
+    mp_patch_search ps;
+    if (mp_patch_search_run(g, pl, &o->plan, &o->search, &ps, err) != MP_OK)
+        return cli_fail(cli, err);
+    if (ps.have_best) {
+        spec->tiled[0] = (mp_patch_spec){0, ps.best.last_step, ps.best.rows, ps.best.cols,
+                                         ps.best.cuts, NULL, NULL, ps.best.halo};
+        spec->n_tiled = 1;
+    }
+    if (!ps.fits)
+        fprintf(cli->err, "memplan: plan: no schedule fits the budget of %s bytes: it needs %s "
+                          "bytes more\n",
+                cli_count(o->search.budget), cli_count(ps.missing_bytes));
+    int rc2 = ps.fits ? EXIT_OK : EXIT_FAIL;
+    mp_patch_search_release(&ps);
+    return rc2 == EXIT_OK ? EXIT_OK : -2; /* -2: continue, but exit 1 at the end */
+}
+
+static int write_schedule(mp_cli *cli, const mp_schedule *s, const char *path)
+{
+    mp_error err;
+    mp_strbuf sb;
+    mp_error_init(&err);
+    mp_strbuf_init(&sb);
+    if (mp_schedule_write_json(s, &sb, &err) != MP_OK ||
+        mp_file_write_atomic(path, sb.buf, sb.len, &err) != MP_OK) {
+        mp_strbuf_release(&sb);
+        return cli_fail(cli, &err);
+    }
+    mp_strbuf_release(&sb);
+    fprintf(cli->err, "memplan: plan: wrote %s\n", path);
+    return EXIT_OK;
+}
+
 int cmd_plan(mp_cli *cli, int argc, char **argv)
 {
     plan_opts o = {0};
@@ -185,34 +263,46 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
         return cli_help(cli);
     if (rc != EXIT_OK)
         return rc;
-    int32_t *row_cuts = calloc(o.rows + 1, sizeof *row_cuts);
-    int32_t *col_cuts = calloc(o.cols + 1, sizeof *col_cuts);
-    mp_patch_spec spec = {.rows = o.rows, .cols = o.cols, .halo = o.halo};
-    if (!row_cuts || !col_cuts || resolve_cuts(cli, &o, &spec, row_cuts, col_cuts) != EXIT_OK) {
-        free(row_cuts);
-        free(col_cuts);
-        return row_cuts && col_cuts ? EXIT_USAGE : EXIT_FAIL;
-    }
+    int32_t row_cuts[MP_PATCH_MAX_GRID + 1], col_cuts[MP_PATCH_MAX_GRID + 1];
     mp_error err;
     mp_error_init(&err);
     mp_graph *g = NULL;
     mp_per_layer pl = {0};
-    mp_patch_plan *p = NULL;
-    rc = EXIT_OK;
+    mp_schedule *s = NULL;
+    mp_schedule_spec *spec = calloc(1, sizeof *spec);
+    if (!spec)
+        return cli_fail(cli, &err);
+    mp_schedule_spec_init(spec);
+    spec->opts = o.plan;
+    bool fits = true;
     if (mp_import_file(o.net, &g, &err) != MP_OK ||
-        mp_plan_per_layer(g, NULL, &o.plan, &pl, &err) != MP_OK ||
-        mp_patch_spec_for_split(g, &pl, o.split, &spec, &err) != MP_OK ||
-        mp_patch_plan_new(g, &pl, &o.plan, &spec, &p, &err) != MP_OK) {
+        mp_plan_per_layer(g, NULL, &o.plan, &pl, &err) != MP_OK) {
         rc = cli_fail(cli, &err);
-    } else if (o.json) {
-        plan_print_json(cli, g, p, &o.plan);
-    } else {
-        plan_print_text(cli, g, p, &o.plan, o.summary);
+        goto out;
     }
-    mp_patch_plan_free(p);
+    rc = tiled_spec(cli, &o, g, &pl, spec, row_cuts, col_cuts, &err);
+    if (rc == -2) {
+        fits = false;
+        rc = EXIT_OK;
+    }
+    if (rc != EXIT_OK)
+        goto out;
+    if (mp_schedule_build(g, spec, &s, &err) != MP_OK) {
+        rc = cli_fail(cli, &err);
+        goto out;
+    }
+    if (o.json)
+        plan_print_json(cli, s);
+    else
+        plan_print_text(cli, s, o.summary);
+    if (o.output)
+        rc = write_schedule(cli, s, o.output);
+    if (rc == EXIT_OK && !fits)
+        rc = EXIT_FAIL;
+out:
+    mp_schedule_free(s);
     mp_per_layer_release(&pl);
     mp_graph_free(g);
-    free(row_cuts);
-    free(col_cuts);
+    free(spec);
     return rc;
 }
