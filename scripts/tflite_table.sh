@@ -19,7 +19,7 @@ for f in "$models"/*.tflite; do
   macs=$(echo "$json" | num macs)
   peak=$(echo "$json" | num peak_bytes)
   tflm=$(echo "$json" | num tflm_greedy_arena_bytes)
-  ms=$("$build/tests/bench_import" "$f" "$iters" | sed -n 's/.*import from memory .*median \([0-9.]*\) ms.*/\1/p')
+  ms=$("$build/tests/bench/bench_import" "$f" "$iters" | sed -n 's/.*import from memory .*median \([0-9.]*\) ms.*/\1/p')
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(basename "$f" .tflite)" \
     "$(wc -c <"$f" | tr -d ' ')" "$ops" "$macs" "$peak" "$tflm" "$ms"
 done

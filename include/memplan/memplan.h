@@ -14,7 +14,9 @@
 #include "memplan/mp_error.h"
 #include "memplan/mp_graph.h"
 #include "memplan/mp_import.h"
+#include "memplan/mp_patch.h"
 #include "memplan/mp_plan.h"
+#include "memplan/mp_schedule.h"
 #include "memplan/mp_util.h"
 
 /* Version string of the library ("0.1.0"). */

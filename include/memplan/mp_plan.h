@@ -13,6 +13,11 @@
  * channel, using a temporary buffer of one output channel plane; at that step
  * the output is not counted separately: live = others + input + plane.
  *
+ * In-place elementwise and reshape (opts->inplace_ops): an add or mul whose
+ * input of the output's shape and dtype dies at that op writes its output
+ * over that input; a reshape's output is a view of its input when the input
+ * dies there. At that step the output is not counted separately.
+ *
  * With alignment A > 1 every buffer's size is rounded up to a multiple of A
  * before it is summed (what an arena with A-aligned offsets needs).
  *
@@ -39,6 +44,7 @@ typedef enum mp_input_mode {
 
 typedef struct mp_plan_opts {
     bool inplace_dw;          /* in-place depthwise where allowed */
+    bool inplace_ops;         /* add/mul over a dead input, reshape as a view */
     size_t align;             /* buffer alignment in bytes, >= 1 (TFLite Micro uses 16) */
     mp_input_mode input_mode; /* how the network input is held during a patch stage */
 } mp_plan_opts;
@@ -46,11 +52,20 @@ typedef struct mp_plan_opts {
 /* Defaults: no in-place, alignment 1, input in SRAM. */
 void mp_plan_opts_init(mp_plan_opts *opts);
 
+typedef enum mp_inplace_kind {
+    MP_INPLACE_NONE,
+    MP_INPLACE_DW,    /* depthwise channel by channel, one output plane of scratch */
+    MP_INPLACE_EW,    /* add/mul writing over an input that dies here (same shape) */
+    MP_INPLACE_VIEW,  /* reshape: the output is the input's buffer */
+} mp_inplace_kind;
+
 typedef struct mp_live_step {
     uint32_t op;          /* op index run at this step */
     size_t live_bytes;    /* activation bytes in SRAM during the step (scratch included) */
     size_t scratch_bytes; /* temporary bytes of the step (in-place plane) */
-    bool inplace;         /* the op ran in place over its input */
+    bool inplace;         /* the op ran in place over one of its inputs */
+    mp_inplace_kind inplace_kind;
+    mp_tensor_id inplace_input; /* the input whose buffer the output takes over */
 } mp_live_step;
 
 typedef struct mp_per_layer {
@@ -79,6 +94,66 @@ bool mp_plan_dw_inplace_ok(const mp_graph *g, uint32_t op, const int32_t *last_s
 
 /* Size of a buffer of n bytes under opts->align (false on overflow). */
 bool mp_plan_aligned(const mp_plan_opts *opts, size_t n, size_t *out);
+
+/* ---- arena planning --------------------------------------------------------------------- */
+
+typedef enum mp_buffer_kind {
+    MP_BUF_TENSOR,    /* a whole tensor */
+    MP_BUF_REGION,    /* a tensor's region buffer in a tiled segment (largest region) */
+    MP_BUF_ROW_CACHE, /* halo row cache of a tensor in a tiled segment */
+    MP_BUF_COL_CACHE, /* halo column cache of a tensor in a tiled segment */
+    MP_BUF_PLANE,     /* in-place depthwise temporary: one output plane */
+    MP_BUF_KIND_COUNT
+} mp_buffer_kind;
+
+/*
+ * One buffer of the arena. Lifetimes are in steps of the schedule (a tiled
+ * segment's ops occupy one step each; its patches repeat that layout).
+ * Buffers with the same group share one offset: an in-place op's output
+ * takes over its input's memory (the group's members never overlap in time).
+ */
+typedef struct mp_buffer {
+    mp_buffer_kind kind;
+    mp_tensor_id tensor;  /* the tensor held; for MP_BUF_PLANE the depthwise output */
+    int32_t segment;      /* tiled segment index, -1 for whole tensors */
+    size_t bytes;         /* size, a multiple of the alignment */
+    uint32_t first, last; /* lifetime, inclusive steps */
+    uint32_t group;       /* index of the group's first buffer (own index when alone) */
+    size_t offset;        /* arena offset, set by mp_arena_plan */
+} mp_buffer;
+
+typedef struct mp_arena_stats {
+    size_t arena_bytes;  /* highest buffer end */
+    size_t lower_bound;  /* max over steps of the bytes alive: no layout can be smaller */
+    const char *method;  /* the strategy that produced the layout (static string) */
+    uint32_t tries;      /* layouts tried */
+} mp_arena_stats;
+
+/*
+ * Give every buffer an offset (multiple of align) so that buffers alive at
+ * the same time never overlap, and groups share one offset; minimise the
+ * arena. Strategies: TFLite Micro's greedy policy (largest first, each at the
+ * lowest offset that fits), other orderings (longest lifetime, largest area,
+ * earliest first), then an improvement loop that moves the buffers at the top
+ * of the arena earlier in the order; the best layout is kept, and the search
+ * stops as soon as a layout meets the lower bound.
+ */
+mp_status mp_arena_plan(mp_buffer *bufs, uint32_t n, size_t align, mp_arena_stats *stats,
+                        mp_error *err);
+
+/* Place bufs in the given order (group leaders only are used) at the lowest
+ * fitting offsets; returns the arena size. TFLite Micro's policy when the order
+ * is by size, largest first. */
+mp_status mp_arena_place(mp_buffer *bufs, uint32_t n, size_t align, const uint32_t *order,
+                         uint32_t n_order, size_t *arena_bytes, mp_error *err);
+
+/* Check a layout: every buffer aligned, inside arena_bytes, and no two buffers
+ * of different groups alive at the same time overlapping. On failure returns
+ * false with the offending pair (b == UINT32_MAX for a single-buffer fault). */
+bool mp_arena_check(const mp_buffer *bufs, uint32_t n, size_t align, size_t arena_bytes,
+                    uint32_t *a, uint32_t *b);
+
+const char *mp_buffer_kind_name(mp_buffer_kind k);
 
 /* ---- TFLite Micro's arena figure (src/plan/tflm_greedy.c) ------------------------------ */
 

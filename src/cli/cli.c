@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cli_fail(mp_cli *cli, const mp_error *err)
 {
@@ -74,4 +75,29 @@ const char *cli_kib(uint64_t bytes)
     char *b = rotating();
     snprintf(b, 48, "%.1f KiB", (double)bytes / 1024.0);
     return b;
+}
+
+int cli_parse_input_mode(mp_cli *cli, const char *text, mp_input_mode *out)
+{
+    if (strcmp(text, "sram") == 0)
+        *out = MP_INPUT_SRAM;
+    else if (strcmp(text, "stream") == 0)
+        *out = MP_INPUT_STREAM;
+    else
+        return cli_usage_error(cli, "--input: expected sram or stream, got '%s'", text);
+    return EXIT_OK;
+}
+
+int cli_parse_halo_modes(mp_cli *cli, const char *text, bool *recompute, bool *cache)
+{
+    mp_halo h;
+    if (strcmp(text, "both") == 0) {
+        *recompute = *cache = true;
+        return EXIT_OK;
+    }
+    if (!mp_halo_parse(text, &h))
+        return cli_usage_error(cli, "--halo: expected recompute, cache or both, got '%s'", text);
+    *recompute = h == MP_HALO_RECOMPUTE;
+    *cache = h == MP_HALO_CACHE;
+    return EXIT_OK;
 }

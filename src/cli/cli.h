@@ -38,6 +38,10 @@ bool cli_parse_size(mp_cli *cli, const char *opt, const char *text, size_t *out)
 /* Parse a non-negative integer option; on error prints and returns false. */
 bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long min,
                     unsigned long max, unsigned long *out);
+/* --input sram|stream */
+int cli_parse_input_mode(mp_cli *cli, const char *text, mp_input_mode *out);
+/* --halo recompute|cache|both */
+int cli_parse_halo_modes(mp_cli *cli, const char *text, bool *recompute, bool *cache);
 /* Thousands-separated count in a static rotating buffer (for printf arguments). */
 const char *cli_count(uint64_t n);
 /* "1372.0 KiB" style in a static rotating buffer. */
@@ -45,6 +49,16 @@ const char *cli_kib(uint64_t bytes);
 
 extern const char analyze_usage[];
 int cmd_analyze(mp_cli *cli, int argc, char **argv);
+extern const char plan_usage[];
+int cmd_plan(mp_cli *cli, int argc, char **argv);
+
+extern const char export_usage[];
+int cmd_export(mp_cli *cli, int argc, char **argv);
+
+/* plan_print.c: a schedule in text (summary: no per-patch detail) or JSON */
+void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary);
+void plan_print_json(mp_cli *cli, const mp_schedule *s);
+
 extern const char convert_usage[];
 int cmd_convert(mp_cli *cli, int argc, char **argv);
 

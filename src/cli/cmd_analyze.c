@@ -17,28 +17,61 @@ const char analyze_usage[] =
     "marked) and a summary (peak, MACs, params, weight bytes).\n"
     "\n"
     "options:\n"
-    "  --inplace-dw     depthwise convolutions write over their input (MCUNet)\n"
-    "  --align N        round every buffer up to N bytes (default 1; TFLM uses 16)\n"
-    "  --json           print one JSON document instead of the table (docs/cli.md)\n"
-    "  -h, --help       show this help\n";
+    "Then search patch-based schedules (MCUNetV2): every split of the first\n"
+    "stage x patch grids up to 8x8 x even/balanced cuts x halo recompute/cache,\n"
+    "and show the best next to per-layer.\n"
+    "\n"
+    "options:\n"
+    "  --inplace-dw       depthwise convolutions write over their input (MCUNet)\n"
+    "  --align N          round every buffer up to N bytes (default 1; TFLM uses 16)\n"
+    "  --input MODE       sram (default): the network input is held whole;\n"
+    "                     stream: only each patch's input region (camera/JPEG decode)\n"
+    "  --budget SIZE      SRAM budget (300000, 256K, 320KiB): pick the cheapest\n"
+    "                     schedule that fits, or say how much is missing\n"
+    "  --halo MODE        recompute, cache or both (default both)\n"
+    "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
+    "  --pareto           print the Pareto front of (peak, MACs)\n"
+    "  --no-patch         skip the patch search\n"
+    "  --json             print one JSON document instead of tables (docs/cli.md)\n"
+    "  -h, --help         show this help\n";
 
 typedef struct analyze_opts {
     const char *net;
     mp_plan_opts plan;
+    mp_search_opts search;
     bool json;
+    bool pareto;
+    bool no_patch;
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
 {
-    enum { OPT_INPLACE = 256, OPT_ALIGN, OPT_JSON };
+    enum {
+        OPT_INPLACE = 256,
+        OPT_ALIGN,
+        OPT_JSON,
+        OPT_INPUT,
+        OPT_BUDGET,
+        OPT_HALO,
+        OPT_GRID,
+        OPT_PARETO,
+        OPT_NO_PATCH
+    };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
         {"align", required_argument, NULL, OPT_ALIGN},
         {"json", no_argument, NULL, OPT_JSON},
+        {"input", required_argument, NULL, OPT_INPUT},
+        {"budget", required_argument, NULL, OPT_BUDGET},
+        {"halo", required_argument, NULL, OPT_HALO},
+        {"max-grid", required_argument, NULL, OPT_GRID},
+        {"pareto", no_argument, NULL, OPT_PARETO},
+        {"no-patch", no_argument, NULL, OPT_NO_PATCH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     mp_plan_opts_init(&o->plan);
+    mp_search_opts_init(&o->search);
     optind = 1;
     opterr = 0;
     int c;
@@ -55,6 +88,31 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             break;
         case OPT_JSON:
             o->json = true;
+            break;
+        case OPT_INPUT:
+            if (cli_parse_input_mode(cli, optarg, &o->plan.input_mode) != EXIT_OK)
+                return EXIT_USAGE;
+            break;
+        case OPT_BUDGET:
+            if (!cli_parse_size(cli, "--budget", optarg, &o->search.budget))
+                return EXIT_USAGE;
+            o->search.have_budget = true;
+            break;
+        case OPT_HALO:
+            if (cli_parse_halo_modes(cli, optarg, &o->search.recompute, &o->search.cache) !=
+                EXIT_OK)
+                return EXIT_USAGE;
+            break;
+        case OPT_GRID:
+            if (!cli_parse_uint(cli, "--max-grid", optarg, 1, MP_PATCH_MAX_GRID, &v))
+                return EXIT_USAGE;
+            o->search.max_rows = o->search.max_cols = (uint32_t)v;
+            break;
+        case OPT_PARETO:
+            o->pareto = true;
+            break;
+        case OPT_NO_PATCH:
+            o->no_patch = true;
             break;
         case 'h':
             return -1;
@@ -102,8 +160,37 @@ static void print_unknown_ops(FILE *f, const mp_graph *g)
     fprintf(f, ")\n");
 }
 
+/* Arena sizes of the per-layer schedule and of the best patch schedule. */
+typedef struct arenas {
+    size_t per_layer;
+    size_t best; /* 0 when the best is per-layer */
+    size_t tflm; /* TFLite Micro's greedy planner: tensors only (src/plan/tflm_greedy.c) */
+} arenas;
+
+static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_patch_search *ps,
+                             arenas *ar, mp_error *err)
+{
+    mp_schedule_spec spec;
+    mp_schedule *s;
+    MP_TRY(mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &ar->tflm, err));
+    mp_schedule_spec_init(&spec);
+    spec.opts = o->plan;
+    MP_TRY(mp_schedule_build(g, &spec, &s, err));
+    ar->per_layer = s->arena_bytes;
+    mp_schedule_free(s);
+    if (!ps || !ps->have_best)
+        return MP_OK;
+    const mp_patch_point *b = &ps->best;
+    spec.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL, b->halo};
+    spec.n_tiled = 1;
+    MP_TRY(mp_schedule_build(g, &spec, &s, err));
+    ar->best = s->arena_bytes;
+    mp_schedule_free(s);
+    return MP_OK;
+}
+
 static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                          const analyze_opts *o, size_t tflm_bytes)
+                          const arenas *ar, const analyze_opts *o)
 {
     FILE *f = cli->out;
     const mp_op *peak_op = &g->ops[pl->steps[pl->peak_step].op];
@@ -118,12 +205,108 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
             cli_kib(pl->peak_bytes), pl->peak_step, peak_op->name,
             o->plan.inplace_dw ? ", in-place depthwise" : "",
             o->plan.align > 1 ? ", aligned" : "");
+    fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
     fprintf(f, "TFLM greedy arena %s B (%s) for tensors; TFLite Micro adds its own "
-               "bookkeeping on top\n", cli_count(tflm_bytes), cli_kib(tflm_bytes));
+               "bookkeeping on top\n", cli_count(ar->tflm), cli_kib(ar->tflm));
+}
+
+static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
+{
+    const mp_op *op = &g->ops[g->tensors[p->split].producer];
+    snprintf(buf, n, "split '%s' (step %u), %ux%u %s, halo %s", op->name, p->last_step, p->rows,
+             p->cols, mp_cuts_name(p->cuts), mp_halo_name(p->halo));
+}
+
+static void print_point_row(FILE *f, const char *label, size_t peak, uint64_t macs,
+                            double overhead, const char *what)
+{
+    fprintf(f, "%-12s %13s %10s %15s %9.2f%%  %s\n", label, cli_count(peak), cli_kib(peak),
+            cli_count(macs), overhead * 100.0, what);
+}
+
+static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *ps,
+                        const arenas *ar, const analyze_opts *o)
+{
+    FILE *f = cli->out;
+    char what[256];
+    fprintf(f, "\n%-12s %13s %10s %15s %10s  %s\n", "schedule", "peak bytes", "", "MACs",
+            "overhead", "");
+    print_point_row(f, "per-layer", ps->per_layer_peak, ps->per_layer_macs, 0.0, "");
+    if (ps->n_pareto) {
+        const mp_patch_point *low = &ps->pareto[0];
+        describe_point(g, low, what, sizeof what);
+        print_point_row(f, "lowest patch", low->peak, low->macs, low->overhead, what);
+    }
+    if (o->pareto) {
+        fprintf(f, "\nPareto front (%u of %u schedules evaluated):\n", ps->n_pareto,
+                ps->n_evaluated);
+        for (uint32_t i = 0; i < ps->n_pareto; i++) {
+            describe_point(g, &ps->pareto[i], what, sizeof what);
+            print_point_row(f, "", ps->pareto[i].peak, ps->pareto[i].macs,
+                            ps->pareto[i].overhead, what);
+        }
+    }
+    fputc('\n', f);
+    if (ps->have_best) {
+        describe_point(g, &ps->best, what, sizeof what);
+        fprintf(f, "best             patch-based: %s\n", what);
+        fprintf(f, "                 peak %s B (%s; stage %s, rest %s), %s MACs (+%.2f%%)\n",
+                cli_count(ps->best.peak), cli_kib(ps->best.peak), cli_count(ps->best.stage_peak),
+                cli_count(ps->best.rest_peak), cli_count(ps->best.macs), ps->best.overhead * 100);
+        fprintf(f, "                 arena %s B\n", cli_count(ar->best));
+    } else if (ps->n_pareto && !o->search.have_budget) {
+        fprintf(f, "best             per-layer: no patch schedule has a lower peak\n");
+    } else {
+        fprintf(f, "best             per-layer\n");
+    }
+    if (o->search.have_budget) {
+        if (ps->fits)
+            fprintf(f, "budget           %s B: fits\n", cli_count(o->search.budget));
+        else
+            fprintf(f, "budget           %s B: does not fit: needs %s bytes more\n",
+                    cli_count(o->search.budget), cli_count(ps->missing_bytes));
+    }
+}
+
+static void json_point(mp_strbuf *sb, const mp_graph *g, const mp_patch_point *p)
+{
+    mp_strbuf_puts(sb, "{\"split\": ");
+    mp_strbuf_json_string(sb, g->tensors[p->split].name);
+    mp_strbuf_printf(sb, ", \"split_step\": %u, \"grid\": [%u, %u], \"cuts\": \"%s\", "
+                         "\"halo\": \"%s\", \"peak_bytes\": %zu, \"stage_peak_bytes\": %zu, "
+                         "\"rest_peak_bytes\": %zu, \"macs\": %llu, \"overhead\": %.6f}",
+                     p->last_step, p->rows, p->cols, mp_cuts_name(p->cuts), mp_halo_name(p->halo),
+                     p->peak, p->stage_peak, p->rest_peak, (unsigned long long)p->macs,
+                     p->overhead);
+}
+
+static void json_patch(mp_strbuf *sb, const mp_graph *g, const mp_patch_search *ps,
+                       const analyze_opts *o)
+{
+    mp_strbuf_printf(sb, ",\n  \"patch\": {\"input\": \"%s\", \"evaluated\": %u, \"budget\": ",
+                     o->plan.input_mode == MP_INPUT_STREAM ? "stream" : "sram", ps->n_evaluated);
+    if (o->search.have_budget)
+        mp_strbuf_printf(sb, "%zu", o->search.budget);
+    else
+        mp_strbuf_puts(sb, "null");
+    mp_strbuf_printf(sb, ", \"per_layer_best\": %s, \"fits\": %s, \"missing_bytes\": %zu, "
+                         "\"best\": ",
+                     ps->per_layer_best ? "true" : "false", ps->fits ? "true" : "false",
+                     ps->missing_bytes);
+    if (ps->have_best)
+        json_point(sb, g, &ps->best);
+    else
+        mp_strbuf_puts(sb, "null");
+    mp_strbuf_puts(sb, ",\n    \"pareto\": [");
+    for (uint32_t i = 0; i < ps->n_pareto; i++) {
+        mp_strbuf_puts(sb, i ? ",\n      " : "\n      ");
+        json_point(sb, g, &ps->pareto[i]);
+    }
+    mp_strbuf_puts(sb, "]}");
 }
 
 static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                       const analyze_opts *o, size_t tflm_bytes)
+                       const mp_patch_search *ps, const arenas *ar, const analyze_opts *o)
 {
     mp_strbuf sb;
     mp_strbuf_init(&sb);
@@ -140,9 +323,12 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
-    mp_strbuf_printf(&sb, "  \"tflm_greedy_arena_bytes\": %zu,\n", tflm_bytes);
-    mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, \"steps\": [\n",
-                     pl->peak_bytes, pl->peak_step);
+    mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"file\",\n",
+                     ar->best ? ar->best : ar->per_layer);
+    mp_strbuf_printf(&sb, "  \"tflm_greedy_arena_bytes\": %zu,\n", ar->tflm);
+    mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, "
+                          "\"arena_bytes\": %zu, \"steps\": [\n",
+                     pl->peak_bytes, pl->peak_step, ar->per_layer);
     for (uint32_t s = 0; s < pl->n_steps; s++) {
         const mp_op *op = &g->ops[pl->steps[s].op];
         const mp_tensor *t = &g->tensors[op->out[0]];
@@ -160,7 +346,10 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                          pl->steps[s].live_bytes, pl->steps[s].inplace ? "true" : "false",
                          s + 1 < pl->n_steps ? "," : "");
     }
-    mp_strbuf_puts(&sb, "  ]}\n}\n");
+    mp_strbuf_puts(&sb, "  ]}");
+    if (ps)
+        json_patch(&sb, g, ps, o);
+    mp_strbuf_puts(&sb, "\n}\n");
     fputs(sb.buf, cli->out);
     mp_strbuf_release(&sb);
 }
@@ -177,21 +366,32 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     mp_error_init(&err);
     mp_graph *g = NULL;
     mp_per_layer pl = {0};
-    size_t tflm = 0;
+    mp_patch_search ps = {0};
     if (mp_import_file(o.net, &g, &err) != MP_OK ||
         mp_plan_per_layer(g, NULL, &o.plan, &pl, &err) != MP_OK ||
-        mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &tflm, &err) != MP_OK) {
+        (!o.no_patch && mp_patch_search_run(g, &pl, &o.plan, &o.search, &ps, &err) != MP_OK)) {
+        mp_per_layer_release(&pl);
+        mp_graph_free(g);
+        return cli_fail(cli, &err);
+    }
+    arenas ar = {0};
+    if (plan_arenas(g, &o, o.no_patch ? NULL : &ps, &ar, &err) != MP_OK) {
+        mp_patch_search_release(&ps);
         mp_per_layer_release(&pl);
         mp_graph_free(g);
         return cli_fail(cli, &err);
     }
     if (o.json) {
-        print_json(cli, g, &pl, &o, tflm);
+        print_json(cli, g, &pl, o.no_patch ? NULL : &ps, &ar, &o);
     } else {
         print_table(cli, g, &pl);
-        print_summary(cli, g, &pl, &o, tflm);
+        print_summary(cli, g, &pl, &ar, &o);
+        if (!o.no_patch)
+            print_patch(cli, g, &ps, &ar, &o);
     }
+    rc = o.search.have_budget && !ps.fits ? EXIT_FAIL : EXIT_OK;
+    mp_patch_search_release(&ps);
     mp_per_layer_release(&pl);
     mp_graph_free(g);
-    return EXIT_OK;
+    return rc;
 }

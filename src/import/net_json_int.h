@@ -5,7 +5,7 @@
 
 #include "memplan/mp_graph.h"
 
-#include "json_fields.h"
+#include "../util/json_fields.h"
 
 #define NET_MAX_QUANT 65536u  /* per-channel quantization entries */
 #define NET_MAX_OPERANDS 66u  /* activation inputs + weights + bias */

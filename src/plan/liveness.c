@@ -138,23 +138,59 @@ out:
     return st;
 }
 
-/* In-place depthwise: output shares the input buffer at its step; add one plane. */
+/* The input an add/mul or reshape at step s may take over, or MP_NO_TENSOR. */
+static mp_tensor_id ew_inplace_input(const mp_graph *g, uint32_t op, const int32_t *last_step,
+                                     int32_t s)
+{
+    const mp_op *o = &g->ops[op];
+    const mp_tensor *out = &g->tensors[o->out[0]];
+    if (o->type != MP_OP_ADD && o->type != MP_OP_MUL && o->type != MP_OP_RESHAPE)
+        return MP_NO_TENSOR;
+    uint32_t n = o->type == MP_OP_RESHAPE ? 1 : o->n_in;
+    for (uint32_t k = 0; k < n; k++) {
+        mp_tensor_id t = o->in[k];
+        if (t == MP_NO_TENSOR)
+            continue;
+        const mp_tensor *in = &g->tensors[t];
+        if (!mp_tensor_is_activation(in) || (in->flags & MP_TENSOR_OUTPUT) ||
+            last_step[t] != s || in->dtype != out->dtype || in->size_bytes != out->size_bytes)
+            continue;
+        return t;
+    }
+    return MP_NO_TENSOR;
+}
+
+/* In-place steps: the output shares an input's buffer at its step. Depthwise
+ * adds one output plane of scratch; elementwise ops and reshape add nothing. */
 static mp_status apply_inplace(const mp_graph *g, const mp_plan_opts *opts, mp_per_layer *pl,
                                mp_error *err)
 {
     for (uint32_t s = 0; s < pl->n_steps; s++) {
         uint32_t op = pl->steps[s].op;
-        if (!mp_plan_dw_inplace_ok(g, op, pl->last_step, (int32_t)s))
-            continue;
         const mp_tensor *out = &g->tensors[g->ops[op].out[0]];
-        size_t out_sz, plane;
-        size_t plane_raw = (size_t)out->shape.h * (size_t)out->shape.w * mp_dtype_size(out->dtype);
-        if (!mp_plan_aligned(opts, out->size_bytes, &out_sz) ||
-            !mp_plan_aligned(opts, plane_raw, &plane))
-            return mp_errorf(err, MP_E_OVERFLOW, "in-place plane overflows");
+        size_t out_sz, plane = 0;
+        mp_inplace_kind kind = MP_INPLACE_NONE;
+        mp_tensor_id in = MP_NO_TENSOR;
+        if (opts->inplace_dw && mp_plan_dw_inplace_ok(g, op, pl->last_step, (int32_t)s)) {
+            kind = MP_INPLACE_DW;
+            in = g->ops[op].in[0];
+            size_t raw = (size_t)out->shape.h * (size_t)out->shape.w * mp_dtype_size(out->dtype);
+            if (!mp_plan_aligned(opts, raw, &plane))
+                return mp_errorf(err, MP_E_OVERFLOW, "in-place plane overflows");
+        } else if (opts->inplace_ops) {
+            in = ew_inplace_input(g, op, pl->last_step, (int32_t)s);
+            if (in != MP_NO_TENSOR)
+                kind = g->ops[op].type == MP_OP_RESHAPE ? MP_INPLACE_VIEW : MP_INPLACE_EW;
+        }
+        if (kind == MP_INPLACE_NONE)
+            continue;
+        if (!mp_plan_aligned(opts, out->size_bytes, &out_sz))
+            return mp_errorf(err, MP_E_OVERFLOW, "in-place output overflows");
         pl->steps[s].live_bytes = pl->steps[s].live_bytes - out_sz + plane;
         pl->steps[s].scratch_bytes = plane;
         pl->steps[s].inplace = true;
+        pl->steps[s].inplace_kind = kind;
+        pl->steps[s].inplace_input = in;
     }
     return MP_OK;
 }
@@ -178,13 +214,15 @@ mp_status mp_plan_per_layer(const mp_graph *g, const uint32_t *order, const mp_p
     mp_status st = MP_OK;
     if (!out->steps || !out->first_step || !out->last_step)
         st = mp_errorf(err, MP_E_NOMEM, "out of memory");
-    for (uint32_t s = 0; st == MP_OK && s < g->n_ops; s++)
+    for (uint32_t s = 0; st == MP_OK && s < g->n_ops; s++) {
         out->steps[s].op = order[s];
+        out->steps[s].inplace_input = MP_NO_TENSOR;
+    }
     if (st == MP_OK)
         st = lifetimes(g, order, out->first_step, out->last_step, err);
     if (st == MP_OK)
         st = sum_live(g, opts, out, err);
-    if (st == MP_OK && opts->inplace_dw)
+    if (st == MP_OK && (opts->inplace_dw || opts->inplace_ops))
         st = apply_inplace(g, opts, out, err);
     if (st != MP_OK) {
         mp_per_layer_release(out);

@@ -3,7 +3,7 @@
  * bench_import.c - how long importing a .tflite takes (a benchmark, not a
  * timed test: it reports, it does not fail on a slow machine).
  *
- *   build/tests/bench_import MODEL.tflite [ITERATIONS]     (default 200)
+ *   build/tests/bench/bench_import MODEL.tflite [ITERATIONS]  (default 200)
  *   meson test -C build --benchmark                         (the largest shared model)
  *
  * Imports MODEL from memory (mp_import_tflite_buffer: parse, validate,
@@ -14,22 +14,13 @@
  */
 #include "memplan/memplan.h"
 
-#include <stdio.h>
-#include <stdlib.h>
+#include "bench_util.h"
+
 #include <string.h>
-#include <time.h>
 
 static double now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    return bench_now() * 1e3;
 }
 
 static void report(const char *what, double *ms, int n)
@@ -37,9 +28,8 @@ static void report(const char *what, double *ms, int n)
     double sum = 0;
     for (int i = 0; i < n; i++)
         sum += ms[i];
-    qsort(ms, (size_t)n, sizeof *ms, by_value);
-    printf("  %-28s min %.3f ms  median %.3f ms  mean %.3f ms\n", what, ms[0], ms[n / 2],
-           sum / n);
+    double median = bench_median(ms, n); /* sorts ms */
+    printf("  %-28s min %.3f ms  median %.3f ms  mean %.3f ms\n", what, ms[0], median, sum / n);
 }
 
 /* Run one timed step; returns false (after printing the error) when it fails. */

@@ -12,7 +12,12 @@
 
 #include <stdlib.h>
 
-static const char *source_root = ".";
+#ifndef MEMPLAN_SOURCE_ROOT
+#define MEMPLAN_SOURCE_ROOT "."
+#endif
+
+/* The source tree: tests/data and ../shared/models are found from here (argv[1] overrides). */
+static const char *source_root = MEMPLAN_SOURCE_ROOT;
 static tw_model model;
 static tm_store store;
 

@@ -14,7 +14,12 @@
 
 #include <stdlib.h>
 
-static const char *source_root = ".";
+#ifndef MEMPLAN_SOURCE_ROOT
+#define MEMPLAN_SOURCE_ROOT "."
+#endif
+
+/* The source tree: tests/data and ../shared/models are found from here (argv[1] overrides). */
+static const char *source_root = MEMPLAN_SOURCE_ROOT;
 
 /* A model and the graph importing it (the graph borrows the bytes). */
 typedef struct loaded {

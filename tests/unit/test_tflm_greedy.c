@@ -20,7 +20,12 @@
 
 #include <stdlib.h>
 
-static const char *source_root = ".";
+#ifndef MEMPLAN_SOURCE_ROOT
+#define MEMPLAN_SOURCE_ROOT "."
+#endif
+
+/* The source tree: tests/data and ../shared/models are found from here (argv[1] overrides). */
+static const char *source_root = MEMPLAN_SOURCE_ROOT;
 
 static void expect_plan(const mp_tflm_buffer *bufs, uint32_t n, const size_t *want_offsets,
                         size_t want_arena)

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * json_fields.h - reading typed fields from cJSON with path-aware errors
- * (module import; private). The only header besides net_json.c that
- * includes cJSON.h.
+ * (module util; private). Used by the JSON readers (net.json, schedule JSON,
+ * MCU catalog); cJSON types never appear in public headers.
  *
  * Every getter reports problems as "FILE: PATH.KEY: what is wrong, got X".
  */
-#ifndef MEMPLAN_IMPORT_JSON_FIELDS_H
-#define MEMPLAN_IMPORT_JSON_FIELDS_H
+#ifndef MEMPLAN_UTIL_JSON_FIELDS_H
+#define MEMPLAN_UTIL_JSON_FIELDS_H
 
 #include "memplan/mp_error.h"
 
@@ -20,6 +20,13 @@ typedef struct jctx {
     mp_error *err;
     char path[160];    /* JSON path of the current object, e.g. "layers[3]" */
 } jctx;
+
+/* A syntax error at cJSON's error position, or at trailing (text after the
+ * document): "label:line:col: ...". */
+mp_status jsyntax_error(const char *label, const char *text, size_t len, mp_error *err,
+                        const char *trailing);
+/* Parse a whole document; trailing text after it is a syntax error. */
+mp_status jparse(const char *label, const char *text, size_t len, cJSON **root, mp_error *err);
 
 /* Report an error at PATH.key (key may be NULL for the object itself). */
 mp_status jfail(jctx *c, const char *key, mp_status st, const char *fmt, ...) MP_PRINTF(4, 5);

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mp_patch.h - patch-based execution (module plan): exact per-patch regions,
+ * peak SRAM, MACs, and the search over splits and patch grids (MCUNetV2).
+ *
+ * A patch stage (a "block") is a run of consecutive steps [first_step,
+ * last_step] of the execution order made only of spatial ops. The block's
+ * split tensor S is the output of the op at last_step; S is cut into a grid of
+ * rows x cols tiles (even, balanced or given cuts). For every tile the block
+ * runs all its ops on just the regions needed, found by walking backwards
+ * from the tile: an op with kernel k, stride s, dilation d and top padding p
+ * that must produce rows [a, b) needs input rows [a*s - p, (b-1)*s - p +
+ * (k-1)*d + 1), clipped to the tensor; several readers of a tensor need the
+ * bounding box of their needs. Regions are separable, so all of this is done
+ * per axis on intervals, which makes the search fast.
+ *
+ * Tensors of a block play one of four roles:
+ *   WHOLE_INPUT   read by the block, produced before it (or the network input
+ *                 with MP_INPUT_SRAM): held whole during the block;
+ *   STREAM_INPUT  the network input with MP_INPUT_STREAM: only the current
+ *                 patch's region is in SRAM (decoded per patch);
+ *   WORKING       produced and consumed inside the block: a region buffer
+ *                 per patch, live from its producer to its last reader;
+ *   OUTPUT        produced inside, read after the block (or a network output):
+ *                 held whole and filled tile by tile. A residual skip that
+ *                 jumps over the cut is an OUTPUT too, with its own tiling.
+ *
+ * Halo modes. MP_HALO_RECOMPUTE (MCUNetV2): every patch computes its whole
+ * regions; overlapping halos are computed again by neighbouring patches.
+ * MP_HALO_CACHE: patches run in raster order; each WORKING/STREAM tensor keeps
+ * a row cache (the overlap rows of the previous patch row, full width) and a
+ * column cache (the overlap columns of the previous patch, full region
+ * height), so every element is computed once. A patch then computes only its
+ * "new" region; the caches count in the peak for the whole block.
+ *
+ * Accounting (docs/algorithms.md): while patch P runs op j, SRAM holds every
+ * WHOLE_INPUT and OUTPUT buffer, every tensor live across the block, all
+ * caches, and the regions of the WORKING/STREAM tensors live at op j of that
+ * patch (in-place depthwise applies to regions as to whole tensors). Stage
+ * peak = max over patches and ops. Total peak = max(stage peak, per-layer
+ * peak of the steps after the block). MACs count every MAC actually computed,
+ * halos included.
+ *
+ * Everything here borrows the graph: valid until mp_graph_free.
+ */
+#ifndef MEMPLAN_MP_PATCH_H
+#define MEMPLAN_MP_PATCH_H
+
+#include "memplan/mp_error.h"
+#include "memplan/mp_graph.h"
+#include "memplan/mp_plan.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MP_PATCH_MAX_GRID 64u /* largest rows or cols accepted */
+
+typedef enum mp_halo {
+    MP_HALO_RECOMPUTE, /* MCUNetV2: neighbouring patches recompute their overlap */
+    MP_HALO_CACHE,     /* raster order with row and column caches: nothing recomputed */
+    MP_HALO_COUNT
+} mp_halo;
+
+typedef enum mp_cuts {
+    MP_CUTS_EVEN,     /* tile boundaries at round(k * size / n) */
+    MP_CUTS_BALANCED, /* uneven: boundaries chosen so the block's first tensor regions are equal */
+    MP_CUTS_GIVEN,    /* boundaries given by the caller */
+    MP_CUTS_COUNT
+} mp_cuts;
+
+typedef struct mp_interval {
+    int32_t a, b; /* half-open [a, b); empty when a >= b */
+} mp_interval;
+
+static inline int32_t mp_interval_len(mp_interval v)
+{
+    return v.b > v.a ? v.b - v.a : 0;
+}
+
+typedef struct mp_patch_spec {
+    uint32_t first_step; /* first step of the block (0 for the MCUNetV2 stage) */
+    uint32_t last_step;  /* S = output of the op at this step */
+    uint32_t rows, cols; /* grid on S, 1..MP_PATCH_MAX_GRID */
+    mp_cuts cuts;
+    const int32_t *row_cuts; /* MP_CUTS_GIVEN: rows + 1 boundaries, 0 first, S height last */
+    const int32_t *col_cuts; /* MP_CUTS_GIVEN: cols + 1 boundaries, 0 first, S width last */
+    mp_halo halo;
+} mp_patch_spec;
+
+typedef enum mp_stage_role {
+    MP_ROLE_WHOLE_INPUT,
+    MP_ROLE_STREAM_INPUT,
+    MP_ROLE_WORKING,
+    MP_ROLE_OUTPUT,
+    MP_ROLE_COUNT
+} mp_stage_role;
+
+/* A tensor the block reads or writes ("slot"). */
+typedef struct mp_stage_tensor {
+    mp_tensor_id id;
+    mp_stage_role role;
+    int32_t first_op, last_op; /* block-local op indices of its region's lifetime in a patch */
+    size_t row_cache_bytes;    /* MP_HALO_CACHE: rows kept for the next patch row */
+    size_t col_cache_bytes;    /* MP_HALO_CACHE: columns kept for the next patch */
+    size_t max_region_bytes;   /* largest region over patches (WORKING/STREAM) */
+} mp_stage_tensor;
+
+typedef struct mp_patch_plan {
+    mp_patch_spec spec;       /* row_cuts/col_cuts point at the arrays below */
+    int32_t *row_cuts;        /* rows + 1 boundaries on S */
+    int32_t *col_cuts;        /* cols + 1 boundaries on S */
+    mp_tensor_id split;       /* S */
+    uint32_t n_ops;           /* ops in the block: order[first_step .. last_step] */
+    uint32_t *ops;            /* their op indices, block-local order */
+    int32_t *out_slot;        /* per block-local op: slot of its output */
+    uint8_t *inplace;         /* per block-local op: depthwise running over its input's region */
+    uint32_t n_slots;
+    mp_stage_tensor *slots;
+    /* Regions per slot and tile: need = held in the slot's buffer (what readers
+     * need), computed = what the patch computes (need, minus cached parts with
+     * MP_HALO_CACHE). Row intervals indexed [slot * rows + i], columns
+     * [slot * cols + j]. */
+    mp_interval *need_rows, *comp_rows;
+    mp_interval *need_cols, *comp_cols;
+    /* Costs */
+    size_t whole_bytes;       /* WHOLE_INPUT + OUTPUT + live-across buffers */
+    size_t cache_bytes;       /* all caches (MP_HALO_CACHE) */
+    size_t stage_peak;        /* max over patches and ops */
+    uint32_t peak_patch;      /* patch index (row-major) reaching the stage peak */
+    uint32_t peak_op;         /* block-local op index reaching the stage peak */
+    size_t rest_peak;         /* per-layer peak of the steps after the block (0 if none) */
+    uint32_t rest_peak_step;
+    size_t peak;              /* max(stage_peak, rest_peak) */
+    uint64_t stage_macs;      /* MACs computed by the block, halos included */
+    uint64_t macs;            /* whole network: stage_macs + the other ops' MACs */
+    double overhead;          /* macs / per-layer MACs - 1 */
+} mp_patch_plan;
+
+/*
+ * Plan one patch schedule: regions of every tensor of the block for every
+ * patch, and its peak and MACs. pl is the per-layer plan of g with the same
+ * opts (for the steps after the block). Errors: MP_E_INVALID for a block
+ * containing a non-spatial op, an empty grid or bad cuts. Free with
+ * mp_patch_plan_free.
+ */
+mp_status mp_patch_plan_new(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                            const mp_patch_spec *spec, mp_patch_plan **out, mp_error *err);
+void mp_patch_plan_free(mp_patch_plan *p);
+
+/*
+ * Set spec->first_step = 0 and spec->last_step for the split tensor called
+ * name (the step of the op producing it). Errors name the tensor: unknown,
+ * not produced by a layer, or preceded by a layer that cannot be patched.
+ */
+mp_status mp_patch_spec_for_split(const mp_graph *g, const mp_per_layer *pl, const char *name,
+                                  mp_patch_spec *spec, mp_error *err);
+
+/* Index of the slot of tensor t in the plan, or -1. */
+int32_t mp_patch_slot_of(const mp_patch_plan *p, mp_tensor_id t);
+
+/* Region of slot k in patch (row i, col j): what its buffer holds (need) and
+ * what the patch computes of it (comp). */
+void mp_patch_slot_region(const mp_patch_plan *p, uint32_t k, uint32_t i, uint32_t j,
+                          mp_interval *need_rows, mp_interval *need_cols,
+                          mp_interval *comp_rows, mp_interval *comp_cols);
+
+/*
+ * What block-local op l reads from its operand k (an activation input) in
+ * patch (i, j) to compute its output's comp region: the rows/cols clipped to
+ * the tensor, and the padding that falls inside the window on each side
+ * (pad[0..3] = top, bottom, left, right; elements outside the tensor).
+ */
+void mp_patch_read_region(const mp_graph *g, const mp_patch_plan *p, uint32_t l, uint32_t k,
+                          uint32_t i, uint32_t j, mp_interval *rows, mp_interval *cols,
+                          int32_t pad[4]);
+
+/*
+ * Whether op order[step] may be part of a patch block (spatial, channel-axis
+ * concat, no global operand). Used to find the candidate splits.
+ */
+bool mp_patch_op_ok(const mp_graph *g, uint32_t op);
+
+/* Last step s such that every op of steps [0, s] may be patched, or -1. */
+int32_t mp_patch_last_patchable_step(const mp_graph *g, const uint32_t *order);
+
+/* One evaluated schedule of the search. */
+typedef struct mp_patch_point {
+    uint32_t last_step;
+    mp_tensor_id split;
+    uint32_t rows, cols;
+    mp_cuts cuts;
+    mp_halo halo;
+    size_t peak, stage_peak, rest_peak;
+    uint64_t macs;
+    double overhead;
+} mp_patch_point;
+
+typedef struct mp_search_opts {
+    uint32_t max_rows, max_cols; /* largest grid tried (default 8 x 8) */
+    bool recompute, cache;       /* halo modes tried (default both) */
+    bool balanced;               /* try balanced (uneven) cuts besides even ones (default) */
+    bool have_budget;
+    size_t budget;               /* SRAM budget in bytes when have_budget */
+} mp_search_opts;
+
+void mp_search_opts_init(mp_search_opts *o);
+
+typedef struct mp_patch_search {
+    mp_patch_point *pareto;  /* each halo mode's front over (peak, MACs), merged, by peak */
+    uint32_t n_pareto;
+    uint32_t n_evaluated;    /* schedules evaluated */
+    size_t per_layer_peak;
+    uint64_t per_layer_macs;
+    /* The recommendation: */
+    bool per_layer_best;     /* per-layer is the best (fits the budget, or no patch is lower) */
+    bool have_best;          /* best is valid (a patch schedule) */
+    mp_patch_point best;
+    bool fits;               /* the recommendation fits the budget (true without a budget) */
+    size_t missing_bytes;    /* when it does not fit: bytes over the budget */
+} mp_patch_search;
+
+/*
+ * Search every patchable split (blocks starting at step 0) x grids 1x1 .. max
+ * x even/balanced cuts x halo modes; keep the Pareto front of (peak, MACs).
+ * Best: with a budget, the lowest-MAC schedule that fits (per-layer when it
+ * fits), else the lowest-peak one with the missing bytes; without a budget,
+ * the lowest peak (ties: fewer MACs). A patch schedule is only recommended
+ * when its peak is below the per-layer peak.
+ */
+mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_search_opts *so, mp_patch_search *out, mp_error *err);
+void mp_patch_search_release(mp_patch_search *s);
+
+const char *mp_halo_name(mp_halo h);
+bool mp_halo_parse(const char *s, mp_halo *out);
+const char *mp_cuts_name(mp_cuts c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

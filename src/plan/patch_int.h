@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * patch_int.h - internals of patch planning (module plan; private).
+ *
+ * A block_info describes one block (its slots, roles, lifetimes and fixed
+ * costs); an axis_plan holds, for one axis and one tiling, every slot's
+ * needed and computed interval per tile. A patch plan is a block plus a row
+ * axis_plan and a column axis_plan; the search reuses axis plans across grids.
+ */
+#ifndef MEMPLAN_PLAN_PATCH_INT_H
+#define MEMPLAN_PLAN_PATCH_INT_H
+
+#include "memplan/mp_patch.h"
+
+typedef struct block_info {
+    const mp_graph *g;
+    const mp_plan_opts *opts;
+    uint32_t first_step, last_step;
+    uint32_t n_ops;           /* ops in the block */
+    const uint32_t *ops;      /* op indices, block-local order */
+    uint32_t n_slots;
+    mp_stage_tensor *slots;
+    int32_t *slot_of;         /* per tensor id: slot or -1 */
+    int32_t *out_slot;        /* per local op: slot of its output */
+    uint32_t *in_start;       /* per local op: its activation inputs are */
+    uint32_t *in_slot;        /*   in_slot[in_start[l] .. in_start[l+1]) */
+    uint32_t *in_operand;     /*   (operand index within the op) */
+    int32_t split_slot;
+    int32_t balance_slot;     /* slot whose regions balanced cuts equalise */
+    size_t whole_bytes;       /* held during the whole block */
+    uint64_t other_macs;      /* MACs of the ops outside the block */
+    uint64_t *macs_per_px;    /* per local op: MACs per output element position (h*w) */
+    bool *inplace_ok;         /* per local op: depthwise that may run over its input region */
+    uint32_t *live_start;     /* per local op: WORKING/STREAM slots whose region is live */
+    uint32_t *live_slot;      /*   live_slot[live_start[l] .. live_start[l+1]) */
+    size_t *scratch;          /* n_slots bytes scratch for cost evaluation (not shared) */
+    size_t *px_bytes;         /* per slot: bytes of one pixel (channels x dtype size) */
+    uint32_t n_region;        /* WORKING/STREAM slots ... */
+    uint32_t *region_slot;    /* ... their indices */
+    size_t rest_peak;         /* per-layer peak after the block */
+    uint32_t rest_peak_step;
+} block_info;
+
+typedef struct axis_plan {
+    uint32_t n;               /* tiles */
+    int32_t *cuts;            /* n + 1 boundaries on S */
+    mp_interval *need;        /* [slot * n + i] */
+    mp_interval *comp;        /* [slot * n + i] */
+    bool cache_ok;            /* MP_HALO_CACHE only: every slot's regions advance monotonically */
+    uint8_t *inplace_fits;    /* per local op: the output region is never longer than the input's */
+    int32_t cache_bad_slot;   /* the first slot that does not (when !cache_ok) */
+    uint32_t n_classes;       /* tiles with distinct region lengths */
+    uint32_t *class_tile;     /* a representative tile per class */
+} axis_plan;
+
+/* patch_block.c */
+mp_status block_init(block_info *b, const mp_graph *g, const mp_per_layer *pl,
+                     const mp_plan_opts *opts, uint32_t first_step, uint32_t last_step,
+                     mp_error *err);
+void block_release(block_info *b);
+/* Needed input interval (unclipped in *raw) of operand k of op for output interval out. */
+mp_interval block_backprop(const mp_graph *g, uint32_t op, uint32_t k, int axis, mp_interval out,
+                           mp_interval *raw);
+int32_t block_axis_size(const mp_graph *g, mp_tensor_id t, int axis);
+
+/* patch_axis.c */
+mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cuts,
+                          const int32_t *given, mp_halo halo, axis_plan *ap, mp_error *err);
+void axis_plan_release(axis_plan *ap);
+/* Length of slot k's sliding cache along this axis (MP_HALO_CACHE). */
+int32_t axis_cache_len(const axis_plan *ap, uint32_t k);
+
+/* patch_cost.c */
+typedef struct patch_cost {
+    size_t cache_bytes, stage_peak, peak;
+    uint32_t peak_patch, peak_op;
+    uint64_t stage_macs, macs;
+} patch_cost;
+
+/* Exact cost of the plan made of b, rows and cols (ok = false on overflow). */
+bool patch_cost_eval(const block_info *b, const axis_plan *rows, const axis_plan *cols,
+                     mp_halo halo, patch_cost *c);
+/* A lower bound of the peak (one patch evaluated) and the exact MACs, cheaply. */
+bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_plan *cols,
+                      mp_halo halo, size_t *peak_lb, uint64_t *macs);
+/* Region bytes of slot k in patch (i, j) (unaligned; 0 for whole slots). */
+size_t patch_region_bytes(const block_info *b, const axis_plan *rows, const axis_plan *cols,
+                          uint32_t k, uint32_t i, uint32_t j);
+
+#endif

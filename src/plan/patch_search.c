@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * patch_search.c - the search over splits, grids, cuts and halo modes, the
+ * Pareto front of (peak, MACs) and the recommendation (module plan).
+ *
+ * For every split (a block from step 0 to each patchable step) the row and
+ * column axis plans for 1..max tiles are built once and combined into every
+ * grid, so the region work is shared by all grids of a split.
+ */
+#include "patch_int.h"
+
+#include "../util/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void mp_search_opts_init(mp_search_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->max_rows = 8;
+    o->max_cols = 8;
+    o->recompute = true;
+    o->cache = true;
+    o->balanced = true;
+}
+
+void mp_patch_search_release(mp_patch_search *s)
+{
+    if (!s)
+        return;
+    mp_free(s->pareto);
+    memset(s, 0, sizeof *s);
+}
+
+typedef struct point_list {
+    mp_patch_point *v;
+    size_t n, cap;
+} point_list;
+
+static bool push_point(point_list *pl, const mp_patch_point *p)
+{
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 256;
+        mp_patch_point *v = mp_realloc(pl->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        pl->v = v;
+        pl->cap = cap;
+    }
+    pl->v[pl->n++] = *p;
+    return true;
+}
+
+/* Total order: peak, MACs, then a deterministic tie-break. */
+static int cmp_point(const void *x, const void *y)
+{
+    const mp_patch_point *a = x, *b = y;
+    if (a->peak != b->peak)
+        return a->peak < b->peak ? -1 : 1;
+    if (a->macs != b->macs)
+        return a->macs < b->macs ? -1 : 1;
+    if (a->last_step != b->last_step)
+        return a->last_step < b->last_step ? -1 : 1;
+    uint32_t ga = a->rows * 1000 + a->cols, gb = b->rows * 1000 + b->cols;
+    if (ga != gb)
+        return ga < gb ? -1 : 1;
+    if (a->halo != b->halo)
+        return a->halo < b->halo ? -1 : 1;
+    return (int)a->cuts - (int)b->cuts;
+}
+
+/*
+ * The running Pareto front, used to skip the exact peak of schedules that a
+ * schedule already found strictly dominates (lower bound of the peak and
+ * exact MACs are enough to tell). Skipped schedules could not be on the
+ * final front, so the front and the recommendation are unchanged.
+ */
+typedef struct running_front {
+    mp_patch_point *v;
+    size_t n, cap;
+} running_front;
+
+static bool dominated(const running_front *f, size_t peak_lb, uint64_t macs)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const mp_patch_point *q = &f->v[i];
+        if ((q->peak <= peak_lb && q->macs < macs) || (q->peak < peak_lb && q->macs <= macs))
+            return true;
+    }
+    return false;
+}
+
+static bool front_add(running_front *f, const mp_patch_point *p)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const mp_patch_point *q = &f->v[i];
+        bool gone = (p->peak <= q->peak && p->macs < q->macs) ||
+                    (p->peak < q->peak && p->macs <= q->macs);
+        if (!gone)
+            f->v[w++] = *q;
+    }
+    f->n = w;
+    if (dominated(f, p->peak, p->macs))
+        return true;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 32;
+        mp_patch_point *v = mp_realloc(f->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        f->v = v;
+        f->cap = cap;
+    }
+    f->v[f->n++] = *p;
+    return true;
+}
+
+typedef struct split_ctx {
+    const block_info *b;
+    mp_halo halo;
+    mp_cuts cuts;
+    axis_plan rows[MP_PATCH_MAX_GRID + 1];
+    axis_plan cols[MP_PATCH_MAX_GRID + 1];
+    uint32_t n_rows, n_cols; /* plans built for 1..n */
+    running_front *front;
+} split_ctx;
+
+static void split_ctx_release(split_ctx *c)
+{
+    for (uint32_t n = 1; n <= c->n_rows; n++)
+        axis_plan_release(&c->rows[n]);
+    for (uint32_t n = 1; n <= c->n_cols; n++)
+        axis_plan_release(&c->cols[n]);
+    c->n_rows = c->n_cols = 0;
+}
+
+static mp_status build_axis_plans(split_ctx *c, uint32_t max_rows, uint32_t max_cols,
+                                  mp_error *err)
+{
+    const mp_tensor *s = &c->b->g->tensors[c->b->slots[c->b->split_slot].id];
+    uint32_t nr = (uint32_t)s->shape.h < max_rows ? (uint32_t)s->shape.h : max_rows;
+    uint32_t nc = (uint32_t)s->shape.w < max_cols ? (uint32_t)s->shape.w : max_cols;
+    for (uint32_t n = 1; n <= nr; n++) {
+        MP_TRY(axis_plan_build(c->b, 0, n, c->cuts, NULL, c->halo, &c->rows[n], err));
+        c->n_rows = n;
+    }
+    for (uint32_t n = 1; n <= nc; n++) {
+        MP_TRY(axis_plan_build(c->b, 1, n, c->cuts, NULL, c->halo, &c->cols[n], err));
+        c->n_cols = n;
+    }
+    return MP_OK;
+}
+
+static mp_status eval_grids(split_ctx *c, point_list *pts, uint32_t *n_eval, mp_error *err)
+{
+    const block_info *b = c->b;
+    for (uint32_t r = 1; r <= c->n_rows; r++) {
+        for (uint32_t k = 1; k <= c->n_cols; k++) {
+            if (r * k == 1)
+                continue; /* one patch: the per-layer schedule */
+            if (!c->rows[r].cache_ok || !c->cols[k].cache_ok)
+                continue; /* regions do not advance monotonically: cannot cache */
+            patch_cost cost;
+            size_t lb;
+            uint64_t macs;
+            if (!patch_cost_bound(b, &c->rows[r], &c->cols[k], c->halo, &lb, &macs))
+                return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte counts overflow");
+            (*n_eval)++;
+            if (dominated(c->front, lb, macs))
+                continue;
+            if (!patch_cost_eval(b, &c->rows[r], &c->cols[k], c->halo, &cost))
+                return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte counts overflow");
+            mp_patch_point p = {
+                .last_step = b->last_step, .split = b->slots[b->split_slot].id,
+                .rows = r, .cols = k, .cuts = c->cuts, .halo = c->halo,
+                .peak = cost.peak, .stage_peak = cost.stage_peak, .rest_peak = b->rest_peak,
+                .macs = cost.macs,
+                .overhead = b->g->macs ? (double)cost.macs / (double)b->g->macs - 1.0 : 0.0,
+            };
+            if (!push_point(pts, &p) || !front_add(c->front, &p))
+                return mp_errorf(err, MP_E_NOMEM, "out of memory");
+        }
+    }
+    return MP_OK;
+}
+
+static mp_status search_split(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_search_opts *so, uint32_t last, point_list *pts,
+                              running_front *front, uint32_t *n_eval, mp_error *err)
+{
+    block_info b = {0};
+    mp_status st = block_init(&b, g, pl, opts, 0, last, err);
+    for (int h = 0; st == MP_OK && h < MP_HALO_COUNT; h++) {
+        if ((h == MP_HALO_RECOMPUTE && !so->recompute) || (h == MP_HALO_CACHE && !so->cache))
+            continue;
+        for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++) {
+            if (cu == MP_CUTS_BALANCED && !so->balanced)
+                continue;
+            split_ctx c;
+            memset(&c, 0, sizeof c);
+            c.b = &b;
+            c.halo = (mp_halo)h;
+            c.cuts = (mp_cuts)cu;
+            c.front = &front[h];
+            st = build_axis_plans(&c, so->max_rows, so->max_cols, err);
+            if (st == MP_OK)
+                st = eval_grids(&c, pts, n_eval, err);
+            split_ctx_release(&c);
+        }
+    }
+    block_release(&b);
+    return st;
+}
+
+/*
+ * The reported front is the union of each halo mode's own front (so both
+ * modes are shown even when one dominates), sorted by peak then MACs; the
+ * recommendation uses the points of it that no other point dominates.
+ */
+static mp_status make_front(point_list *pts, mp_patch_search *out, mp_error *err)
+{
+    if (pts->n == 0)
+        return MP_OK;
+    qsort(pts->v, pts->n, sizeof *pts->v, cmp_point);
+    out->pareto = mp_calloc(pts->n, sizeof *out->pareto);
+    if (!out->pareto)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    uint64_t best_macs[MP_HALO_COUNT];
+    for (int h = 0; h < MP_HALO_COUNT; h++)
+        best_macs[h] = UINT64_MAX;
+    for (size_t i = 0; i < pts->n; i++) {
+        mp_halo h = pts->v[i].halo;
+        if (pts->v[i].peak >= out->per_layer_peak)
+            break; /* no lower than per-layer: never worth patching */
+        if (pts->v[i].macs < best_macs[h]) {
+            out->pareto[out->n_pareto++] = pts->v[i];
+            best_macs[h] = pts->v[i].macs;
+        }
+    }
+    return MP_OK;
+}
+
+/* Whether front point i is dominated by another point of the front. */
+static bool front_dominated(const mp_patch_search *s, uint32_t i)
+{
+    const mp_patch_point *p = &s->pareto[i];
+    for (uint32_t k = 0; k < s->n_pareto; k++) {
+        const mp_patch_point *q = &s->pareto[k];
+        if ((q->peak <= p->peak && q->macs < p->macs) || (q->peak < p->peak && q->macs <= p->macs))
+            return true;
+    }
+    return false;
+}
+
+static void recommend(mp_patch_search *s, const mp_search_opts *so)
+{
+    s->fits = true;
+    s->per_layer_best = true;
+    s->have_best = false;
+    const mp_patch_point *lowest = s->n_pareto ? &s->pareto[0] : NULL;
+    if (!so->have_budget) {
+        if (lowest && lowest->peak < s->per_layer_peak) {
+            s->best = *lowest;
+            s->have_best = true;
+            s->per_layer_best = false;
+        }
+        return;
+    }
+    if (s->per_layer_peak <= so->budget)
+        return;
+    for (uint32_t i = s->n_pareto; i-- > 0;) { /* peak ascending */
+        if (s->pareto[i].peak <= so->budget && !front_dominated(s, i)) {
+            s->best = s->pareto[i];
+            s->have_best = true;
+            s->per_layer_best = false;
+            return;
+        }
+    }
+    s->fits = false;
+    size_t peak = s->per_layer_peak;
+    if (lowest && lowest->peak < s->per_layer_peak) {
+        s->best = *lowest;
+        s->have_best = true;
+        s->per_layer_best = false;
+        peak = lowest->peak;
+    }
+    s->missing_bytes = peak - so->budget;
+}
+
+mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_search_opts *so, mp_patch_search *out, mp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->per_layer_peak = pl->peak_bytes;
+    out->per_layer_macs = g->macs;
+    uint32_t *order = mp_calloc(pl->n_steps, sizeof *order);
+    if (!order)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    for (uint32_t s = 0; s < pl->n_steps; s++)
+        order[s] = pl->steps[s].op;
+    int32_t last = mp_patch_last_patchable_step(g, order);
+    mp_free(order);
+    point_list pts = {0};
+    running_front front[MP_HALO_COUNT] = {{0}};
+    mp_status st = MP_OK;
+    for (int32_t s = 0; s <= last && st == MP_OK; s++)
+        st = search_split(g, pl, opts, so, (uint32_t)s, &pts, front, &out->n_evaluated, err);
+    if (st == MP_OK)
+        st = make_front(&pts, out, err);
+    mp_free(pts.v);
+    for (int h = 0; h < MP_HALO_COUNT; h++)
+        mp_free(front[h].v);
+    if (st != MP_OK) {
+        mp_patch_search_release(out);
+        return st;
+    }
+    recommend(out, so);
+    return MP_OK;
+}
