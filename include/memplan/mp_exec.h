@@ -91,7 +91,7 @@ typedef struct mp_view {
 
 /* The whole of tensor t. */
 mp_rect mp_rect_of_tensor(const mp_tensor *t);
-/* Rows and columns of r that lie in both a and b (possibly empty). */
+/* Rows and columns that lie in both a and b; an empty result is {0, 0, 0, 0}. */
 mp_rect mp_rect_intersect(mp_rect a, mp_rect b);
 static inline bool mp_rect_empty(mp_rect r)
 {
@@ -157,8 +157,9 @@ bool mp_exec_tensor_quant(const mp_exec_model *m, mp_tensor_id t, float *scale,
  * (the part outside the tensor is padding). For a conv/pool with kernel k,
  * stride s, dilation d and top pad p, output rows [a, b) need input rows
  * [a*s - p, (b-1)*s - p + (k-1)*d + 1). Global ops (fully connected, mean,
- * reshape) need the whole input. May be empty (e.g. a concat input that
- * contributes nothing to out_rect, or a pad output that is all padding).
+ * reshape) need the whole input. May be empty, then {0, 0, 0, 0} (e.g. a concat
+ * input that contributes nothing to out_rect, or a pad output that is all padding);
+ * the view of such an input is not read and not checked.
  */
 mp_status mp_exec_input_rect(const mp_exec_model *m, uint32_t op, uint32_t k, mp_rect out_rect,
                              mp_rect *in_rect, mp_error *err);

@@ -45,5 +45,7 @@ const char *cli_kib(uint64_t bytes);
 
 extern const char analyze_usage[];
 int cmd_analyze(mp_cli *cli, int argc, char **argv);
+extern const char run_usage[];
+int cmd_run(mp_cli *cli, int argc, char **argv);
 
 #endif

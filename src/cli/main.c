@@ -19,6 +19,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "per-layer peak SRAM, MACs and params of a network"},
+    {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

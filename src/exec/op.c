@@ -26,6 +26,8 @@ mp_rect mp_rect_intersect(mp_rect a, mp_rect b)
 {
     mp_rect r = {a.y0 > b.y0 ? a.y0 : b.y0, a.y1 < b.y1 ? a.y1 : b.y1,
                  a.x0 > b.x0 ? a.x0 : b.x0, a.x1 < b.x1 ? a.x1 : b.x1};
+    if (mp_rect_empty(r))
+        r = (mp_rect){0, 0, 0, 0};
     return r;
 }
 
@@ -194,6 +196,8 @@ mp_status mp_exec_input_rect(const mp_exec_model *m, uint32_t op, uint32_t k, mp
                          "the output", exec_op_where(m, op, where, sizeof where), out_rect.y0,
                          out_rect.y1, out_rect.x0, out_rect.x1);
     *in_rect = needed_rect(m, op, k, out_rect);
+    if (mp_rect_empty(*in_rect))
+        *in_rect = (mp_rect){0, 0, 0, 0};
     return MP_OK;
 }
 
