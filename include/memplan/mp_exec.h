@@ -164,6 +164,11 @@ bool mp_exec_tensor_quant(const mp_exec_model *m, mp_tensor_id t, float *scale,
 mp_status mp_exec_input_rect(const mp_exec_model *m, uint32_t op, uint32_t k, mp_rect out_rect,
                              mp_rect *in_rect, mp_error *err);
 
+/* True when op computes any sub-rectangle of its output (conv, depthwise, pooling, add,
+ * mul, concat, pad, softmax, (de)quantize, resize); false for the global ops (fully
+ * connected, mean, reshape), which compute their whole output from whole inputs. */
+bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op);
+
 /*
  * Compute exactly the elements of out_rect of op's output and write them into
  * out (which must hold out_rect). in[k] is a view of activation input k (in op

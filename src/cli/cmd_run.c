@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define RUN_MAX_INPUTS 16
+#define TOP_MAX 64 /* --top limit */
 
 const char run_usage[] =
     "usage: memplan run NET --input FILE [options]\n"
@@ -28,7 +29,7 @@ const char run_usage[] =
     "                   minus128 (pixel - 128), raw (each byte taken as int8, as\n"
     "                   TFLite Micro's person-detection test feeds its BMPs)\n"
     "  --output FILE    write the output tensors' raw bytes (written atomically)\n"
-    "  --top N          print the N largest values of each output (default 5)\n"
+    "  --top N          print the N largest values of each output (default 5, at most 64)\n"
     "  --seed N         seed of synthesized weights (default 1)\n"
     "  --json           print one JSON document instead of the table (docs/cli.md)\n"
     "  -h, --help       show this help\n";
@@ -62,7 +63,7 @@ static int parse_option(mp_cli *cli, int c, run_opts *o, char **argv)
         o->output = optarg;
         return EXIT_OK;
     case 't':
-        return cli_parse_uint(cli, "--top", optarg, 1, 1000000, &o->top) ? EXIT_OK : EXIT_USAGE;
+        return cli_parse_uint(cli, "--top", optarg, 1, TOP_MAX, &o->top) ? EXIT_OK : EXIT_USAGE;
     case 's':
         if (!cli_parse_uint(cli, "--seed", optarg, 0, ULONG_MAX, &v))
             return EXIT_USAGE;
@@ -131,28 +132,43 @@ typedef struct run_result {
     double saturation;
 } run_result;
 
+/* Network output k: its tensor, bytes, quantization and top values. */
+typedef struct output_info {
+    const mp_tensor *t;
+    const int8_t *d;
+    float scale;
+    int32_t zp;
+    size_t n_top;
+    size_t top[TOP_MAX];
+} output_info;
+
+static void output_of(const run_opts *o, const run_result *r, uint32_t k, output_info *out)
+{
+    out->t = &r->g->tensors[r->g->outputs[k]];
+    out->d = mp_exec_run_output(r->run, r->m, k);
+    out->scale = 1;
+    out->zp = 0;
+    mp_exec_tensor_quant(r->m, r->g->outputs[k], &out->scale, &out->zp);
+    size_t n = o->top < out->t->size_bytes ? o->top : out->t->size_bytes;
+    out->n_top = n < TOP_MAX ? n : TOP_MAX;
+    top_indices(out->d, out->t->size_bytes, out->n_top, out->top);
+}
+
 static void print_text(mp_cli *cli, const run_opts *o, const run_result *r)
 {
     FILE *f = cli->out;
     fprintf(f, "network     %s (%s)\n", r->g->name,
             mp_exec_model_synthesized(r->m) ? "seeded weights" : "given weights");
     for (uint32_t k = 0; k < r->g->n_outputs; k++) {
-        const mp_tensor *t = &r->g->tensors[r->g->outputs[k]];
-        const int8_t *d = mp_exec_run_output(r->run, r->m, k);
-        float scale = 1;
-        int32_t zp = 0;
-        mp_exec_tensor_quant(r->m, r->g->outputs[k], &scale, &zp);
+        output_info x;
+        output_of(o, r, k, &x);
         char shape[64];
-        fprintf(f, "output      '%s' %s, scale %g, zero point %d\n", t->name,
-                mp_shape_format(t, shape, sizeof shape), (double)scale, zp);
-        size_t n = o->top < t->size_bytes ? o->top : t->size_bytes;
-        size_t idx[64];
-        n = n < 64 ? n : 64;
-        top_indices(d, t->size_bytes, n, idx);
+        fprintf(f, "output      '%s' %s, scale %g, zero point %d\n", x.t->name,
+                mp_shape_format(x.t, shape, sizeof shape), (double)x.scale, x.zp);
         fprintf(f, "%6s %8s %6s %12s\n", "rank", "index", "value", "real");
-        for (size_t i = 0; i < n; i++)
-            fprintf(f, "%6zu %8zu %6d %12.6f\n", i + 1, idx[i], d[idx[i]],
-                    (double)scale * (d[idx[i]] - zp));
+        for (size_t i = 0; i < x.n_top; i++)
+            fprintf(f, "%6zu %8zu %6d %12.6f\n", i + 1, x.top[i], x.d[x.top[i]],
+                    (double)x.scale * (x.d[x.top[i]] - x.zp));
     }
     fprintf(f, "saturation  %.3f%% of activation values\n", 100.0 * r->saturation);
 }
@@ -168,24 +184,19 @@ static void print_json(mp_cli *cli, const run_opts *o, const run_result *r)
                      mp_exec_model_synthesized(r->m) ? "true" : "false",
                      (unsigned long long)o->exec.seed, r->saturation);
     for (uint32_t k = 0; k < r->g->n_outputs; k++) {
-        const mp_tensor *t = &r->g->tensors[r->g->outputs[k]];
-        const int8_t *d = mp_exec_run_output(r->run, r->m, k);
-        float scale = 1;
-        int32_t zp = 0;
-        mp_exec_tensor_quant(r->m, r->g->outputs[k], &scale, &zp);
+        output_info x;
+        output_of(o, r, k, &x);
         mp_strbuf_puts(&sb, "    {\"name\": ");
-        mp_strbuf_json_string(&sb, t->name);
+        mp_strbuf_json_string(&sb, x.t->name);
         mp_strbuf_printf(&sb, ", \"shape\": [%d, %d, %d], \"scale\": %.9g, \"zero_point\": %d, "
-                              "\"top\": [", t->shape.h, t->shape.w, t->shape.c, (double)scale, zp);
-        size_t n = o->top < t->size_bytes ? o->top : t->size_bytes, idx[64];
-        n = n < 64 ? n : 64;
-        top_indices(d, t->size_bytes, n, idx);
-        for (size_t i = 0; i < n; i++)
-            mp_strbuf_printf(&sb, "%s{\"index\": %zu, \"value\": %d}", i ? ", " : "", idx[i],
-                             d[idx[i]]);
+                              "\"top\": [", x.t->shape.h, x.t->shape.w, x.t->shape.c,
+                         (double)x.scale, x.zp);
+        for (size_t i = 0; i < x.n_top; i++)
+            mp_strbuf_printf(&sb, "%s{\"index\": %zu, \"value\": %d}", i ? ", " : "",
+                             x.top[i], x.d[x.top[i]]);
         mp_strbuf_puts(&sb, "], \"values\": [");
-        for (size_t i = 0; i < t->size_bytes; i++)
-            mp_strbuf_printf(&sb, "%s%d", i ? ", " : "", d[i]);
+        for (size_t i = 0; i < x.t->size_bytes; i++)
+            mp_strbuf_printf(&sb, "%s%d", i ? ", " : "", x.d[i]);
         mp_strbuf_printf(&sb, "]}%s\n", k + 1 < r->g->n_outputs ? "," : "");
     }
     mp_strbuf_puts(&sb, "  ]\n}\n");

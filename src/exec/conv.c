@@ -132,22 +132,9 @@ MP_TARGET_CLONES
 void exec_requant_row(const int32_t *acc, int32_t n, const int32_t *mult, const int32_t *shift,
                       int32_t offset, int32_t lo, int32_t hi, int8_t *out)
 {
-    /* mp_mbqm, written without branches so it vectorizes: the high word of the
-     * 64-bit product is taken with a logical shift, whose low 32 bits equal the
-     * arithmetic shift's. */
     for (int32_t i = 0; i < n; i++) {
-        int32_t s = shift[i];
-        int32_t left = s > 0 ? s : 0, right = s > 0 ? 0 : -s;
-        int32_t x = (int32_t)((uint32_t)acc[i] << left);
-        int32_t m = mult[i];
-        int64_t ab = (int64_t)x * m + ((int64_t)1 << 30);
-        int32_t h = (int32_t)(uint32_t)((uint64_t)ab >> 31);
-        h = (x == INT32_MIN && m == INT32_MIN) ? INT32_MAX : h;
-        int32_t mask = (int32_t)((1u << right) - 1u);
-        int32_t rem = h & mask, thr = (mask >> 1) + (h < 0 ? 1 : 0);
-        int32_t v = (h >> right) + (rem > thr ? 1 : 0) + offset;
-        v = v < lo ? lo : v > hi ? hi : v;
-        out[i] = (int8_t)v;
+        int32_t v = mp_mbqm_vec(acc[i], mult[i], shift[i]) + offset;
+        out[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
     }
 }
 

@@ -215,6 +215,11 @@ static bool is_global(mp_op_type t)
     return t == MP_OP_FULLY_CONNECTED || t == MP_OP_MEAN || t == MP_OP_RESHAPE;
 }
 
+bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op)
+{
+    return m && op < m->g->n_ops && m->ops[op].prepared && !is_global(m->ops[op].type);
+}
+
 static mp_status check_view(const mp_exec_model *m, uint32_t i, const char *role, uint32_t k,
                             const mp_view *v, const mp_tensor *t, mp_rect need, mp_error *err)
 {

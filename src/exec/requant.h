@@ -61,6 +61,23 @@ static inline int32_t mp_mbqm(int32_t x, int32_t multiplier, int32_t shift)
     return mp_rdbpot(mp_srdhm(mp_shl_wrap(x, left), multiplier), right);
 }
 
+/*
+ * mp_mbqm written without branches so loops over it vectorize (same results): the
+ * high word of the 64-bit product is taken with a logical shift, whose low 32 bits
+ * equal the arithmetic shift's, and the rounding of RDBPOT uses masks.
+ */
+static inline int32_t mp_mbqm_vec(int32_t x, int32_t multiplier, int32_t shift)
+{
+    int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    int32_t xs = (int32_t)((uint32_t)x << left);
+    int64_t ab = (int64_t)xs * multiplier + ((int64_t)1 << 30);
+    int32_t h = (int32_t)(uint32_t)((uint64_t)ab >> 31);
+    h = (xs == INT32_MIN && multiplier == INT32_MIN) ? INT32_MAX : h;
+    int32_t mask = (int32_t)((1u << right) - 1u);
+    int32_t rem = h & mask, thr = (mask >> 1) + (h < 0 ? 1 : 0);
+    return (h >> right) + (rem > thr ? 1 : 0);
+}
+
 static inline int32_t mp_clamp32(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : v > hi ? hi : v;

@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#ifndef MEMPLAN_SOURCE_ROOT
+#define MEMPLAN_SOURCE_ROOT "."
+#endif
+
 static mp_exec_model *model_of(const mp_graph *g, uint64_t seed)
 {
     mp_exec_model *m = NULL;
@@ -114,9 +118,8 @@ static void test_exec_model_refusals(void **state)
 
 static mp_graph *bundled(const char *name)
 {
-    const char *root = getenv("MEMPLAN_ROOT");
     char path[4096];
-    snprintf(path, sizeof path, "%s/nets/%s", root ? root : ".", name);
+    snprintf(path, sizeof path, "%s/nets/%s", MEMPLAN_SOURCE_ROOT, name);
     mp_graph *g = NULL;
     mp_error err;
     mp_error_init(&err);
@@ -370,9 +373,11 @@ static void person_case(const mp_exec_model *m, const char *dir, const char *ima
 static void test_exec_person_detect(void **state)
 {
     (void)state;
-    const char *dir = getenv("MEMPLAN_MODELS");
+    const char *dir = getenv("MEMPLAN_MODELS"); /* overrides <source root>/../shared/models */
+    if (!dir)
+        dir = MEMPLAN_SOURCE_ROOT "/../shared/models";
     char path[4096];
-    snprintf(path, sizeof path, "%s/person_detect.tflite", dir ? dir : "../shared/models");
+    snprintf(path, sizeof path, "%s/person_detect.tflite", dir);
     if (access(path, R_OK) != 0) {
         print_message("%s is absent (../shared missing): skipped\n", path);
         skip();
@@ -386,8 +391,8 @@ static void test_exec_person_detect(void **state)
     }
     mp_exec_model *m = model_of(g, 1);
     assert_false(mp_exec_model_synthesized(m));
-    person_case(m, dir ? dir : "../shared/models", "person.bmp", -113, 113);
-    person_case(m, dir ? dir : "../shared/models", "no_person.bmp", 57, -57);
+    person_case(m, dir, "person.bmp", -113, 113);
+    person_case(m, dir, "no_person.bmp", 57, -57);
     mp_exec_model_free(m);
     mp_graph_free(g);
 }
