@@ -108,7 +108,7 @@ bool mp_rect_bytes(const mp_tensor *t, mp_rect r, size_t *bytes);
 
 typedef struct mp_exec_opts {
     /* Seed of the pseudo-random weights, biases and calibration input used for
-     * whatever a JSON network leaves out (same seed, same model, on every host). */
+     * whatever a JSON network leaves out (same seed, same bytes on every IEEE host). */
     uint64_t seed;
 } mp_exec_opts;
 
@@ -177,9 +177,10 @@ bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op);
  * whole-tensor, dense views and out_rect = the whole output. Softmax, add, mul,
  * concat, pad, quantize and resize run on any region.
  *
- * Elementwise ops (add, mul, quantize, softmax) may write over an input: out
- * may alias in[k] when both have the same geometry (y0, x0, h, w, row_stride).
- * Other ops must not alias (see mp_exec_dw_inplace for depthwise).
+ * Elementwise ops (add, mul, quantize, dequantize, softmax) may write over an
+ * input: out may alias in[k] when both have the same geometry (y0, x0, h, w,
+ * row_stride). Reshape may run in place (out->data == in[0].data). Other ops must
+ * not alias (see mp_exec_dw_inplace for depthwise).
  *
  * Errors (nothing written): MP_E_INVALID for a view that does not hold what the
  * op needs or a rectangle outside the tensor; MP_E_UNSUPPORTED when a global op

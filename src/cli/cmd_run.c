@@ -109,19 +109,19 @@ static int parse_args(mp_cli *cli, int argc, char **argv, run_opts *o)
     return EXIT_OK;
 }
 
-/* Indices of the top n values of d (ties: lower index first). */
+/* Indices of the top n values of d, largest first (ties: lower index first). */
 static void top_indices(const int8_t *d, size_t count, size_t n, size_t *idx)
 {
-    for (size_t k = 0; k < n; k++) {
-        size_t best = SIZE_MAX;
-        for (size_t i = 0; i < count; i++) {
-            bool taken = false;
-            for (size_t j = 0; j < k && !taken; j++)
-                taken = idx[j] == i;
-            if (!taken && (best == SIZE_MAX || d[i] > d[best]))
-                best = i;
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (kept == n && d[i] <= d[idx[n - 1]])
+            continue;
+        size_t j = kept < n ? kept++ : n - 1;
+        while (j > 0 && d[idx[j - 1]] < d[i]) {
+            idx[j] = idx[j - 1];
+            j--;
         }
-        idx[k] = best;
+        idx[j] = i;
     }
 }
 

@@ -296,6 +296,8 @@ static mp_status prep_concat(mp_exec_model *m, uint32_t i, exec_concat *p, mp_er
     p->n = op->n_in;
     if (p->axis < 1 || p->axis > 3)
         return FAIL(m, i, MP_E_UNSUPPORTED, err, "concat along axis %d", p->axis);
+    if (op->p.activation != MP_ACT_NONE)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "concat with a fused activation");
     p->start = mp_pool_array(&m->pool, p->n, sizeof *p->start);
     p->size = mp_pool_array(&m->pool, p->n, sizeof *p->size);
     p->rq = mp_pool_array(&m->pool, p->n, sizeof *p->rq);

@@ -10,8 +10,8 @@
  *     paddings, groups, multipliers, broadcasting);
  *   - a view missing one needed row or column is an error, and nothing is
  *     written;
- *   - in-place depthwise equals out-of-place, whole and by region; in-place add
- *     equals out-of-place;
+ *   - in-place depthwise equals out-of-place, whole and by region; in-place add,
+ *     softmax, quantize and reshape equal out-of-place;
  *   - the convolution kernel's K and output-channel chunking equals a naive
  *     loop.
  */
@@ -451,6 +451,30 @@ static void test_exec_inplace_add(void **state)
     case_close(&c);
 }
 
+/* One-input ops that may overwrite their input: same bytes as out of place. */
+static void test_exec_inplace_unary(void **state)
+{
+    (void)state;
+    static const char *const nets[] = {
+        NET_HEAD("[5,4,6]") "{\"name\":\"s\",\"op\":\"softmax\"}" NET_TAIL,
+        NET_HEAD("[5,4,6]") "{\"name\":\"q\",\"op\":\"quantize\",\"quant\":{\"scale\":0.02,"
+            "\"zero_point\":3}}" NET_TAIL,
+        NET_HEAD("[5,4,6]") "{\"name\":\"r\",\"op\":\"reshape\",\"shape\":[20,6]}" NET_TAIL,
+    };
+    for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) {
+        net_case c;
+        case_open(&c, nets[i], 20 + i);
+        const mp_op *op = &c.g->ops[c.op];
+        const mp_tensor *ti = &c.g->tensors[op->in[0]], *to = &c.g->tensors[op->out[0]];
+        mp_view vi = mp_view_of_tensor(ti, c.in[0]), vo = mp_view_of_tensor(to, c.in[0]);
+        mp_error err;
+        mp_error_init(&err);
+        assert_int_equal(mp_exec_op(c.m, c.op, &vi, 1, &vo, mp_rect_of_tensor(to), &err), MP_OK);
+        assert_memory_equal(c.in[0], c.whole, to->size_bytes);
+        case_close(&c);
+    }
+}
+
 /* ---- conv chunking against a naive loop ------------------------------------------------ */
 
 static void naive_conv(const exec_conv *p, const int8_t *in, const int8_t *w, int8_t *out)
@@ -565,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_exec_inplace_depthwise),
         cmocka_unit_test(test_exec_inplace_refusals),
         cmocka_unit_test(test_exec_inplace_add),
+        cmocka_unit_test(test_exec_inplace_unary),
         cmocka_unit_test(test_exec_conv_chunks),
         cmocka_unit_test(test_exec_op_errors),
     };
