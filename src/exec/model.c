@@ -77,6 +77,9 @@ static mp_status conv_rq(mp_exec_model *m, uint32_t i, const exec_tensor *w, int
         if (n) {
             mult[c] = op->requant.multiplier[n == 1 ? 0 : c];
             shift[c] = op->requant.shift[n == 1 ? 0 : c];
+            if (mult[c] < 0 || shift[c] < -31 || shift[c] > 31)
+                return FAIL(m, i, MP_E_INVALID, err, "requant entry %d: multiplier %d, shift %d "
+                            "(expected >= 0 and -31..31)", c, mult[c], shift[c]);
         } else {
             double ws = (double)w->qscale[w->n_q == 1 ? 0 : c];
             exec_quantize_multiplier((double)ti->scale * ws / (double)to->scale, &mult[c],
@@ -102,6 +105,8 @@ static mp_status conv_operands(mp_exec_model *m, uint32_t i, exec_conv *p, const
         return FAIL(m, i, MP_E_INVALID, err, "weights '%s' have no quantization",
                     tensor(m, wid)->name);
     int32_t zp = (*w)->n_q ? (*w)->qzp[0] : 0;
+    if (zp < -128 || zp > 127)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "weight zero point %d is outside int8", zp);
     for (uint32_t k = 1; k < (*w)->n_q; k++)
         if ((*w)->qzp[k] != zp)
             return FAIL(m, i, MP_E_UNSUPPORTED, err, "per-channel weight zero points differ");
@@ -422,9 +427,12 @@ static mp_status init_tensors(mp_exec_model *m, mp_error *err)
             return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': per-channel activation "
                              "quantization", t->name);
         if (t->quant.n == 1) {
-            if (!(t->quant.scale[0] > 0))
+            if (!(t->quant.scale[0] > 0) || !isfinite(t->quant.scale[0]))
                 return mp_errorf(err, MP_E_INVALID, "tensor '%s': scale must be positive",
                                  t->name);
+            if (t->quant.zero_point[0] < -128 || t->quant.zero_point[0] > 127)
+                return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': zero point %d is outside "
+                                 "int8", t->name, t->quant.zero_point[0]);
             e->has_quant = true;
             e->scale = t->quant.scale[0];
             e->zp = t->quant.zero_point[0];
