@@ -59,6 +59,9 @@ int cmd_export(mp_cli *cli, int argc, char **argv);
 void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary);
 void plan_print_json(mp_cli *cli, const mp_schedule *s);
 
+extern const char run_usage[];
+int cmd_run(mp_cli *cli, int argc, char **argv);
+
 extern const char convert_usage[];
 int cmd_convert(mp_cli *cli, int argc, char **argv);
 

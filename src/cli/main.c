@@ -21,6 +21,7 @@ static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
     {"plan", cmd_plan, plan_usage, "plan a schedule (arena offsets, patch regions); -o saves it"},
     {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
+    {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
     {"convert", cmd_convert, convert_usage, "write a .tflite (or net.json) as memplan's net.json"},
 };
 

@@ -196,6 +196,11 @@ static mp_status tiled_buffers(mp_schedule *s, buf_list *l, uint32_t si, mp_erro
             MP_TRY(add_buffer(l, MP_BUF_COL_CACHE, sl->id, (int32_t)si, sl->col_cache_bytes,
                               s->opts.align, a, b, NULL, err));
     }
+    if (p->accum_bytes) {
+        mp_tensor_id red = s->g->ops[p->ops[p->n_ops - 1]].out[0];
+        MP_TRY(add_buffer(l, MP_BUF_ACCUM, red, (int32_t)si, p->accum_bytes, s->opts.align, a, b,
+                          NULL, err));
+    }
     for (uint32_t op = 0; op < p->n_ops; op++) {
         if (!p->inplace[op])
             continue;

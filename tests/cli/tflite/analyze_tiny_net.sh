@@ -1,2 +1,2 @@
 # Every modelled op of a small CNN, from a .tflite written by tests/unit/tflite_writer.c.
-$MEMPLAN analyze tests/data/tflite/tiny_net.tflite
+$MEMPLAN analyze --no-patch tests/data/tflite/tiny_net.tflite
