@@ -57,6 +57,7 @@
 
 #include "memplan/mp_error.h"
 #include "memplan/mp_graph.h"
+#include "memplan/mp_schedule.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -210,6 +211,25 @@ mp_status mp_exec_dw_inplace(const mp_exec_model *m, uint32_t op, const mp_view 
                              const mp_view *out, mp_rect out_rect, int8_t *temp,
                              size_t temp_bytes, mp_error *err);
 
+/* ---- global reductions tile by tile ---------------------------------------------------- */
+
+/*
+ * A global reduction (mp_patch_op_reduces: mean over H and W, or an average or
+ * max pool whose window covers the whole input) computed from tiles of its
+ * input: begin clears the accumulators, tile adds the elements of rect (held
+ * by in) and end writes the int8 output. The accumulators are
+ * mp_exec_reduce_acc_bytes(op) bytes of int32 (sums, or maxima), at any byte
+ * alignment (an arena offset). Sums of integers are exact, so the result is the
+ * same as the whole-tensor op bit for bit, whatever the tiling, as long as every
+ * input element is added exactly once.
+ */
+size_t mp_exec_reduce_acc_bytes(const mp_exec_model *m, uint32_t op);
+mp_status mp_exec_reduce_begin(const mp_exec_model *m, uint32_t op, void *acc, mp_error *err);
+mp_status mp_exec_reduce_tile(const mp_exec_model *m, uint32_t op, const mp_view *in, mp_rect rect,
+                              void *acc, mp_error *err);
+mp_status mp_exec_reduce_end(const mp_exec_model *m, uint32_t op, const void *acc, int8_t *out,
+                             mp_error *err);
+
 /* ---- the reference runner ---------------------------------------------------------- */
 
 /* Tensor contents after a run, indexed by tensor id. */
@@ -250,6 +270,46 @@ mp_status mp_exec_run_saturation(const mp_exec_model *m, const mp_exec_run *run,
 /* A seeded pseudo-random input for network input k (uniform int8 bytes). */
 mp_status mp_exec_random_input(const mp_exec_model *m, uint32_t k, uint64_t seed, int8_t *dst,
                                size_t dst_bytes, mp_error *err);
+
+/* ---- the schedule runner ------------------------------------------------------------ */
+
+/*
+ * Run a schedule inside ONE arena of exactly s->arena_bytes, filled with a
+ * poison pattern first: every buffer lives at its planned offset (in-place
+ * groups share one), per-layer segments run op by op on whole tensors, tiled
+ * segments run patch by patch in raster order on their planned regions, with
+ * halo caches (row and column sliding windows) and tile-by-tile reductions
+ * where the schedule has them; a streamed input is read region by region from
+ * inputs. If the plan were wrong, buffers would overwrite each other and the
+ * outputs would differ from the reference. Offsets must lie inside the arena
+ * (MP_E_INVALID otherwise, nothing run); overlapping offsets are run as given.
+ * inputs[i]: network input i; outputs[k]: caller buffers for network output k
+ * (size_bytes each).
+ */
+typedef struct mp_exec_schedule_stats {
+    size_t arena_bytes;   /* bytes allocated for the arena */
+    uint64_t op_runs;     /* op invocations (patches x ops for tiled segments) */
+    uint32_t patches;     /* patches run over all tiled segments */
+} mp_exec_schedule_stats;
+
+mp_status mp_exec_run_schedule(const mp_exec_model *m, const mp_schedule *s,
+                               const int8_t *const *inputs, int8_t *const *outputs,
+                               mp_exec_schedule_stats *stats, mp_error *err);
+
+/* The first difference between two runs' network outputs. */
+typedef struct mp_exec_mismatch {
+    bool found;
+    uint32_t output;      /* network output index */
+    mp_tensor_id tensor;
+    size_t index;         /* element index in NHWC order */
+    int32_t y, x, c;      /* its coordinates */
+    int8_t expected, actual;
+    uint64_t n_different; /* elements that differ in all outputs */
+} mp_exec_mismatch;
+
+/* Compare actual[k] with expected[k] for every network output; fills mm. */
+void mp_exec_compare_outputs(const mp_exec_model *m, const int8_t *const *expected,
+                             const int8_t *const *actual, mp_exec_mismatch *mm);
 
 /* ---- input files -------------------------------------------------------------------- */
 

@@ -165,6 +165,17 @@ void mp_patch_plan_free(mp_patch_plan *p);
 mp_status mp_patch_spec_for_split(const mp_graph *g, const mp_per_layer *pl, const char *name,
                                   mp_patch_spec *spec, mp_error *err);
 
+/*
+ * The input positions a window op (kernel k, stride s, dilation d, leading
+ * padding pad, input size size) reads to compute output positions out along
+ * one axis: the bounding interval of its taps inside the tensor, or empty.
+ * This is the clipped [a*s - pad, (b-1)*s - pad + (k-1)*d + 1), tightened
+ * where a large stride or a dilation steps over the first or last positions.
+ * The planner's regions and the executor's view checks both use it.
+ */
+mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
+                           int32_t size);
+
 /* Index of the slot of tensor t in the plan, or -1. */
 int32_t mp_patch_slot_of(const mp_patch_plan *p, mp_tensor_id t);
 

@@ -49,8 +49,10 @@ const char *cli_kib(uint64_t bytes);
 
 extern const char analyze_usage[];
 int cmd_analyze(mp_cli *cli, int argc, char **argv);
-extern const char plan_usage[];
+extern const char plan_usage_head[];
 int cmd_plan(mp_cli *cli, int argc, char **argv);
+extern const char validate_usage_head[];
+int cmd_validate(mp_cli *cli, int argc, char **argv);
 
 extern const char export_usage[];
 int cmd_export(mp_cli *cli, int argc, char **argv);

@@ -19,7 +19,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
-    {"plan", cmd_plan, plan_usage, "plan a schedule (arena offsets, patch regions); -o saves it"},
+    {"plan", cmd_plan, plan_usage_head, "plan a schedule (arena offsets, patch regions); -o saves it"},
+    {"validate", cmd_validate, validate_usage_head, "run a schedule in its arena, bit-exact against per-layer"},
     {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
     {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
     {"convert", cmd_convert, convert_usage, "write a .tflite (or net.json) as memplan's net.json"},

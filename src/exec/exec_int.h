@@ -17,6 +17,7 @@
 #define MEMPLAN_EXEC_INT_H
 
 #include "memplan/mp_exec.h"
+#include "memplan/mp_patch.h"
 
 #include "../util/pool.h"
 #include "requant.h"
@@ -151,6 +152,9 @@ void exec_fc_run(const exec_conv *p, const int8_t *in, int8_t *out);
 void exec_avgpool_run(const exec_pool *p, const mp_view *in, const mp_view *out, mp_rect r);
 void exec_maxpool_run(const exec_pool *p, const mp_view *in, const mp_view *out, mp_rect r);
 void exec_mean_run(const exec_mean *p, const mp_view *in, int8_t *out);
+/* The last step of a reduction from its int32 sum (or count) (reduce.c uses them). */
+int32_t exec_mean_finish(const exec_mean *p, int32_t sum, int32_t n);
+int32_t exec_avgpool_finish(const exec_pool *p, int32_t sum, int32_t count);
 
 /* elementwise.c: a, b are views of the operands (ignored for constant operands). */
 void exec_add_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,

@@ -74,12 +74,13 @@ static int32_t act_operand(const mp_graph *g, const mp_op *op, uint32_t k)
 }
 
 /* Input interval along one axis of a window op, clipped to [0, size). */
+/* The input positions the taps read (mp_window_taps: shared with the planner). */
 static void window_span(int32_t a, int32_t b, int32_t k, int32_t s, int32_t d, int32_t pad,
                         int32_t size, int32_t *lo, int32_t *hi)
 {
-    int64_t l = (int64_t)a * s - pad, h = (int64_t)(b - 1) * s - pad + (int64_t)(k - 1) * d + 1;
-    *lo = (int32_t)(l < 0 ? 0 : l > size ? size : l);
-    *hi = (int32_t)(h < 0 ? 0 : h > size ? size : h);
+    mp_interval v = mp_window_taps((mp_interval){a, b}, k, s, d, pad, size);
+    *lo = v.a;
+    *hi = v.b;
 }
 
 static mp_rect window_rect(mp_rect r, int32_t kh, int32_t kw, int32_t sh, int32_t sw, int32_t dh,

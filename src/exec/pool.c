@@ -88,7 +88,13 @@ void exec_maxpool_run(const exec_pool *p, const mp_view *in, const mp_view *out,
     }
 }
 
-static int32_t mean_one(const exec_mean *p, int32_t sum, int32_t n)
+int32_t exec_avgpool_finish(const exec_pool *p, int32_t sum, int32_t count)
+{
+    int32_t v = count > 0 ? rounded_div(sum, count) : 0;
+    return mp_clamp32(v, p->act_min, p->act_max);
+}
+
+int32_t exec_mean_finish(const exec_mean *p, int32_t sum, int32_t n)
 {
     int32_t v;
     switch (p->mode) {
@@ -116,6 +122,6 @@ void exec_mean_run(const exec_mean *p, const mp_view *in, int8_t *out)
             for (int32_t x = 0; x < p->in_w; x++)
                 sum_taps(view_at(in, y, x) + c0, nc, acc);
         for (int32_t i = 0; i < nc; i++)
-            out[c0 + i] = (int8_t)mean_one(p, acc[i], n);
+            out[c0 + i] = (int8_t)exec_mean_finish(p, acc[i], n);
     }
 }

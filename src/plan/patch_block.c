@@ -75,8 +75,8 @@ static mp_interval clip(mp_interval v, int32_t size)
  * never read). Only the few positions whose windows straddle the border
  * are examined.
  */
-static mp_interval window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
-                               int32_t size)
+mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
+                           int32_t size)
 {
     int64_t lo = INT64_MAX, hi = -1;
     for (int64_t x = out.a; x < out.b; x++) {
@@ -127,7 +127,7 @@ mp_interval block_backprop(const mp_graph *g, uint32_t op, uint32_t k, int axis,
         r.b = (out.b - 1) * s - pad + (ks - 1) * d + 1;
         if (raw)
             *raw = r;
-        return window_taps(out, ks, s, d, pad, size);
+        return mp_window_taps(out, ks, s, d, pad, size);
     case MP_OP_PAD:
         r.a = out.a - pad;
         r.b = out.b - pad;
