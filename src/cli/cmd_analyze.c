@@ -4,7 +4,8 @@
  * network (module cli).
  */
 #define _GNU_SOURCE
-#include "cli.h"
+#include "analyze_fused.h"
+#include "sched_opts.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -32,6 +33,9 @@ const char analyze_usage[] =
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
     "  --pareto           print the Pareto front of (peak, MACs)\n"
     "  --no-patch         skip the patch search\n"
+    "  --fused            also search multi-stage fused tiling (tiled blocks anywhere)\n"
+    "  --max-macs F       fused: the lowest peak within F x per-layer MACs (1.1x)\n"
+    "  --max-stages N     fused: at most N tiled blocks\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
     "  -h, --help         show this help\n";
 
@@ -42,6 +46,9 @@ typedef struct analyze_opts {
     bool json;
     bool pareto;
     bool no_patch;
+    bool fused;
+    double max_macs;
+    mp_fused_opts fused_opts;
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -55,7 +62,10 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_HALO,
         OPT_GRID,
         OPT_PARETO,
-        OPT_NO_PATCH
+        OPT_NO_PATCH,
+        OPT_FUSED,
+        OPT_MAX_MACS,
+        OPT_MAX_STAGES
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -67,11 +77,15 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"max-grid", required_argument, NULL, OPT_GRID},
         {"pareto", no_argument, NULL, OPT_PARETO},
         {"no-patch", no_argument, NULL, OPT_NO_PATCH},
+        {"fused", no_argument, NULL, OPT_FUSED},
+        {"max-macs", required_argument, NULL, OPT_MAX_MACS},
+        {"max-stages", required_argument, NULL, OPT_MAX_STAGES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     mp_plan_opts_init(&o->plan);
     mp_search_opts_init(&o->search);
+    mp_fused_opts_init(&o->fused_opts);
     optind = 1;
     opterr = 0;
     int c;
@@ -102,17 +116,34 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             if (cli_parse_halo_modes(cli, optarg, &o->search.recompute, &o->search.cache) !=
                 EXIT_OK)
                 return EXIT_USAGE;
+            o->fused_opts.recompute = o->search.recompute;
+            o->fused_opts.cache = o->search.cache;
             break;
         case OPT_GRID:
             if (!cli_parse_uint(cli, "--max-grid", optarg, 1, MP_PATCH_MAX_GRID, &v))
                 return EXIT_USAGE;
             o->search.max_rows = o->search.max_cols = (uint32_t)v;
+            o->fused_opts.max_rows = o->fused_opts.max_cols = (uint32_t)v;
             break;
         case OPT_PARETO:
             o->pareto = true;
             break;
         case OPT_NO_PATCH:
             o->no_patch = true;
+            break;
+        case OPT_FUSED:
+            o->fused = true;
+            break;
+        case OPT_MAX_MACS:
+            if (!cli_parse_factor(cli, "--max-macs", optarg, &o->max_macs))
+                return EXIT_USAGE;
+            o->fused = true;
+            break;
+        case OPT_MAX_STAGES:
+            if (!cli_parse_uint(cli, "--max-stages", optarg, 1, 64, &v))
+                return EXIT_USAGE;
+            o->fused_opts.max_stages = (uint32_t)v;
+            o->fused = true;
             break;
         case 'h':
             return -1;
@@ -305,8 +336,15 @@ static void json_patch(mp_strbuf *sb, const mp_graph *g, const mp_patch_search *
     mp_strbuf_puts(sb, "]}");
 }
 
+typedef struct fused_out {
+    const mp_fused_result *r;
+    const mp_fused_point *best;
+    bool fits;
+} fused_out;
+
 static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                       const mp_patch_search *ps, const arenas *ar, const analyze_opts *o)
+                       const mp_patch_search *ps, const fused_out *fz, const arenas *ar,
+                       const analyze_opts *o)
 {
     mp_strbuf sb;
     mp_strbuf_init(&sb);
@@ -349,9 +387,44 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
     mp_strbuf_puts(&sb, "  ]}");
     if (ps)
         json_patch(&sb, g, ps, o);
+    if (fz->r)
+        analyze_fused_json(&sb, g, pl, fz->r, fz->best, fz->fits);
     mp_strbuf_puts(&sb, "\n}\n");
     fputs(sb.buf, cli->out);
     mp_strbuf_release(&sb);
+}
+
+/* Import, per-layer plan, patch search, fused search and arenas. */
+typedef struct analysis {
+    mp_graph *g;
+    mp_per_layer pl;
+    mp_patch_search ps;
+    mp_fused_result fr;
+    fused_out fz;
+    arenas ar;
+} analysis;
+
+static void analysis_release(analysis *a)
+{
+    mp_fused_release(&a->fr);
+    mp_patch_search_release(&a->ps);
+    mp_per_layer_release(&a->pl);
+    mp_graph_free(a->g);
+}
+
+static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
+{
+    MP_TRY(mp_import_file(o->net, &a->g, err));
+    MP_TRY(mp_plan_per_layer(a->g, NULL, &o->plan, &a->pl, err));
+    if (!o->no_patch)
+        MP_TRY(mp_patch_search_run(a->g, &a->pl, &o->plan, &o->search, &a->ps, err));
+    if (o->fused) {
+        MP_TRY(mp_fused_search(a->g, &a->pl, &o->plan, &o->fused_opts, &a->fr, err));
+        a->fz.r = &a->fr;
+        a->fz.best = analyze_fused_best(&a->fr, a->g, o->max_macs, o->search.have_budget,
+                                        o->search.budget, &a->fz.fits);
+    }
+    return plan_arenas(a->g, o, o->no_patch ? NULL : &a->ps, &a->ar, err);
 }
 
 int cmd_analyze(mp_cli *cli, int argc, char **argv)
@@ -364,34 +437,24 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
         return rc;
     mp_error err;
     mp_error_init(&err);
-    mp_graph *g = NULL;
-    mp_per_layer pl = {0};
-    mp_patch_search ps = {0};
-    if (mp_import_file(o.net, &g, &err) != MP_OK ||
-        mp_plan_per_layer(g, NULL, &o.plan, &pl, &err) != MP_OK ||
-        (!o.no_patch && mp_patch_search_run(g, &pl, &o.plan, &o.search, &ps, &err) != MP_OK)) {
-        mp_per_layer_release(&pl);
-        mp_graph_free(g);
-        return cli_fail(cli, &err);
-    }
-    arenas ar = {0};
-    if (plan_arenas(g, &o, o.no_patch ? NULL : &ps, &ar, &err) != MP_OK) {
-        mp_patch_search_release(&ps);
-        mp_per_layer_release(&pl);
-        mp_graph_free(g);
+    analysis a;
+    memset(&a, 0, sizeof a);
+    if (analyse(&o, &a, &err) != MP_OK) {
+        analysis_release(&a);
         return cli_fail(cli, &err);
     }
     if (o.json) {
-        print_json(cli, g, &pl, o.no_patch ? NULL : &ps, &ar, &o);
+        print_json(cli, a.g, &a.pl, o.no_patch ? NULL : &a.ps, &a.fz, &a.ar, &o);
     } else {
-        print_table(cli, g, &pl);
-        print_summary(cli, g, &pl, &ar, &o);
+        print_table(cli, a.g, &a.pl);
+        print_summary(cli, a.g, &a.pl, &a.ar, &o);
         if (!o.no_patch)
-            print_patch(cli, g, &ps, &ar, &o);
+            print_patch(cli, a.g, &a.ps, &a.ar, &o);
+        if (o.fused)
+            analyze_fused_text(cli, a.g, &a.pl, &a.fr, a.fz.best, a.fz.fits, o.pareto);
     }
-    rc = o.search.have_budget && !ps.fits ? EXIT_FAIL : EXIT_OK;
-    mp_patch_search_release(&ps);
-    mp_per_layer_release(&pl);
-    mp_graph_free(g);
+    bool fits = (o.no_patch || !o.search.have_budget || a.ps.fits) && (!o.fused || a.fz.fits);
+    rc = fits ? EXIT_OK : EXIT_FAIL;
+    analysis_release(&a);
     return rc;
 }
