@@ -236,6 +236,13 @@ mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const m
                               const mp_search_opts *so, mp_patch_search *out, mp_error *err);
 void mp_patch_search_release(mp_patch_search *s);
 
+/*
+ * Recompute the recommendation of a finished search (per_layer_best,
+ * have_best, best, fits, missing_bytes) for so's budget, by the rule above;
+ * the front is unchanged. A sweep searches once and asks for many budgets.
+ */
+void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so);
+
 const char *mp_halo_name(mp_halo h);
 bool mp_halo_parse(const char *s, mp_halo *out);
 const char *mp_cuts_name(mp_cuts c);

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "record.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -33,6 +34,7 @@ const char analyze_usage[] =
     "  --pareto           print the Pareto front of (peak, MACs)\n"
     "  --no-patch         skip the patch search\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
+    RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
 typedef struct analyze_opts {
@@ -42,6 +44,7 @@ typedef struct analyze_opts {
     bool json;
     bool pareto;
     bool no_patch;
+    record_opts rec;
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -67,6 +70,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"max-grid", required_argument, NULL, OPT_GRID},
         {"pareto", no_argument, NULL, OPT_PARETO},
         {"no-patch", no_argument, NULL, OPT_NO_PATCH},
+        RECORD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -119,6 +123,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         case ':':
             return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (record_option(c, optarg, &o->rec))
+                break;
             return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -339,7 +345,7 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     int rc = parse_args(cli, argc, argv, &o);
     if (rc < 0)
         return cli_help(cli);
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK || (rc = record_mcu_budget(cli, &o.rec, &o.search, true)) != EXIT_OK)
         return rc;
     mp_error err;
     mp_error_init(&err);
@@ -369,6 +375,8 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
             print_patch(cli, g, &ps, &ar, &o);
     }
     rc = o.search.have_budget && !ps.fits ? EXIT_FAIL : EXIT_OK;
+    rc = record_mcu_flash(cli, &o.rec, g, !o.json, rc);
+    rc = record_analyze(cli, &o.rec, argc, argv, g, &o.plan, o.no_patch ? NULL : &ps, rc);
     mp_patch_search_release(&ps);
     mp_per_layer_release(&pl);
     mp_graph_free(g);

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "record.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ const char plan_usage[] =
     "  --align N          round every buffer up to N bytes\n"
     "  --summary          omit the per-patch detail\n"
     "  --json             print one JSON document (docs/cli.md)\n"
+    RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
 typedef struct plan_opts {
@@ -46,6 +48,7 @@ typedef struct plan_opts {
     mp_search_opts search;
     mp_halo halo;
     bool summary, json, best;
+    record_opts rec;
 } plan_opts;
 
 static int parse_grid(mp_cli *cli, const char *text, uint32_t *rows, uint32_t *cols)
@@ -84,6 +87,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
         {"budget", required_argument, NULL, OPT_BUDGET},
         {"inplace-ops", no_argument, NULL, OPT_INPLACE_OPS},
         {"output", required_argument, NULL, 'o'},
+        RECORD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -148,6 +152,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
         case ':':
             return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (record_option(c, optarg, &o->rec))
+                break;
             return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -261,7 +267,7 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
     int rc = parse_args(cli, argc, argv, &o);
     if (rc < 0)
         return cli_help(cli);
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK || (rc = record_mcu_budget(cli, &o.rec, &o.search, o.best)) != EXIT_OK)
         return rc;
     int32_t row_cuts[MP_PATCH_MAX_GRID + 1], col_cuts[MP_PATCH_MAX_GRID + 1];
     mp_error err;
@@ -299,6 +305,7 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
         rc = write_schedule(cli, s, o.output);
     if (rc == EXIT_OK && !fits)
         rc = EXIT_FAIL;
+    rc = record_plan(cli, &o.rec, argc, argv, s, rc);
 out:
     mp_schedule_free(s);
     mp_per_layer_release(&pl);

@@ -21,6 +21,10 @@ static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
     {"plan", cmd_plan, plan_usage, "plan a schedule (arena offsets, patch regions); -o saves it"},
     {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
+    {"mcus", cmd_mcus, mcus_usage, "the MCU catalog: SRAM budget, total SRAM, flash"},
+    {"sweep", cmd_sweep, sweep_usage, "which networks fit which SRAM budgets or MCUs, and how"},
+    {"merge", cmd_merge, merge_usage, "combine databases (sweep shards) without duplicates"},
+    {"report", cmd_report, report_usage, "runs, a network's schedules or a sweep from the database"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
