@@ -142,8 +142,10 @@ static int parse_args(mp_cli *cli, int argc, char **argv, sweep_opts *o)
     }
     if (optind >= argc)
         return cli_usage_error(cli, "expected one or more network files");
-    if (!o->budgets == !o->mcus)
-        return cli_usage_error(cli, "give either --budgets or --mcus");
+    if (o->budgets && o->mcus)
+        return cli_usage_error(cli, "--budgets and --mcus exclude each other");
+    if (!o->budgets && !o->mcus)
+        return cli_usage_error(cli, "give the targets: --budgets LIST or --mcus all|LIST");
     if (o->rec.catalog && !o->mcus)
         return cli_usage_error(cli, "--catalog goes with --mcus");
     if (argc - optind > (int)MP_SWEEP_MAX_NETS)

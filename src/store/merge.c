@@ -3,7 +3,7 @@
  * merge.c - combining databases (module store), e.g. the shards of a sweep.
  *
  * The output is built in a temporary database next to it: each input is
- * attached read-only and copied in one transaction with INSERT ... SELECT,
+ * attached (only read) and copied in one transaction with INSERT ... SELECT,
  * mapping ids through temporary tables:
  *
  *   networks       by hash (a network met again is the same row)
@@ -19,6 +19,7 @@
 #include "store_int.h"
 
 #include "../util/alloc.h"
+#include "../util/checked.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,12 +125,17 @@ static mp_status copy_rows(mp_store *st, mp_merge_stats *stats, mp_error *err)
     return MP_OK;
 }
 
-/* "file:/a%20b.db?mode=ro": a read-only URI for ATTACH. */
+/* "file:/a%20b.db": a URI for ATTACH, so no character of the path is special. The input
+ * is attached read-write but only read: a read-only attach (mode=ro) of a WAL database
+ * leaves its -wal and -shm files behind; a read-write one checkpoints and removes them on
+ * detach, as closing the database would. */
 static char *ro_uri(const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = strlen(path);
-    char *u = mp_malloc(3 * n + 16);
+    size_t n = strlen(path), bytes;
+    if (!mp_mul_size(n, 3, &bytes) || !mp_add_size(bytes, 8, &bytes))
+        return NULL;
+    char *u = mp_malloc(bytes);
     if (!u)
         return NULL;
     char *p = u;
@@ -146,7 +152,7 @@ static char *ro_uri(const char *path)
             *p++ = hex[*c & 15];
         }
     }
-    memcpy(p, "?mode=ro", 9);
+    *p = '\0';
     return u;
 }
 
@@ -163,7 +169,10 @@ static mp_status attach(mp_store *st, const char *path, mp_error *err)
     if (rc == MP_OK) {
         rc = store_bind_text(st, s, 1, uri, err);
         if (rc == MP_OK && sqlite3_step(s) != SQLITE_DONE)
-            rc = mp_errorf(err, MP_E_DB, "%s: cannot open: %s", path, sqlite3_errmsg(st->db));
+            rc = (sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB
+                     ? mp_errorf(err, MP_E_DB, "%s: not an SQLite database", path)
+                     : mp_errorf(err, MP_E_DB, "%s: cannot open: %s", path,
+                                 sqlite3_errmsg(st->db));
         sqlite3_finalize(s);
     }
     mp_free(uri);

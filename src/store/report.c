@@ -38,7 +38,7 @@ mp_status mp_store_report_runs(mp_store *st, uint32_t limit, mp_report *r, mp_er
     static const char *const names[] = {"run",      "command",   "started (UTC)", "version",
                                         "networks", "schedules", "command line"};
     static const bool numeric[] = {true, false, false, false, true, true, false};
-    mp_report_set_title(r, "latest runs in %s", st->path);
+    mp_report_set_title(r, "latest runs (newest first)");
     for (uint32_t c = 0; c < 7; c++)
         mp_report_add_column(r, names[c], NULL, numeric[c]);
     sqlite3_stmt *s;

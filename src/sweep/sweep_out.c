@@ -73,12 +73,14 @@ void mp_sweep_matrix_begin(mp_report *r, const char *key, uint32_t n_rows, uint3
                            const mp_sweep_target *targets, uint32_t n_targets)
 {
     bool mcus = n_targets && targets[0].is_mcu;
-    const char *what = mcus ? "MCUs" : "budgets";
+    const char *what = mcus ? (n_targets == 1 ? "MCU" : "MCUs")
+                            : (n_targets == 1 ? "budget" : "budgets");
+    const char *nets = n_total == 1 ? "network" : "networks";
     if (n_rows == n_total)
-        mp_report_set_title(r, "sweep %.12s: %u networks x %u %s", key, n_total, n_targets,
+        mp_report_set_title(r, "sweep %.12s: %u %s x %u %s", key, n_total, nets, n_targets,
                             what);
     else
-        mp_report_set_title(r, "sweep %.12s: %u of %u networks x %u %s", key, n_rows, n_total,
+        mp_report_set_title(r, "sweep %.12s: %u of %u %s x %u %s", key, n_rows, n_total, nets,
                             n_targets, what);
     mp_report_add_column(r, "network", NULL, false);
     for (uint32_t t = 0; t < n_targets; t++) {
