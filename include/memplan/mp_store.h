@@ -68,6 +68,8 @@ mp_status mp_store_open(const char *path, const mp_store_opts *opts, mp_store **
 void mp_store_close(mp_store *st);
 /* The path the store was opened with. */
 const char *mp_store_path(const mp_store *st);
+/* Delete a closed database: path and its -wal and -shm files (missing ones are fine). */
+void mp_store_remove_files(const char *path);
 
 /* ---- runs: one transaction each ------------------------------------------------------- */
 

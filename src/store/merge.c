@@ -217,17 +217,6 @@ static mp_status merge_one(mp_store *st, const char *path, mp_merge_stats *stats
     return rc;
 }
 
-/* Remove a temporary database and its WAL files. */
-static void remove_db(const char *path)
-{
-    char side[4096];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
-}
-
 static mp_status publish(const char *tmp, const char *output, mp_error *err)
 {
     int fd = open(tmp, O_RDONLY);
@@ -285,7 +274,7 @@ mp_status mp_store_merge(const char *const *inputs, uint32_t n_inputs, const cha
     if (rc == MP_OK)
         rc = publish(tmp, output, err);
     if (rc != MP_OK)
-        remove_db(tmp);
+        mp_store_remove_files(tmp);
     mp_free(tmp);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void mp_store_opts_init(mp_store_opts *o)
 {
@@ -189,6 +190,23 @@ void mp_store_close(mp_store *st)
     sqlite3_close(st->db); /* every statement is finalized, so this closes */
     mp_free(st->path);
     mp_free(st);
+}
+
+void mp_store_remove_files(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    size_t n = strlen(path);
+    char *p = mp_malloc(n + 5);
+    if (!p) {
+        unlink(path); /* still remove the database itself */
+        return;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        memcpy(p, path, n);
+        memcpy(p + n, suffixes[i], strlen(suffixes[i]) + 1);
+        unlink(p);
+    }
+    mp_free(p);
 }
 
 /* Create the directory of path (for reports/memplan.db on a fresh checkout). */

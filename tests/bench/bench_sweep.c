@@ -49,7 +49,7 @@ static int one(const mp_sweep_spec *spec, const char *db, double *t_sweep, doubl
     int64_t run, id;
     char *argv[] = {(char *)"sweep", NULL};
     mp_run_info info = {.command = "sweep", .argc = 1, .argv = argv};
-    unlink(db);
+    mp_store_remove_files(db);
     if (mp_store_open(db, NULL, &st, &err) != MP_OK ||
         mp_store_begin_run(st, &info, &run, &err) != MP_OK ||
         mp_store_add_sweep(st, sw, &id, &err) != MP_OK || mp_store_commit_run(st, &err) != MP_OK) {
@@ -117,12 +117,7 @@ int main(int argc, char **argv)
         free(tr);
         free(tt);
     }
-    char side[80];
-    unlink(db);
-    snprintf(side, sizeof side, "%s-wal", db);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    unlink(side);
+    mp_store_remove_files(db);
     mp_sweep_targets_free(targets);
     return rc;
 }

@@ -65,16 +65,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void remove_db(const char *path)
-{
-    char p[160];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
-
 static mp_store *open_ok(const char *path)
 {
     mp_store *st = NULL;
@@ -317,6 +307,49 @@ static void test_store_failed_run_leaves_no_rows(void **state)
     mp_graph_free(g);
 }
 
+/* What memplan validate will record: a schedule and the result of running it. */
+static void test_store_validation_recorded(void **state)
+{
+    fixture *fx = *state;
+    mp_graph *g = load(fx->nets[0]);
+    mp_schedule *s = per_layer_schedule(g);
+    mp_store *st = open_ok(fx->db);
+    mp_error err;
+    mp_error_init(&err);
+    mp_run_info info = {.command = "validate", .argc = 1, .argv = run_argv};
+    int64_t run, net, sched, v1, v2;
+    assert_int_equal(mp_store_begin_run(st, &info, &run, &err), MP_OK);
+    assert_int_equal(mp_store_add_network(st, g, &net, &err), MP_OK);
+    assert_int_equal(mp_store_add_schedule(st, net, s, "validate", &sched, &err), MP_OK);
+    mp_store_validation ok = {.bit_exact = true, .bytes_compared = 10,
+                              .arena_bytes = s->arena_bytes};
+    mp_store_validation bad = {.bit_exact = false, .bytes_compared = 10, .mismatched_bytes = 2,
+                               .arena_bytes = s->arena_bytes,
+                               .detail = "tensor 'fc' element 3: expected 5, got 7"};
+    assert_int_equal(mp_store_add_validation(st, sched, &ok, &v1, &err), MP_OK);
+    assert_int_equal(mp_store_add_validation(st, sched, &bad, &v2, &err), MP_OK);
+    assert_int_equal(mp_store_commit_run(st, &err), MP_OK);
+    assert_int_equal(v2, v1 + 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM validations WHERE run_id = 1 AND "
+                               "schedule_id = 1 AND mismatched_bytes + bit_exact = 1 + 0 * id"),
+                     1);
+    mp_report r;
+    mp_report_init(&r);
+    assert_int_equal(mp_store_report_run(st, run, &r, &err), MP_OK);
+    assert_int_equal(r.n_rows, 1);
+    assert_int_equal(r.n_notes, 4);
+    char want[200];
+    snprintf(want, sizeof want,
+             "validation of schedule 1: MISMATCH, 10 bytes compared, arena %zu bytes: tensor "
+             "'fc' element 3: expected 5, got 7",
+             s->arena_bytes);
+    assert_string_equal(r.notes[3], want);
+    mp_report_release(&r);
+    mp_store_close(st);
+    mp_schedule_free(s);
+    mp_graph_free(g);
+}
+
 /* Record a run with the Nth allocation failing, N = 0, 1, 2, ...: every attempt ends in
  * success or MP_E_NOMEM, leaks nothing (cmocka checks), and a failed attempt leaves no rows. */
 static void test_store_allocation_failures(void **state)
@@ -325,7 +358,7 @@ static void test_store_allocation_failures(void **state)
     mp_graph *g = load(fx->nets[2]);
     mp_schedule *s = per_layer_schedule(g);
     for (long n = 0;; n++) {
-        remove_db(fx->db);
+        mp_store_remove_files(fx->db);
         mp_error err;
         mp_error_init(&err);
         mp_store *st = NULL;
@@ -731,7 +764,7 @@ static void test_store_sweep_allocation_failures(void **state)
     uint32_t nt = 0;
     const char *nets[2] = {fx->nets[0], fx->nets[1]};
     for (long n = 0;; n++) {
-        remove_db(fx->db);
+        mp_store_remove_files(fx->db);
         mp_error err;
         mp_error_init(&err);
         mp_sweep *sw = NULL;
@@ -785,6 +818,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_migration_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_refuses_foreign_databases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_failed_run_leaves_no_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_validation_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_allocation_failures, setup, teardown),
         cmocka_unit_test(test_store_report_formats),
         cmocka_unit_test(test_store_catalog_builtin),
