@@ -2,7 +2,7 @@
 cd "$SCRATCH" || exit 1
 sqlite3 old.db <"$ROOT/tests/data/store/schema-v1.sql" || exit 1
 sqlite3 old.db "pragma user_version"
-$MEMPLAN report --db old.db || exit 1
+$MEMPLAN report --db old.db --run 1 || exit 1
 sqlite3 old.db "pragma user_version; select count(*) from runs where length(uuid) = 32"
 $MEMPLAN report --db old.db --network mobilenetv2-w0.35-r144 --format csv
 $MEMPLAN analyze "$ROOT/nets/mobilenetv1-w0.25-r96-gray.json" --db new.db >/dev/null || exit 1
