@@ -121,7 +121,7 @@ typedef struct mp_sweep_spec {
     uint32_t n_targets;
     mp_plan_opts plan;
     mp_search_opts search;           /* have_budget and budget are ignored */
-    uint32_t jobs;                   /* worker threads, >= 1 */
+    uint32_t jobs;                   /* networks at once (threads), >= 1; at most 65 are used */
     uint32_t shard, n_shards;        /* this shard (0-based) of n_shards (>= 1) */
     /* Called after each network (serialised: never two calls at once), may be NULL. */
     void (*progress)(void *ctx, uint32_t done, uint32_t total);

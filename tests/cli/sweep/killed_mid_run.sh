@@ -35,5 +35,5 @@ sqlite3 "$db" "delete from runs where 0" # the database still takes writes
 check | sed 's/^runs|[0-9]*|[0-9]*$/runs|n|n/'
 # 3. and the next run completes
 $MEMPLAN sweep $nets --budgets 96K,128K,512K --db "$db" >/dev/null || exit 1
-sqlite3 "$db" "select 'sweeps', count(*) from sweeps; select 'last run results', count(*) from sweep_results
-  where run_id = (select max(id) from runs)"
+sqlite3 "$db" "select 'sweeps over 3 targets', count(*) from sweeps where n_targets = 3;
+  select 'last run results', count(*) from sweep_results where run_id = (select max(id) from runs)"
