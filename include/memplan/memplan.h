@@ -16,6 +16,7 @@
 #include "memplan/mp_import.h"
 #include "memplan/mp_patch.h"
 #include "memplan/mp_plan.h"
+#include "memplan/mp_render.h"
 #include "memplan/mp_schedule.h"
 #include "memplan/mp_util.h"
 

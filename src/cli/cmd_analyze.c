@@ -33,6 +33,8 @@ const char analyze_usage[] =
     "  --pareto           print the Pareto front of (peak, MACs)\n"
     "  --no-patch         skip the patch search\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
+    "  --render DIR       draw the chosen schedule: DIR/graph.svg, timeline.svg,\n"
+    "                     lifecycle.svg (see 'memplan render')\n"
     "  -h, --help         show this help\n";
 
 typedef struct analyze_opts {
@@ -42,6 +44,7 @@ typedef struct analyze_opts {
     bool json;
     bool pareto;
     bool no_patch;
+    const char *render_dir;
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -55,7 +58,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_HALO,
         OPT_GRID,
         OPT_PARETO,
-        OPT_NO_PATCH
+        OPT_NO_PATCH,
+        OPT_RENDER
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -67,6 +71,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"max-grid", required_argument, NULL, OPT_GRID},
         {"pareto", no_argument, NULL, OPT_PARETO},
         {"no-patch", no_argument, NULL, OPT_NO_PATCH},
+        {"render", required_argument, NULL, OPT_RENDER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -113,6 +118,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             break;
         case OPT_NO_PATCH:
             o->no_patch = true;
+            break;
+        case OPT_RENDER:
+            o->render_dir = optarg;
             break;
         case 'h':
             return -1;
@@ -369,6 +377,9 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
             print_patch(cli, g, &ps, &ar, &o);
     }
     rc = o.search.have_budget && !ps.fits ? EXIT_FAIL : EXIT_OK;
+    if (o.render_dir && cli_render_dir(cli, g, &o.plan, o.no_patch ? NULL : &ps, &o.search,
+                                       o.render_dir) != EXIT_OK)
+        rc = EXIT_FAIL;
     mp_patch_search_release(&ps);
     mp_per_layer_release(&pl);
     mp_graph_free(g);

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
     {"plan", cmd_plan, plan_usage, "plan a schedule (arena offsets, patch regions); -o saves it"},
     {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
+    {"render", cmd_render, render_usage, "a picture of a schedule: graph, timeline or lifecycle"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
