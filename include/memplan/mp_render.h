@@ -25,17 +25,21 @@
  * out and render it to DOT, SVG, PNG or PDF in memory; mp_render_file()
  * writes the result atomically.
  *
+ *     mp_renderer *r;
  *     mp_render_opts ro;
  *     mp_render_opts_init(&ro);
  *     ro.kind = MP_RENDER_TIMELINE;
- *     if (mp_render_file(schedule, &ro, "timeline.png", &err) != MP_OK) ...
+ *     if (mp_renderer_new(&r, &err) != MP_OK ||
+ *         mp_render_file(r, schedule, &ro, "timeline.png", &err) != MP_OK) ...
+ *     mp_renderer_free(r);
  *
  * DOT output is the graph before layout: charts carry layout="nop2" and
  * pinned positions in points, so `dot -Tsvg file.dot` (any Graphviz tool)
  * draws the same picture. Output is deterministic: node names come from layer
  * names and shape indices, never from addresses, and nothing holds a time.
  *
- * Graphviz keeps process-wide state: do not render from two threads at once.
+ * Graphviz keeps process-wide state: do not render from two threads at once,
+ * and keep one renderer for the life of the process (see mp_renderer_new).
  * A model borrows the schedule's graph: valid until mp_graph_free.
  */
 #ifndef MEMPLAN_MP_RENDER_H
@@ -222,22 +226,35 @@ double mp_render_text_width(const char *text, double font_size);
 /* ---- output --------------------------------------------------------------------------- */
 
 /*
- * Render a model with Graphviz into out (appended; binary for PNG and PDF).
- * Errors: MP_E_UNSUPPORTED when this machine's Graphviz lacks the layout
- * engine or the output plugin (PNG and PDF need the cairo plugin, Debian
- * package libgvc6), MP_E_INVALID when Graphviz fails, MP_E_NOMEM.
+ * A renderer: one Graphviz context (plugins loaded once, fonts cached).
+ * Create one per process and use it for every picture until the process is
+ * done: Graphviz 2.42's text layout plugin (pango) keeps a pointer into the
+ * font table of the context it last worked for, so a second context created
+ * in the same process makes it read freed memory. DOT output needs no
+ * renderer (pass NULL). Not thread-safe. Errors: MP_E_NOMEM.
  */
-mp_status mp_render_model_write(const mp_render_model *m, mp_render_format fmt, mp_strbuf *out,
-                                mp_error *err);
+typedef struct mp_renderer mp_renderer;
+mp_status mp_renderer_new(mp_renderer **out, mp_error *err);
+void mp_renderer_free(mp_renderer *r);
+
+/*
+ * Render a model with Graphviz into out (appended; binary for PNG and PDF).
+ * r may be NULL for MP_RENDER_DOT. Errors: MP_E_UNSUPPORTED when this
+ * machine's Graphviz lacks the layout engine or the output plugin (PNG and
+ * PDF need the cairo plugin, Debian package libgvc6), MP_E_INVALID when
+ * Graphviz fails or a renderer is missing, MP_E_NOMEM.
+ */
+mp_status mp_render_model_write(mp_renderer *r, const mp_render_model *m, mp_render_format fmt,
+                                mp_strbuf *out, mp_error *err);
 
 /* Build the model of s and render it (mp_render_model_build + mp_render_model_write). */
-mp_status mp_render(const mp_schedule *s, const mp_render_opts *opts, mp_render_format fmt,
-                    mp_strbuf *out, mp_error *err);
+mp_status mp_render(mp_renderer *r, const mp_schedule *s, const mp_render_opts *opts,
+                    mp_render_format fmt, mp_strbuf *out, mp_error *err);
 
 /* Render s to path, the format taken from its extension, written atomically.
  * Errors: MP_E_INVALID for an extension that names no format, MP_E_IO. */
-mp_status mp_render_file(const mp_schedule *s, const mp_render_opts *opts, const char *path,
-                         mp_error *err);
+mp_status mp_render_file(mp_renderer *r, const mp_schedule *s, const mp_render_opts *opts,
+                         const char *path, mp_error *err);
 
 /* Format from a file name's extension: .dot/.gv, .svg, .png, .pdf (any case). */
 bool mp_render_format_from_path(const char *path, mp_render_format *out);

@@ -220,18 +220,27 @@ int cmd_render(mp_cli *cli, int argc, char **argv)
     mp_error_init(&err);
     mp_graph *g = NULL;
     mp_schedule *s = NULL;
+    mp_renderer *r = NULL; /* DOT needs no Graphviz context */
     bool fits = true;
     mp_status st = mp_import_file(o.net, &g, &err);
     if (st == MP_OK && o.schedule)
         st = mp_schedule_load(g, o.schedule, &s, &err);
     else if (st == MP_OK)
         st = plan_schedule(cli, &o, g, &s, &fits, &err);
+    if (st == MP_OK && o.format != MP_RENDER_DOT)
+        st = mp_renderer_new(&r, &err);
     if (st == MP_OK)
-        st = mp_render_file(s, &o.render, o.output, &err);
+        st = mp_render_file(r, s, &o.render, o.output, &err);
     if (st == MP_OK)
         fprintf(cli->err, "memplan: render: wrote %s (%s, %s)\n", o.output,
                 mp_render_kind_name(o.render.kind), mp_render_format_name(o.format));
+    if (st == MP_OK && o.schedule && mp_schedule_check_layout(s, &err) != MP_OK) {
+        /* drawn anyway (the offending buffers are outlined in red), but it is not valid */
+        mp_error_prefix(&err, o.schedule);
+        st = err.status;
+    }
     rc = st != MP_OK ? cli_fail(cli, &err) : fits ? EXIT_OK : EXIT_FAIL;
+    mp_renderer_free(r);
     mp_schedule_free(s);
     mp_graph_free(g);
     return rc;
@@ -243,9 +252,12 @@ int cli_render_dir(mp_cli *cli, const mp_graph *g, const mp_plan_opts *plan,
     mp_error err;
     mp_error_init(&err);
     mp_schedule *s = NULL;
+    mp_renderer *r = NULL;
     mp_status st = mp_mkdir_p(dir, &err);
     if (st == MP_OK)
         st = chosen_schedule(g, plan, ps, &s, &err);
+    if (st == MP_OK)
+        st = mp_renderer_new(&r, &err);
     for (unsigned k = 0; st == MP_OK && k < MP_RENDER_KIND_COUNT; k++) {
         mp_render_opts ro;
         mp_render_opts_init(&ro);
@@ -256,11 +268,12 @@ int cli_render_dir(mp_cli *cli, const mp_graph *g, const mp_plan_opts *plan,
         mp_strbuf_init(&path);
         mp_strbuf_printf(&path, "%s/%s.svg", dir, mp_render_kind_name(ro.kind));
         st = path.failed ? mp_errorf(&err, MP_E_NOMEM, "out of memory")
-                         : mp_render_file(s, &ro, path.buf, &err);
+                         : mp_render_file(r, s, &ro, path.buf, &err);
         if (st == MP_OK)
             fprintf(cli->err, "memplan: %s: wrote %s\n", cli->cmd, path.buf);
         mp_strbuf_release(&path);
     }
+    mp_renderer_free(r);
     mp_schedule_free(s);
     return st == MP_OK ? EXIT_OK : cli_fail(cli, &err);
 }

@@ -19,11 +19,13 @@
  *
  * DOT output is the graph before layout, written by agwrite through an I/O
  * discipline that appends to an mp_strbuf. Other formats: gvLayout and
- * gvRenderData (the bytes are copied and Graphviz's buffer freed). The
- * context, layout and graph are released on every path. Graphviz 2.42 takes
+ * gvRenderData in the renderer's context (the bytes are copied and
+ * Graphviz's buffer freed). The layout and graph are released on every path,
+ * the context by mp_renderer_free. Graphviz 2.42 takes
  * `char *` for strings it only reads, hence the casts in S().
  */
 #include "../util/alloc.h"
+#include "gv_png.h"
 #include "render_int.h"
 
 #include <gvc.h>
@@ -382,9 +384,47 @@ static void build_graph(Agraph_t *g, const mp_render_model *m, Agnode_t **nodes,
 
 /* ---- output --------------------------------------------------------------------------- */
 
-/* Whether this Graphviz has a plugin called name of kind "layout" or "device". */
-static bool gv_has(GVC_t *gvc, const char *kind, const char *name)
+/* The renderer: one Graphviz context for the process, and what its plugins offer
+ * (checked once per engine and format: -1 unknown, 0 missing, 1 present). */
+struct mp_renderer {
+    GVC_t *gvc;
+    int8_t has_layout[2];                  /* "dot", "nop2" */
+    int8_t has_device[MP_RENDER_FORMAT_COUNT];
+    int8_t has_cairo;                      /* the cairo renderer (PNG and PDF) */
+};
+
+mp_status mp_renderer_new(mp_renderer **out, mp_error *err)
 {
+    *out = NULL;
+    mp_renderer *r = mp_calloc(1, sizeof *r);
+    if (!r)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    r->gvc = gvContext();
+    if (!r->gvc) {
+        mp_free(r);
+        return mp_errorf(err, MP_E_NOMEM, "render: cannot create a Graphviz context");
+    }
+    render_gv_add_png_device(r->gvc);
+    memset(r->has_layout, -1, sizeof r->has_layout);
+    memset(r->has_device, -1, sizeof r->has_device);
+    r->has_cairo = -1;
+    *out = r;
+    return MP_OK;
+}
+
+void mp_renderer_free(mp_renderer *r)
+{
+    if (!r)
+        return;
+    gvFreeContext(r->gvc);
+    mp_free(r);
+}
+
+/* Whether Graphviz has a plugin called name of kind "layout" or "device" (cached in *known). */
+static bool gv_has(GVC_t *gvc, const char *kind, const char *name, int8_t *known)
+{
+    if (*known >= 0)
+        return *known;
     int n = 0;
     char **list = gvPluginList(gvc, kind, &n, NULL);
     bool found = false;
@@ -393,48 +433,61 @@ static bool gv_has(GVC_t *gvc, const char *kind, const char *name)
         free(list[i]); /* Graphviz's allocations */
     }
     free(list);
+    *known = found;
     return found;
 }
 
-static mp_status gv_render(Agraph_t *g, const char *engine, mp_render_format fmt, mp_strbuf *out,
-                           mp_error *err)
+/* Whether this Graphviz can lay out with engine and write fmt. */
+static mp_status gv_check(mp_renderer *r, bool chart, mp_render_format fmt, mp_error *err)
 {
-    const char *format = mp_render_format_name(fmt);
-    GVC_t *gvc = gvContext();
-    if (!gvc)
-        return mp_errorf(err, MP_E_NOMEM, "render: cannot create a Graphviz context");
+    const char *engine = chart ? "nop2" : "dot";
+    const char *format = fmt == MP_RENDER_PNG ? RENDER_PNG_DEVICE : mp_render_format_name(fmt);
+    if (!gv_has(r->gvc, "layout", engine, &r->has_layout[chart]))
+        return mp_errorf(err, MP_E_UNSUPPORTED,
+                         "render: Graphviz has no '%s' layout here (Debian package libgvc6)",
+                         engine);
+    bool cairo = fmt == MP_RENDER_PNG || fmt == MP_RENDER_PDF;
+    if (!gv_has(r->gvc, "device", format, &r->has_device[fmt]) ||
+        (cairo && !gv_has(r->gvc, "render", "cairo", &r->has_cairo)))
+        return mp_errorf(err, MP_E_UNSUPPORTED,
+                         "render: Graphviz cannot write %s here: its %s plugin is missing "
+                         "(Debian package libgvc6)",
+                         mp_render_format_name(fmt), cairo ? "cairo" : "core");
+    return MP_OK;
+}
+
+static mp_status gv_render(mp_renderer *r, Agraph_t *g, bool chart, mp_render_format fmt,
+                           mp_strbuf *out, mp_error *err)
+{
+    MP_TRY(gv_check(r, chart, fmt, err));
+    const char *format = fmt == MP_RENDER_PNG ? RENDER_PNG_DEVICE : mp_render_format_name(fmt);
+    if (gvLayout(r->gvc, g, chart ? "nop2" : "dot") != 0)
+        return mp_errorf(err, MP_E_INVALID, "render: Graphviz could not lay out the picture");
     mp_status st = MP_OK;
-    if (!gv_has(gvc, "layout", engine))
-        st = mp_errorf(err, MP_E_UNSUPPORTED,
-                       "render: Graphviz has no '%s' layout here (Debian package libgvc6)", engine);
-    else if (!gv_has(gvc, "device", format))
-        st = mp_errorf(err, MP_E_UNSUPPORTED,
-                       "render: Graphviz cannot write %s here: its %s plugin is missing "
-                       "(Debian package libgvc6)",
-                       format, fmt == MP_RENDER_SVG ? "core" : "cairo");
-    else if (gvLayout(gvc, g, engine) != 0)
-        st = mp_errorf(err, MP_E_INVALID, "render: Graphviz could not lay out the picture");
-    else {
-        char *data = NULL;
-        unsigned int len = 0;
-        if (gvRenderData(gvc, g, format, &data, &len) != 0 || !data)
-            st = mp_errorf(err, MP_E_INVALID, "render: Graphviz could not write %s", format);
-        else
-            mp_strbuf_append(out, data, len);
-        if (st == MP_OK && out->failed)
-            st = mp_errorf(err, MP_E_NOMEM, "out of memory");
-        gvFreeRenderData(data);
-        gvFreeLayout(gvc, g);
-    }
-    gvFreeContext(gvc);
+    char *data = NULL;
+    unsigned int len = 0;
+    if (gvRenderData(r->gvc, g, format, &data, &len) != 0 || !data)
+        st = mp_errorf(err, MP_E_INVALID, "render: Graphviz could not write %s",
+                       mp_render_format_name(fmt));
+    else if (fmt == MP_RENDER_PNG && (len < 8 || memcmp(data, "\x89PNG", 4) != 0))
+        st = mp_errorf(err, MP_E_NOMEM, "render: out of memory while encoding PNG");
+    else
+        mp_strbuf_append(out, data, len);
+    if (st == MP_OK && out->failed)
+        st = mp_errorf(err, MP_E_NOMEM, "out of memory");
+    gvFreeRenderData(data);
+    gvFreeLayout(r->gvc, g);
     return st;
 }
 
-mp_status mp_render_model_write(const mp_render_model *m, mp_render_format fmt, mp_strbuf *out,
-                                mp_error *err)
+mp_status mp_render_model_write(mp_renderer *r, const mp_render_model *m, mp_render_format fmt,
+                                mp_strbuf *out, mp_error *err)
 {
     if (!m || (unsigned)fmt >= MP_RENDER_FORMAT_COUNT)
         return mp_errorf(err, MP_E_INVALID, "render: no model or an unknown format");
+    if (!r && fmt != MP_RENDER_DOT)
+        return mp_errorf(err, MP_E_INVALID, "render: %s output needs a renderer",
+                         mp_render_format_name(fmt));
     Agiodisc_t io = {io_read, io_put, io_flush};
     Agdisc_t disc = {&AgMemDisc, &AgIdDisc, &io};
     char gname[32];
@@ -459,7 +512,7 @@ mp_status mp_render_model_write(const mp_render_model *m, mp_render_format fmt, 
     if (fmt != MP_RENDER_DOT) {
         /* keep bitmaps under cairo's 32767-pixel limit and PDF pages under 200 in */
         agattr(g, AGRAPH, S("size"), S(fmt == MP_RENDER_PDF ? "200,200" : "300,300"));
-        st = gv_render(g, m->kind == MP_RENDER_GRAPH ? "dot" : "nop2", fmt, out, err);
+        st = gv_render(r, g, m->kind != MP_RENDER_GRAPH, fmt, out, err);
     } else if (agwrite(g, out) == EOF || out->failed) {
         st = mp_errorf(err, MP_E_NOMEM, "out of memory");
     }

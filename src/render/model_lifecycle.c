@@ -65,11 +65,17 @@ static void buffer_rect(render_scene *sc, const render_frame *f, const mp_schedu
     if (!p)
         return;
     p->ref = (int32_t)i;
+    bool bad = !s->layout_ok && (i == s->layout_bad[0] || i == s->layout_bad[1]);
+    if (bad) {
+        p->stroke = RENDER_BUDGET; /* a hand-edited layout: the offending pair in red */
+        p->pen = 2;
+    }
     p->font_size = LABEL_FONT;
     p->font_color = render_text_color_on(fill);
     char name[MP_RENDER_TEXT_MAX], a[32], c[32];
     mp_schedule_buffer_name(s, i, name, sizeof name);
-    render_printf(p->tooltip, sizeof p->tooltip, "%.60s: %s B at offset %s, steps %u-%u", name,
+    render_printf(p->tooltip, sizeof p->tooltip, "%s%.60s: %s B at offset %s, steps %u-%u",
+                  bad ? "OVERLAPS: " : "", name,
              mp_format_count(b->bytes, a, sizeof a), mp_format_count(b->offset, c, sizeof c),
              b->first, b->last);
     const char *tname = s->g->tensors[b->tensor].name;
@@ -98,8 +104,8 @@ static uint32_t lifecycle_legend_items(const mp_schedule *s, const mp_render_opt
         render_printf(it[n++].text, sizeof it[0].text, "%s", kind_legend[k]);
     }
     it[n] = (render_legend_item){MP_RENDER_NONE, RENDER_ARENA, MP_STROKE_DASHED, ""};
-    render_printf(it[n++].text, sizeof it[0].text, "arena %s (%s)",
-             render_kib(s->arena_bytes, kib, sizeof kib), s->arena.method);
+    render_printf(it[n++].text, sizeof it[0].text, "arena %s",
+                  render_kib(s->arena_bytes, kib, sizeof kib));
     if (o->have_budget) {
         it[n] = (render_legend_item){MP_RENDER_NONE, RENDER_BUDGET, MP_STROKE_DASHED, ""};
         render_printf(it[n++].text, sizeof it[0].text, "SRAM budget %s",

@@ -5,18 +5,18 @@
  */
 #include "memplan/mp_render.h"
 
-mp_status mp_render(const mp_schedule *s, const mp_render_opts *opts, mp_render_format fmt,
-                    mp_strbuf *out, mp_error *err)
+mp_status mp_render(mp_renderer *r, const mp_schedule *s, const mp_render_opts *opts,
+                    mp_render_format fmt, mp_strbuf *out, mp_error *err)
 {
     mp_render_model *m = NULL;
     MP_TRY(mp_render_model_build(s, opts, &m, err));
-    mp_status st = mp_render_model_write(m, fmt, out, err);
+    mp_status st = mp_render_model_write(r, m, fmt, out, err);
     mp_render_model_free(m);
     return st;
 }
 
-mp_status mp_render_file(const mp_schedule *s, const mp_render_opts *opts, const char *path,
-                         mp_error *err)
+mp_status mp_render_file(mp_renderer *r, const mp_schedule *s, const mp_render_opts *opts,
+                         const char *path, mp_error *err)
 {
     mp_render_format fmt;
     if (!mp_render_format_from_path(path, &fmt))
@@ -26,7 +26,7 @@ mp_status mp_render_file(const mp_schedule *s, const mp_render_opts *opts, const
                          path);
     mp_strbuf sb;
     mp_strbuf_init(&sb);
-    mp_status st = mp_render(s, opts, fmt, &sb, err);
+    mp_status st = mp_render(r, s, opts, fmt, &sb, err);
     if (st == MP_OK)
         st = mp_file_write_atomic(path, sb.buf, sb.len, err);
     mp_strbuf_release(&sb);

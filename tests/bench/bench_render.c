@@ -60,6 +60,11 @@ int main(int argc, char **argv)
         mp_graph_free(g);
         return 1;
     }
+    mp_renderer *r = NULL;
+    if (mp_renderer_new(&r, &err) != MP_OK) {
+        fprintf(stderr, "memplan: %s\n", err.msg);
+        return 1;
+    }
     double *t = calloc((size_t)iters, sizeof(double));
     double worst = 0;
     printf("network          %s (%u ops, %u buffers)\n", argv[1], g->n_ops, s->n_buffers);
@@ -89,7 +94,7 @@ int main(int argc, char **argv)
                 mp_strbuf sb;
                 mp_strbuf_init(&sb);
                 double t0 = bench_now();
-                if (mp_render(s, &ro, (mp_render_format)f, &sb, &err) != MP_OK) {
+                if (mp_render(r, s, &ro, (mp_render_format)f, &sb, &err) != MP_OK) {
                     fprintf(stderr, "memplan: %s\n", err.msg);
                     return 1;
                 }
@@ -107,6 +112,7 @@ int main(int argc, char **argv)
     printf("\nslowest rendering %.2f ms (limit 200 ms): %s\n", worst,
            worst < 200 ? "ok" : "TOO SLOW");
     free(t);
+    mp_renderer_free(r);
     mp_schedule_free(s);
     mp_graph_free(g);
     return worst < 200 ? 0 : 1;
