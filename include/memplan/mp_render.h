@@ -58,8 +58,8 @@
 extern "C" {
 #endif
 
-#define MP_RENDER_NONE 0xFFFFFFFFu /* "no colour" (colours are 0xRRGGBB) */
-#define MP_RENDER_TEXT_MAX 128     /* bytes of a text, label or tooltip, NUL included */
+#define MP_RENDER_NONE     0xFFFFFFFFu /* "no colour" (colours are 0xRRGGBB) */
+#define MP_RENDER_TEXT_MAX 128         /* bytes of a text, label or tooltip, NUL included */
 
 typedef enum mp_render_kind {
     MP_RENDER_GRAPH,
@@ -89,37 +89,37 @@ void mp_render_opts_init(mp_render_opts *opts);
 /* ---- model: the graph ----------------------------------------------------------------- */
 
 typedef struct mp_render_node {
-    const char *id;           /* the op's name (borrowed from the graph): the DOT node name */
-    uint32_t op;              /* op index */
-    uint32_t step;            /* its step in the schedule's order */
-    size_t out_bytes;         /* bytes of its output tensor */
-    size_t live_bytes;        /* SRAM in use at its step under the schedule (buffers alive) */
-    size_t per_layer_bytes;   /* SRAM in use at its step when run per layer */
-    int32_t cluster;          /* index of its patch stage in clusters, -1 outside */
-    uint32_t column;          /* the picture wraps the step order into columns, left to right */
-    uint32_t row;             /* position in its column, top to bottom */
-    bool peak;                /* first step reaching the schedule's peak */
-    uint32_t fill;            /* colour scaled by live_bytes (light: little, dark red: peak) */
-    uint32_t font;            /* text colour readable on fill */
-    char label[MP_RENDER_TEXT_MAX];   /* lines separated by '\n' */
+    const char *id;         /* the op's name (borrowed from the graph): the DOT node name */
+    uint32_t op;            /* op index */
+    uint32_t step;          /* its step in the schedule's order */
+    size_t out_bytes;       /* bytes of its output tensor */
+    size_t live_bytes;      /* SRAM in use at its step under the schedule (buffers alive) */
+    size_t per_layer_bytes; /* SRAM in use at its step when run per layer */
+    int32_t cluster;        /* index of its patch stage in clusters, -1 outside */
+    uint32_t column;        /* the picture wraps the step order into columns, left to right */
+    uint32_t row;           /* position in its column, top to bottom */
+    bool peak;              /* first step reaching the schedule's peak */
+    uint32_t fill;          /* colour scaled by live_bytes (light: little, dark red: peak) */
+    uint32_t font;          /* text colour readable on fill */
+    char label[MP_RENDER_TEXT_MAX]; /* lines separated by '\n' */
     char tooltip[MP_RENDER_TEXT_MAX];
 } mp_render_node;
 
 typedef struct mp_render_edge {
-    uint32_t from, to;        /* node indices: producer -> reader */
-    mp_tensor_id tensor;      /* the tensor passed */
-    size_t bytes;             /* its size */
+    uint32_t from, to;   /* node indices: producer -> reader */
+    mp_tensor_id tensor; /* the tensor passed */
+    size_t bytes;        /* its size */
 } mp_render_edge;
 
 typedef struct mp_render_cluster {
-    uint32_t segment;         /* index of the tiled segment in the schedule */
+    uint32_t segment; /* index of the tiled segment in the schedule */
     uint32_t first_step, last_step;
-    char label[MP_RENDER_TEXT_MAX];   /* grid, split, stage peak; lines separated by '\n' */
+    char label[MP_RENDER_TEXT_MAX]; /* grid, split, stage peak; lines separated by '\n' */
 } mp_render_cluster;
 
 typedef struct mp_render_swatch {
-    uint32_t fill;            /* colour */
-    char text[48];            /* what it stands for ("342.4 KiB") */
+    uint32_t fill; /* colour */
+    char text[48]; /* what it stands for ("342.4 KiB") */
 } mp_render_swatch;
 
 /* ---- model: the charts ---------------------------------------------------------------- */
@@ -133,18 +133,18 @@ typedef enum mp_render_shape_kind {
 /* What a shape shows (tests and tooltips find shapes by it). */
 typedef enum mp_render_part {
     MP_PART_TITLE,
-    MP_PART_NOTE,       /* subtitle lines */
-    MP_PART_PLOT,       /* plot area background */
-    MP_PART_GRID,       /* horizontal grid line */
-    MP_PART_AXIS,       /* axis line or tick mark */
+    MP_PART_NOTE, /* subtitle lines */
+    MP_PART_PLOT, /* plot area background */
+    MP_PART_GRID, /* horizontal grid line */
+    MP_PART_AXIS, /* axis line or tick mark */
     MP_PART_TICK_LABEL,
     MP_PART_AXIS_TITLE,
-    MP_PART_LEGEND,     /* legend swatch or text */
-    MP_PART_STAGE,      /* the band marking a patch stage's steps, and its label */
-    MP_PART_BAR_LAYER,  /* timeline: SRAM at a step run per layer (ref = step) */
-    MP_PART_BAR_SCHED,  /* timeline: SRAM at a step under the schedule (ref = step) */
-    MP_PART_BUFFER,     /* lifecycle: one buffer (ref = buffer index) */
-    MP_PART_LEVEL,      /* horizontal level line: budget, peak, arena size */
+    MP_PART_LEGEND,    /* legend swatch or text */
+    MP_PART_STAGE,     /* the band marking a patch stage's steps, and its label */
+    MP_PART_BAR_LAYER, /* timeline: SRAM at a step run per layer (ref = step) */
+    MP_PART_BAR_SCHED, /* timeline: SRAM at a step under the schedule (ref = step) */
+    MP_PART_BUFFER,    /* lifecycle: one buffer (ref = buffer index) */
+    MP_PART_LEVEL,     /* horizontal level line: budget, peak, arena size */
     MP_PART_LEVEL_LABEL,
     MP_PART_PEAK_LABEL, /* value written over the tallest bar */
     MP_PART_COUNT
@@ -166,16 +166,16 @@ typedef enum mp_render_align {
 typedef struct mp_render_shape {
     mp_render_shape_kind kind;
     mp_render_part part;
-    double x, y;              /* lower-left corner, points (y up) */
-    double w, h;              /* size, points (a line's extent; 0 in one direction) */
-    uint32_t fill;            /* rect: fill colour; text: text colour (MP_RENDER_NONE: none) */
-    uint32_t stroke;          /* rect outline or line colour (MP_RENDER_NONE: none) */
-    double pen;               /* outline/line width, points */
+    double x, y;     /* lower-left corner, points (y up) */
+    double w, h;     /* size, points (a line's extent; 0 in one direction) */
+    uint32_t fill;   /* rect: fill colour; text: text colour (MP_RENDER_NONE: none) */
+    uint32_t stroke; /* rect outline or line colour (MP_RENDER_NONE: none) */
+    double pen;      /* outline/line width, points */
     mp_render_stroke style;
-    mp_render_align align;    /* text */
-    double font_size;         /* text, and a rect's label, points */
-    uint32_t font_color;      /* a rect's label */
-    int32_t ref;              /* step (bars) or buffer index (lifecycle), -1 none */
+    mp_render_align align;            /* text */
+    double font_size;                 /* text, and a rect's label, points */
+    uint32_t font_color;              /* a rect's label */
+    int32_t ref;                      /* step (bars) or buffer index (lifecycle), -1 none */
     char text[MP_RENDER_TEXT_MAX];    /* a text, or a rect's label ("": none) */
     char tooltip[MP_RENDER_TEXT_MAX]; /* shown on hover in SVG ("": none) */
 } mp_render_shape;
@@ -187,28 +187,28 @@ typedef struct mp_render_model {
     char title[MP_RENDER_TEXT_MAX];
     char subtitle[2 * MP_RENDER_TEXT_MAX]; /* the schedule in words; lines separated by '\n' */
     /* MP_RENDER_GRAPH */
-    mp_render_node *nodes;    /* one per op, in step order */
+    mp_render_node *nodes; /* one per op, in step order */
     uint32_t n_nodes;
     mp_render_edge *edges;
     uint32_t n_edges;
-    mp_render_cluster *clusters;      /* one per tiled segment */
+    mp_render_cluster *clusters; /* one per tiled segment */
     uint32_t n_clusters;
-    uint32_t n_columns;       /* columns of nodes (a patch stage starts a new column) */
-    mp_render_swatch scale[6];        /* the colour scale, light to dark */
+    uint32_t n_columns;        /* columns of nodes (a patch stage starts a new column) */
+    mp_render_swatch scale[6]; /* the colour scale, light to dark */
     uint32_t n_scale;
     /* MP_RENDER_TIMELINE, MP_RENDER_LIFECYCLE */
-    double width, height;     /* canvas, points; every shape lies inside */
-    mp_render_shape *shapes;  /* in drawing order (later shapes on top) */
+    double width, height;    /* canvas, points; every shape lies inside */
+    mp_render_shape *shapes; /* in drawing order (later shapes on top) */
     uint32_t n_shapes;
     /* The data drawn (every kind) */
     uint32_t n_steps;
-    size_t *per_layer;        /* per step: SRAM in use run per layer (bytes) */
-    size_t *scheduled;        /* per step: SRAM in use under the schedule's buffers (bytes) */
-    size_t peak_bytes;        /* max of scheduled */
-    uint32_t peak_step;       /* first step reaching it */
-    size_t per_layer_peak;    /* max of per_layer */
+    size_t *per_layer;     /* per step: SRAM in use run per layer (bytes) */
+    size_t *scheduled;     /* per step: SRAM in use under the schedule's buffers (bytes) */
+    size_t peak_bytes;     /* max of scheduled */
+    uint32_t peak_step;    /* first step reaching it */
+    size_t per_layer_peak; /* max of per_layer */
     uint32_t per_layer_peak_step;
-    size_t arena_bytes;       /* the schedule's arena */
+    size_t arena_bytes; /* the schedule's arena */
 } mp_render_model;
 
 /*

@@ -43,8 +43,19 @@ const char render_usage[] =
     "  --max-grid N       largest patch rows/cols tried (default 8)\n"
     "  -h, --help         show this help\n";
 
-enum { OPT_KIND = 256, OPT_SCHEDULE, OPT_BUDGET, OPT_NO_PATCH, OPT_TITLE, OPT_INPLACE,
-       OPT_INPLACE_OPS, OPT_INPUT, OPT_ALIGN, OPT_HALO, OPT_GRID };
+enum {
+    OPT_KIND = 256,
+    OPT_SCHEDULE,
+    OPT_BUDGET,
+    OPT_NO_PATCH,
+    OPT_TITLE,
+    OPT_INPLACE,
+    OPT_INPLACE_OPS,
+    OPT_INPUT,
+    OPT_ALIGN,
+    OPT_HALO,
+    OPT_GRID
+};
 
 typedef struct render_opts {
     const char *net, *output, *schedule;
@@ -59,8 +70,8 @@ typedef struct render_opts {
 static int parse_option(mp_cli *cli, int c, render_opts *o)
 {
     unsigned long v;
-    bool planning = c == OPT_INPLACE || c == OPT_INPLACE_OPS || c == OPT_INPUT ||
-                    c == OPT_ALIGN || c == OPT_HALO || c == OPT_GRID;
+    bool planning = c == OPT_INPLACE || c == OPT_INPLACE_OPS || c == OPT_INPUT || c == OPT_ALIGN ||
+                    c == OPT_HALO || c == OPT_GRID;
     o->planning = o->planning || planning;
     switch (c) {
     case 'o':
@@ -152,8 +163,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, render_opts *o)
     if (!o->output)
         return cli_usage_error(cli, "-o OUT is required (.dot, .gv, .svg, .png or .pdf)");
     if (!mp_render_format_from_path(o->output, &o->format))
-        return cli_usage_error(cli, "-o: cannot tell the format from '%s': use .dot, .gv, .svg, "
-                                    ".png or .pdf",
+        return cli_usage_error(cli,
+                               "-o: cannot tell the format from '%s': use .dot, .gv, .svg, "
+                               ".png or .pdf",
                                o->output);
     if (o->schedule && (o->planning || o->no_patch))
         return cli_usage_error(cli, "--schedule takes its planning options from the file: drop "
@@ -172,8 +184,8 @@ static mp_status chosen_schedule(const mp_graph *g, const mp_plan_opts *plan,
     spec.opts = *plan;
     if (ps && ps->have_best) {
         const mp_patch_point *b = &ps->best;
-        spec.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL,
-                                        b->halo};
+        spec.tiled[0] =
+            (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL, b->halo};
         spec.n_tiled = 1;
     }
     return mp_schedule_build(g, &spec, out, err);
@@ -193,14 +205,16 @@ static mp_status plan_schedule(mp_cli *cli, const render_opts *o, const mp_graph
         st = chosen_schedule(g, &o->plan, o->no_patch ? NULL : &ps, out, err);
     if (st == MP_OK && o->search.have_budget && !o->no_patch && !ps.fits) {
         *fits = false;
-        fprintf(cli->err, "memplan: render: no schedule fits the budget of %s bytes: it needs "
-                          "%s bytes more\n",
+        fprintf(cli->err,
+                "memplan: render: no schedule fits the budget of %s bytes: it needs "
+                "%s bytes more\n",
                 cli_count(o->search.budget), cli_count(ps.missing_bytes));
     } else if (st == MP_OK && o->search.have_budget && o->no_patch &&
                pl.peak_bytes > o->search.budget) {
         *fits = false;
-        fprintf(cli->err, "memplan: render: the per-layer schedule does not fit the budget of %s "
-                          "bytes: it needs %s bytes more\n",
+        fprintf(cli->err,
+                "memplan: render: the per-layer schedule does not fit the budget of %s "
+                "bytes: it needs %s bytes more\n",
                 cli_count(o->search.budget), cli_count(pl.peak_bytes - o->search.budget));
     }
     mp_patch_search_release(&ps);

@@ -50,8 +50,8 @@ mp_render_shape *scene_add(render_scene *sc, mp_render_shape_kind kind, mp_rende
     return p;
 }
 
-static mp_render_shape *scene_box(render_scene *sc, mp_render_shape_kind kind,
-                                  mp_render_part part, double x, double y, double w, double h)
+static mp_render_shape *scene_box(render_scene *sc, mp_render_shape_kind kind, mp_render_part part,
+                                  double x, double y, double w, double h)
 {
     mp_render_shape *p = scene_add(sc, kind, part);
     if (p) {
@@ -143,9 +143,9 @@ static void render_scene_finish(render_scene *sc, double margin)
 
 /* ---- frame ---------------------------------------------------------------------------- */
 
-#define PLOT_MIN_W 480.0
-#define PLOT_MAX_W 1040.0
-#define STEP_PITCH 14.0
+#define PLOT_MIN_W  480.0
+#define PLOT_MAX_W  1040.0
+#define STEP_PITCH  14.0
 #define PLOT_BOTTOM 40.0 /* room under the plot for tick labels and the x axis title */
 
 static void tick_text(double kib, double step, char *buf, size_t n)
@@ -204,8 +204,8 @@ static void frame_y_axis(render_scene *sc, const render_frame *f)
         if (i > 0)
             scene_line(sc, MP_PART_GRID, f->x0, y, f->pw, 0, RENDER_GRIDLINE, 0.6, MP_STROKE_SOLID);
         scene_line(sc, MP_PART_AXIS, f->x0 - 4, y, 4, 0, RENDER_INK, 0.8, MP_STROKE_SOLID);
-        scene_text(sc, MP_PART_TICK_LABEL, f->x0 - 6, y - th / 2, MP_ALIGN_RIGHT,
-                   RENDER_FONT_SMALL, RENDER_INK, t);
+        scene_text(sc, MP_PART_TICK_LABEL, f->x0 - 6, y - th / 2, MP_ALIGN_RIGHT, RENDER_FONT_SMALL,
+                   RENDER_INK, t);
     }
 }
 
@@ -325,12 +325,13 @@ static void legend_item(render_scene *sc, const render_legend_item *it, double x
     else
         p = scene_line(sc, MP_PART_LEGEND, x, mid, SWATCH_W, 0, it->stroke, 1.6, it->style);
     (void)p;
-    scene_text(sc, MP_PART_LEGEND, x + SWATCH_W + 5, mid - RENDER_LINE_HEIGHT(RENDER_FONT_SMALL) / 2,
-               MP_ALIGN_LEFT, RENDER_FONT_SMALL, RENDER_INK, it->text);
+    scene_text(sc, MP_PART_LEGEND, x + SWATCH_W + 5,
+               mid - RENDER_LINE_HEIGHT(RENDER_FONT_SMALL) / 2, MP_ALIGN_LEFT, RENDER_FONT_SMALL,
+               RENDER_INK, it->text);
 }
 
 static double render_legend(render_scene *sc, const render_legend_item *items, uint32_t n, double x,
-                     double bottom, double max_x)
+                            double bottom, double max_x)
 {
     const double gap = 18, row_h = 15;
     /* rows: first item of each row */
@@ -394,15 +395,15 @@ static double render_stage_bands(render_scene *sc, const render_frame *f, const 
         any = true;
         double x = render_frame_x(f, seg->first_step);
         double w = (seg->last_step - seg->first_step + 1) * f->pitch;
-        mp_render_shape *band = scene_rect(sc, MP_PART_STAGE, x, y, w, BAND_H,
-                                           render_mix(RENDER_STAGE, 0xffffff, 0.55), RENDER_STAGE,
-                                           0.8);
+        mp_render_shape *band =
+            scene_rect(sc, MP_PART_STAGE, x, y, w, BAND_H, render_mix(RENDER_STAGE, 0xffffff, 0.55),
+                       RENDER_STAGE, 0.8);
         if (!band)
             return y + BAND_H;
         char lt[MP_RENDER_TEXT_MAX], st[64];
         uint32_t tiles = seg->patch->spec.rows * seg->patch->spec.cols;
         render_printf(lt, sizeof lt, "patch stage: %ux%u tiles, steps %u-%u", seg->patch->spec.rows,
-                 seg->patch->spec.cols, seg->first_step, seg->last_step);
+                      seg->patch->spec.cols, seg->first_step, seg->last_step);
         snprintf(st, sizeof st, "patch %ux%u", seg->patch->spec.rows, seg->patch->spec.cols);
         render_printf(band->tooltip, sizeof band->tooltip, "%s (%u patches)", lt, tiles);
         band->ref = (int32_t)i;
@@ -437,8 +438,7 @@ static double render_titles(render_scene *sc, const mp_render_model *m, double x
     double y = bottom;
     double lh = RENDER_LINE_HEIGHT(RENDER_FONT_TEXT);
     for (unsigned i = n; i-- > 0;) {
-        scene_text(sc, MP_PART_NOTE, x, y, MP_ALIGN_LEFT, RENDER_FONT_TEXT, RENDER_MUTED,
-                   lines[i]);
+        scene_text(sc, MP_PART_NOTE, x, y, MP_ALIGN_LEFT, RENDER_FONT_TEXT, RENDER_MUTED, lines[i]);
         y += lh;
     }
     y += 2;

@@ -90,11 +90,15 @@ static void set_color(void *obj, const char *name, uint32_t rgb)
     set(obj, name, b);
 }
 
+typedef struct attr_default {
+    const char *name, *value;
+} attr_default;
+
 /* Declare attributes with their defaults on the root graph (kind AGRAPH/AGNODE/AGEDGE). */
-static void declare(Agraph_t *g, int kind, const char *const *pairs)
+static void declare(Agraph_t *g, int kind, const attr_default *a)
 {
-    for (; pairs[0]; pairs += 2)
-        agattr(g, kind, S(pairs[0]), S(pairs[1]));
+    for (; a->name; a++)
+        agattr(g, kind, S(a->name), S(a->value));
 }
 
 /* Text as a Graphviz escString: backslashes doubled, newlines as `eol`. */
@@ -137,16 +141,19 @@ static void esc_html(mp_strbuf *sb, const char *text)
 /* ---- charts --------------------------------------------------------------------------- */
 
 static const char *const part_names[MP_PART_COUNT] = {
-    "title",       "note",   "plot",      "grid",   "axis",  "tick",
-    "axis_title",  "legend", "stage",     "bar_layer", "bar_sched", "buffer",
-    "level",       "level_label", "peak_label",
+    "title", "note",      "plot",      "grid",   "axis",  "tick",        "axis_title", "legend",
+    "stage", "bar_layer", "bar_sched", "buffer", "level", "level_label", "peak_label",
 };
 
-static const char *const chart_node_attrs[] = {
-    "shape", "box", "fixedsize", "true", "width", "0", "height", "0", "pos", "",
-    "label", "", "style", "", "fillcolor", "", "color", "", "penwidth", "1",
-    "peripheries", "1", "fontname", "Helvetica", "fontsize", "9", "fontcolor", "#222222",
-    "margin", "0", "tooltip", "", NULL,
+/* The label's default stays Graphviz's own (\N, the node name) and every node sets its label,
+ * empty ones included: agwrite leaves out empty defaults, so a DOT file read back by a Graphviz
+ * tool would otherwise label every shape with its name. */
+static const attr_default chart_node_attrs[] = {
+    {"shape", "box"},  {"fixedsize", "true"},    {"width", "0"},       {"height", "0"},
+    {"pos", ""},       {"label", "\\N"},         {"style", ""},        {"fillcolor", ""},
+    {"color", ""},     {"penwidth", "1"},        {"peripheries", "1"}, {"fontname", "Helvetica"},
+    {"fontsize", "9"}, {"fontcolor", "#222222"}, {"margin", "0"},      {"tooltip", ""},
+    {NULL, NULL},
 };
 
 static void chart_style(Agnode_t *n, const mp_render_shape *p, mp_strbuf *tmp)
@@ -171,9 +178,11 @@ static void chart_style(Agnode_t *n, const mp_render_shape *p, mp_strbuf *tmp)
 
 static void chart_label(Agnode_t *n, const mp_render_shape *p, mp_strbuf *tmp)
 {
-    if (!p->text[0])
+    if (!p->text[0]) {
+        set(n, "label", "");
         return;
-    const char *eol = p->kind != MP_SHAPE_TEXT        ? "\\n"
+    }
+    const char *eol = p->kind != MP_SHAPE_TEXT     ? "\\n"
                       : p->align == MP_ALIGN_LEFT  ? "\\l"
                       : p->align == MP_ALIGN_RIGHT ? "\\r"
                                                    : "\\n";
@@ -214,15 +223,23 @@ static void chart_node(Agraph_t *g, const mp_render_shape *p, uint32_t k, mp_str
 
 static void build_chart(Agraph_t *g, const mp_render_model *m, mp_strbuf *tmp)
 {
-    static const char *const graph_attrs[] = {
-        "layout", "nop2", "bgcolor", "white", "pad", "0", "outputorder", "nodesfirst",
-        "comment", "memplan chart: node positions are in points (neato -n2)", NULL,
+    static const attr_default graph_attrs[] = {
+        {"layout", "nop2"},
+        {"bgcolor", "white"},
+        {"pad", "0"},
+        {"outputorder", "nodesfirst"},
+        {"comment", "memplan chart: node positions are in points (neato -n2)"},
+        {NULL, NULL},
     };
     declare(g, AGRAPH, graph_attrs);
     declare(g, AGNODE, chart_node_attrs);
     /* the canvas: keeps the margins in the bounding box */
-    mp_render_shape canvas = {.kind = MP_SHAPE_RECT, .part = MP_PART_PLOT, .w = m->width,
-                              .h = m->height, .fill = 0xffffff, .stroke = MP_RENDER_NONE,
+    mp_render_shape canvas = {.kind = MP_SHAPE_RECT,
+                              .part = MP_PART_PLOT,
+                              .w = m->width,
+                              .h = m->height,
+                              .fill = 0xffffff,
+                              .stroke = MP_RENDER_NONE,
                               .ref = -1};
     Agnode_t *n = agnode(g, S("canvas"), 1);
     if (n) {
@@ -232,6 +249,7 @@ static void build_chart(Agraph_t *g, const mp_render_model *m, mp_strbuf *tmp)
         set_inches(n, "width", m->width);
         set_inches(n, "height", m->height);
         chart_style(n, &canvas, tmp);
+        set(n, "label", "");
     }
     for (uint32_t k = 0; k < m->n_shapes; k++)
         chart_node(g, &m->shapes[k], k, tmp);
@@ -326,19 +344,32 @@ static void graph_columns(Agraph_t *g, const mp_render_model *m, Agnode_t **node
 
 static void build_graph(Agraph_t *g, const mp_render_model *m, Agnode_t **nodes, mp_strbuf *tmp)
 {
-    static const char *const graph_attrs[] = {
-        "layout", "dot", "rankdir", "TB", "nodesep", "0.3", "ranksep", "0.28", "bgcolor",
-        "white", "pad", "0.2", "fontname", "Helvetica", "fontsize", "11", "labelloc", "t",
-        "labeljust", "l", "label", "", "style", "", "fillcolor", "", "color", "", NULL,
+    static const attr_default graph_attrs[] = {
+        {"layout", "dot"},         {"rankdir", "TB"},    {"nodesep", "0.3"},
+        {"ranksep", "0.28"},       {"bgcolor", "white"}, {"pad", "0.2"},
+        {"fontname", "Helvetica"}, {"fontsize", "11"},   {"labelloc", "t"},
+        {"labeljust", "l"},        {"label", ""},        {"style", ""},
+        {"fillcolor", ""},         {"color", ""},        {NULL, NULL},
     };
-    static const char *const node_attrs[] = {
-        "shape", "box", "style", "rounded,filled", "fontname", "Helvetica", "fontsize", "9",
-        "margin", "0.1,0.04", "color", "#555555", "penwidth", "1", "label", "",
-        "fillcolor", "white", "fontcolor", "black", "tooltip", "", "group", "", NULL,
+    static const attr_default node_attrs[] = {
+        {"shape", "box"},
+        {"style", "rounded,filled"},
+        {"fontname", "Helvetica"},
+        {"fontsize", "9"},
+        {"margin", "0.1,0.04"},
+        {"color", "#555555"},
+        {"penwidth", "1"},
+        {"label", ""},
+        {"fillcolor", "white"},
+        {"fontcolor", "black"},
+        {"tooltip", ""},
+        {"group", ""},
+        {NULL, NULL},
     };
-    static const char *const edge_attrs[] = {
-        "color", "#6f6f6f", "arrowsize", "0.6", "penwidth", "1", "tooltip", "",
-        "constraint", "true", "style", "", "weight", "1", "minlen", "1", NULL,
+    static const attr_default edge_attrs[] = {
+        {"color", "#6f6f6f"}, {"arrowsize", "0.6"},   {"penwidth", "1"},
+        {"tooltip", ""},      {"constraint", "true"}, {"style", ""},
+        {"weight", "1"},      {"minlen", "1"},        {NULL, NULL},
     };
     declare(g, AGRAPH, graph_attrs);
     declare(g, AGNODE, node_attrs);
@@ -388,9 +419,9 @@ static void build_graph(Agraph_t *g, const mp_render_model *m, Agnode_t **nodes,
  * (checked once per engine and format: -1 unknown, 0 missing, 1 present). */
 struct mp_renderer {
     GVC_t *gvc;
-    int8_t has_layout[2];                  /* "dot", "nop2" */
+    int8_t has_layout[2]; /* "dot", "nop2" */
     int8_t has_device[MP_RENDER_FORMAT_COUNT];
-    int8_t has_cairo;                      /* the cairo renderer (PNG and PDF) */
+    int8_t has_cairo; /* the cairo renderer (PNG and PDF) */
 };
 
 mp_status mp_renderer_new(mp_renderer **out, mp_error *err)

@@ -19,8 +19,8 @@
  * collects it in memory). If an allocation fails the device writes nothing
  * and gv_adapter.c reports the missing signature.
  */
-#include "../util/alloc.h"
 #include "gv_png.h"
+#include "../util/alloc.h"
 
 #include <gvplugin.h>
 #include <gvplugin_device.h>

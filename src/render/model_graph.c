@@ -121,8 +121,8 @@ static mp_status graph_edges(mp_render_model *m, const mp_schedule *s, mp_error 
                 seen = seen || op->in[j] == t;
             if (seen)
                 continue;
-            m->edges[m->n_edges++] = (mp_render_edge){
-                step_of[g->tensors[t].producer], i, t, g->tensors[t].size_bytes};
+            m->edges[m->n_edges++] =
+                (mp_render_edge){step_of[g->tensors[t].producer], i, t, g->tensors[t].size_bytes};
         }
     }
     mp_free(step_of);
@@ -153,10 +153,10 @@ static mp_status graph_clusters(mp_render_model *m, const mp_schedule *s, mp_err
         c->first_step = seg->first_step;
         c->last_step = seg->last_step;
         render_printf(c->label, sizeof c->label,
-                 "patch stage: %ux%u tiles (%s cuts), halo %s\nsplit '%s' %s, stage peak %s",
-                 p->spec.rows, p->spec.cols, mp_cuts_name(p->spec.cuts),
-                 mp_halo_name(p->spec.halo), name, shape,
-                 render_kib(p->stage_peak, peak, sizeof peak));
+                      "patch stage: %ux%u tiles (%s cuts), halo %s\nsplit '%s' %s, stage peak %s",
+                      p->spec.rows, p->spec.cols, mp_cuts_name(p->spec.cuts),
+                      mp_halo_name(p->spec.halo), name, shape,
+                      render_kib(p->stage_peak, peak, sizeof peak));
     }
     return MP_OK;
 }

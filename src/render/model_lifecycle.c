@@ -17,7 +17,7 @@
 #include <string.h>
 
 #define LIFECYCLE_PLOT_H 360.0
-#define LABEL_FONT 8.0
+#define LABEL_FONT       8.0
 
 /* Two or three shades per buffer kind, picked by the group leader's tensor. */
 static uint32_t kind_color(mp_buffer_kind k, uint32_t shade)
@@ -48,8 +48,7 @@ static const char *const kind_legend[MP_BUF_KIND_COUNT] = {
     "in-place depthwise plane",
 };
 
-static void buffer_rect(render_scene *sc, const render_frame *f, const mp_schedule *s,
-                        uint32_t i)
+static void buffer_rect(render_scene *sc, const render_frame *f, const mp_schedule *s, uint32_t i)
 {
     const mp_buffer *b = &s->buffers[i];
     const mp_buffer *lead = &s->buffers[b->group];
@@ -60,8 +59,8 @@ static void buffer_rect(render_scene *sc, const render_frame *f, const mp_schedu
     if (h < 0.6)
         h = 0.6;
     uint32_t fill = kind_color(b->kind, lead->tensor);
-    mp_render_shape *p = scene_rect(sc, MP_PART_BUFFER, x, y, w, h, fill,
-                                    render_mix(fill, 0x000000, 0.45), 0.5);
+    mp_render_shape *p =
+        scene_rect(sc, MP_PART_BUFFER, x, y, w, h, fill, render_mix(fill, 0x000000, 0.45), 0.5);
     if (!p)
         return;
     p->ref = (int32_t)i;
@@ -75,15 +74,13 @@ static void buffer_rect(render_scene *sc, const render_frame *f, const mp_schedu
     char name[MP_RENDER_TEXT_MAX], a[32], c[32];
     mp_schedule_buffer_name(s, i, name, sizeof name);
     render_printf(p->tooltip, sizeof p->tooltip, "%s%.60s: %s B at offset %s, steps %u-%u",
-                  bad ? "OVERLAPS: " : "", name,
-             mp_format_count(b->bytes, a, sizeof a), mp_format_count(b->offset, c, sizeof c),
-             b->first, b->last);
+                  bad ? "OVERLAPS: " : "", name, mp_format_count(b->bytes, a, sizeof a),
+                  mp_format_count(b->offset, c, sizeof c), b->first, b->last);
     const char *tname = s->g->tensors[b->tensor].name;
     if (b->kind == MP_BUF_TENSOR || b->kind == MP_BUF_REGION) {
         char label[48];
         render_clip(label, sizeof label, tname, 24);
-        if (mp_render_text_width(label, LABEL_FONT) + 4 <= w &&
-            RENDER_LINE_HEIGHT(LABEL_FONT) <= h)
+        if (mp_render_text_width(label, LABEL_FONT) + 4 <= w && RENDER_LINE_HEIGHT(LABEL_FONT) <= h)
             render_printf(p->text, sizeof p->text, "%s", label);
     }
 }
@@ -109,13 +106,13 @@ static uint32_t lifecycle_legend_items(const mp_schedule *s, const mp_render_opt
     if (o->have_budget) {
         it[n] = (render_legend_item){MP_RENDER_NONE, RENDER_BUDGET, MP_STROKE_DASHED, ""};
         render_printf(it[n++].text, sizeof it[0].text, "SRAM budget %s",
-                 render_kib(o->budget, kib, sizeof kib));
+                      render_kib(o->budget, kib, sizeof kib));
     }
     return n;
 }
 
-mp_status render_build_lifecycle(mp_render_model *m, const mp_schedule *s,
-                                 const mp_render_opts *o, mp_error *err)
+mp_status render_build_lifecycle(mp_render_model *m, const mp_schedule *s, const mp_render_opts *o,
+                                 mp_error *err)
 {
     render_scene sc = {.m = m, .err = err};
     size_t top = s->arena_bytes;

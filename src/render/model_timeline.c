@@ -23,8 +23,8 @@ static void bar_tooltip(const mp_schedule *s, const mp_render_model *m, uint32_t
     char name[48], a[32], b[32];
     render_clip(name, sizeof name, op->name, 36);
     render_printf(buf, n, "step %u '%s': per layer %s B, schedule %s B", i, name,
-             mp_format_count(m->per_layer[i], a, sizeof a),
-             mp_format_count(m->scheduled[i], b, sizeof b));
+                  mp_format_count(m->per_layer[i], a, sizeof a),
+                  mp_format_count(m->scheduled[i], b, sizeof b));
 }
 
 static double bar_height(const render_frame *f, size_t bytes)
@@ -42,17 +42,18 @@ static void timeline_bars(render_scene *sc, const render_frame *f, const mp_sche
         double x = render_frame_x(f, i);
         char tip[MP_RENDER_TEXT_MAX];
         bar_tooltip(s, m, i, tip, sizeof tip);
-        mp_render_shape *a = scene_rect(sc, MP_PART_BAR_LAYER, x + (f->pitch - wide) / 2, f->y0,
-                                        wide, bar_height(f, m->per_layer[i]), RENDER_LAYER_BAR,
-                                        MP_RENDER_NONE, 0);
+        mp_render_shape *a =
+            scene_rect(sc, MP_PART_BAR_LAYER, x + (f->pitch - wide) / 2, f->y0, wide,
+                       bar_height(f, m->per_layer[i]), RENDER_LAYER_BAR, MP_RENDER_NONE, 0);
         if (a) {
             a->ref = (int32_t)i;
             render_printf(a->tooltip, sizeof a->tooltip, "%s", tip);
         }
         bool peak = i == m->peak_step;
-        mp_render_shape *b = scene_rect(sc, MP_PART_BAR_SCHED, x + (f->pitch - narrow) / 2, f->y0,
-                                        narrow, bar_height(f, m->scheduled[i]), RENDER_SCHED_BAR,
-                                        peak ? RENDER_PEAK_OUTLINE : MP_RENDER_NONE, peak ? 1.2 : 0);
+        mp_render_shape *b =
+            scene_rect(sc, MP_PART_BAR_SCHED, x + (f->pitch - narrow) / 2, f->y0, narrow,
+                       bar_height(f, m->scheduled[i]), RENDER_SCHED_BAR,
+                       peak ? RENDER_PEAK_OUTLINE : MP_RENDER_NONE, peak ? 1.2 : 0);
         if (b) {
             b->ref = (int32_t)i;
             render_printf(b->tooltip, sizeof b->tooltip, "%s", tip);
@@ -73,7 +74,8 @@ static void timeline_levels(render_scene *sc, const render_frame *f, const mp_re
     const mp_render_model *m = sc->m;
     char t[MP_RENDER_TEXT_MAX], kib[32];
     if (m->per_layer_peak != m->peak_bytes) {
-        render_printf(t, sizeof t, "per-layer peak %s", render_kib(m->per_layer_peak, kib, sizeof kib));
+        render_printf(t, sizeof t, "per-layer peak %s",
+                      render_kib(m->per_layer_peak, kib, sizeof kib));
         render_level(sc, f, m->per_layer_peak, RENDER_LAYER_LINE, MP_STROKE_DOTTED, t);
     }
     render_printf(t, sizeof t, "schedule peak %s", render_kib(m->peak_bytes, kib, sizeof kib));
@@ -94,17 +96,17 @@ static uint32_t timeline_legend_items(const render_scene *sc, const mp_schedule 
     render_clip(name, sizeof name, g->ops[s->order[m->per_layer_peak_step]].name, 28);
     it[n] = (render_legend_item){RENDER_LAYER_BAR, MP_RENDER_NONE, MP_STROKE_NONE, ""};
     render_printf(it[n++].text, sizeof it[0].text, "run per layer: peak %s at step %u '%s'",
-             render_kib(m->per_layer_peak, kib, sizeof kib), m->per_layer_peak_step, name);
+                  render_kib(m->per_layer_peak, kib, sizeof kib), m->per_layer_peak_step, name);
     render_clip(name, sizeof name, g->ops[s->order[m->peak_step]].name, 28);
     it[n] = (render_legend_item){RENDER_SCHED_BAR, RENDER_PEAK_OUTLINE, MP_STROKE_NONE, ""};
     render_printf(it[n++].text, sizeof it[0].text, "this schedule (%s): peak %s at step %u '%s'",
-             has_tiled(s) ? "patch-based" : "per-layer",
-             render_kib(m->peak_bytes, kib, sizeof kib), m->peak_step, name);
+                  has_tiled(s) ? "patch-based" : "per-layer",
+                  render_kib(m->peak_bytes, kib, sizeof kib), m->peak_step, name);
     if (o->have_budget) {
         it[n] = (render_legend_item){MP_RENDER_NONE, RENDER_BUDGET, MP_STROKE_DASHED, ""};
         render_printf(it[n++].text, sizeof it[0].text, "SRAM budget %s (%s)",
-                 render_kib(o->budget, kib, sizeof kib),
-                 m->peak_bytes <= o->budget ? "the schedule fits" : "exceeded");
+                      render_kib(o->budget, kib, sizeof kib),
+                      m->peak_bytes <= o->budget ? "the schedule fits" : "exceeded");
     }
     if (has_tiled(s)) {
         it[n] = (render_legend_item){render_mix(RENDER_STAGE, 0xffffff, 0.55), RENDER_STAGE,
@@ -114,8 +116,8 @@ static uint32_t timeline_legend_items(const render_scene *sc, const mp_schedule 
     return n;
 }
 
-mp_status render_build_timeline(mp_render_model *m, const mp_schedule *s,
-                                const mp_render_opts *o, mp_error *err)
+mp_status render_build_timeline(mp_render_model *m, const mp_schedule *s, const mp_render_opts *o,
+                                mp_error *err)
 {
     render_scene sc = {.m = m, .err = err};
     size_t top = m->per_layer_peak > m->peak_bytes ? m->per_layer_peak : m->peak_bytes;

@@ -11,22 +11,22 @@
 
 /* Fonts of the pictures, points. */
 #define RENDER_FONT_TITLE 14.0
-#define RENDER_FONT_TEXT 10.0
+#define RENDER_FONT_TEXT  10.0
 #define RENDER_FONT_SMALL 9.0
 /* Height of a line of text at a font size (box height of a text shape). */
-#define RENDER_LINE_HEIGHT(size) ((size) * 1.35)
+#define RENDER_LINE_HEIGHT(size) ((size)*1.35)
 
 /* Palette. */
-#define RENDER_INK 0x222222u        /* text, axes */
-#define RENDER_MUTED 0x555555u      /* secondary text */
-#define RENDER_GRIDLINE 0xd9d9d9u
-#define RENDER_PLOT_BG 0xfbfbfbu
-#define RENDER_LAYER_BAR 0xb9cbe0u  /* per-layer series */
-#define RENDER_LAYER_LINE 0x4f6f95u
-#define RENDER_SCHED_BAR 0xe6550du  /* the schedule's series */
-#define RENDER_BUDGET 0xc0152fu
-#define RENDER_ARENA 0x333333u
-#define RENDER_STAGE 0x8fa9d6u      /* patch stage band */
+#define RENDER_INK          0x222222u /* text, axes */
+#define RENDER_MUTED        0x555555u /* secondary text */
+#define RENDER_GRIDLINE     0xd9d9d9u
+#define RENDER_PLOT_BG      0xfbfbfbu
+#define RENDER_LAYER_BAR    0xb9cbe0u /* per-layer series */
+#define RENDER_LAYER_LINE   0x4f6f95u
+#define RENDER_SCHED_BAR    0xe6550du /* the schedule's series */
+#define RENDER_BUDGET       0xc0152fu
+#define RENDER_ARENA        0x333333u
+#define RENDER_STAGE        0x8fa9d6u /* patch stage band */
 #define RENDER_PEAK_OUTLINE 0x08306bu
 
 /* A chart under construction: shapes are appended to m->shapes; the first
@@ -49,7 +49,7 @@ mp_render_shape *scene_text(render_scene *sc, mp_render_part part, double x, dou
                             mp_render_align align, double size, uint32_t color, const char *text);
 
 /* Colours */
-uint32_t render_heat_color(double t);        /* t in [0, 1]: light yellow .. dark red */
+uint32_t render_heat_color(double t);         /* t in [0, 1]: light yellow .. dark red */
 uint32_t render_text_color_on(uint32_t fill); /* black or white, whichever reads better */
 uint32_t render_mix(uint32_t a, uint32_t b, double t);
 
@@ -70,13 +70,13 @@ void render_describe_schedule(const mp_schedule *s, char *buf, size_t n);
 
 /* Shared chart frame: the horizontal step axis and the vertical KiB axis. */
 typedef struct render_frame {
-    double x0, y0;       /* plot area's lower-left corner */
-    double pw, ph;       /* plot area size */
-    double pitch;        /* points per step */
-    double ymax;         /* bytes at the top of the plot */
-    double tick_kib;     /* KiB between y ticks */
+    double x0, y0;   /* plot area's lower-left corner */
+    double pw, ph;   /* plot area size */
+    double pitch;    /* points per step */
+    double ymax;     /* bytes at the top of the plot */
+    double tick_kib; /* KiB between y ticks */
     uint32_t n_steps;
-    double right;        /* canvas right edge (plot + margin for level labels) */
+    double right; /* canvas right edge (plot + margin for level labels) */
 } render_frame;
 
 /* Plot area size and step pitch for n steps; ymax from the largest value drawn. */
@@ -104,9 +104,9 @@ void render_chart_finish(render_scene *sc, const render_frame *f, const mp_sched
 
 /* Builders of the three kinds (model already holds series, title and subtitle). */
 mp_status render_build_graph(mp_render_model *m, const mp_schedule *s, mp_error *err);
-mp_status render_build_timeline(mp_render_model *m, const mp_schedule *s,
-                                const mp_render_opts *o, mp_error *err);
-mp_status render_build_lifecycle(mp_render_model *m, const mp_schedule *s,
-                                 const mp_render_opts *o, mp_error *err);
+mp_status render_build_timeline(mp_render_model *m, const mp_schedule *s, const mp_render_opts *o,
+                                mp_error *err);
+mp_status render_build_lifecycle(mp_render_model *m, const mp_schedule *s, const mp_render_opts *o,
+                                 mp_error *err);
 
 #endif

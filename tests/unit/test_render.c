@@ -22,12 +22,12 @@
  *   proj  8x8x2 = 128 B  step 2: in + dw + proj        = 512
  *   add   8x8x2 = 128 B  step 3: in + proj + add       = 384
  * Edges between ops: conv1->dw, dw->proj, proj->add (the input is no op). */
-static const char tiny_net[] =
-    NET_HEAD("[8,8,2]")
-    "{\"name\":\"conv1\",\"op\":\"conv2d\",\"filters\":4,\"kernel\":3,\"padding\":\"same\"},"
-    "{\"name\":\"dw\",\"op\":\"depthwise_conv2d\",\"kernel\":3,\"padding\":\"same\"},"
-    "{\"name\":\"proj\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1},"
-    "{\"name\":\"add\",\"op\":\"add\",\"inputs\":[\"in\",\"proj\"]}" NET_TAIL;
+static const char tiny_net[] = NET_HEAD(
+    "[8,8,2]") "{\"name\":\"conv1\",\"op\":\"conv2d\",\"filters\":4,\"kernel\":3,\"padding\":"
+               "\"same\"},"
+               "{\"name\":\"dw\",\"op\":\"depthwise_conv2d\",\"kernel\":3,\"padding\":\"same\"},"
+               "{\"name\":\"proj\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1},"
+               "{\"name\":\"add\",\"op\":\"add\",\"inputs\":[\"in\",\"proj\"]}" NET_TAIL;
 
 /* One renderer for the whole test program (see mp_renderer_new: a second Graphviz context
  * in one process makes Graphviz read freed memory); it is the group state. */
@@ -101,8 +101,7 @@ static uint32_t count_part(const mp_render_model *m, mp_render_part part)
     return n;
 }
 
-static const mp_render_shape *find_part(const mp_render_model *m, mp_render_part part,
-                                        int32_t ref)
+static const mp_render_shape *find_part(const mp_render_model *m, mp_render_part part, int32_t ref)
 {
     for (uint32_t i = 0; i < m->n_shapes; i++)
         if (m->shapes[i].part == part && (ref < 0 || m->shapes[i].ref == ref))
@@ -312,8 +311,8 @@ static void assert_lifecycle(const mp_schedule *s)
     for (uint32_t i = 0; i < m->n_shapes; i++) {
         for (uint32_t j = i + 1; j < m->n_shapes; j++) {
             const mp_render_shape *p = &m->shapes[i], *q = &m->shapes[j];
-            if (p->part == MP_PART_BUFFER && q->part == MP_PART_BUFFER && p->h >= 1 &&
-                q->h >= 1 && boxes_overlap(p, q)) {
+            if (p->part == MP_PART_BUFFER && q->part == MP_PART_BUFFER && p->h >= 1 && q->h >= 1 &&
+                boxes_overlap(p, q)) {
                 print_error("buffers %d and %d overlap\n", p->ref, q->ref);
                 fail();
             }
@@ -449,8 +448,8 @@ static void test_render_allocation_failures(void **state)
 
 /* ---- Graphviz output ------------------------------------------------------------------ */
 
-static void render(mp_renderer *r, const mp_schedule *s, mp_render_kind kind,
-                   mp_render_format fmt, mp_strbuf *out)
+static void render(mp_renderer *r, const mp_schedule *s, mp_render_kind kind, mp_render_format fmt,
+                   mp_strbuf *out)
 {
     mp_render_opts o;
     mp_render_opts_init(&o);
@@ -527,6 +526,9 @@ static void test_render_dot_read_back(void **state)
     assert_non_null(strchr(agget(bar, (char *)"pos"), '!'));
     assert_string_equal(agget(g, (char *)"layout"), "nop2");
     assert_null(strstr(sb.buf, "0x")); /* no addresses */
+    /* read back by a Graphviz tool, no shape shows its node name as a label */
+    for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v))
+        assert_string_not_equal(agget(v, (char *)"label"), "\\N");
     agclose(g);
     mp_strbuf_release(&sb);
     mp_render_model_free(m);
@@ -710,8 +712,9 @@ static char *big_net_json(uint32_t n_ops)
         for (int i = 0; i < 3 && n < n_ops; i++, n++)
             mp_strbuf_printf(&sb, ",{\"name\":\"b%u_%s\",%s}", b, ops[i][0], ops[i][1]);
         if (b % 2 == 0 && n < n_ops) {
-            mp_strbuf_printf(&sb, ",{\"name\":\"b%u_add\",\"op\":\"add\",\"inputs\":[\"%s\","
-                                  "\"b%u_project\"]}",
+            mp_strbuf_printf(&sb,
+                             ",{\"name\":\"b%u_add\",\"op\":\"add\",\"inputs\":[\"%s\","
+                             "\"b%u_project\"]}",
                              b, prev, b);
             snprintf(prev, sizeof prev, "b%u_add", b);
             n++;

@@ -3,6 +3,6 @@
 $MEMPLAN plan nets/mobilenetv1-w0.25-r96-gray.json --best --inplace-dw -o "$SCRATCH/s.json" >/dev/null 2>&1 || exit 3
 $MEMPLAN render nets/mobilenetv1-w0.25-r96-gray.json --schedule "$SCRATCH/s.json" --kind lifecycle \
     -o "$SCRATCH/l.gv" 2>/dev/null || exit 4
-grep -o 'label="[^"]*"' "$SCRATCH/l.gv"
+grep -o 'label="[^"][^"]*"' "$SCRATCH/l.gv"
 echo "buffers: $(grep -c '^	buffer_' "$SCRATCH/l.gv")"
 grep -o 'tooltip="[^"]*"' "$SCRATCH/l.gv" | grep -m3 offset
