@@ -146,7 +146,6 @@ typedef enum mp_render_part {
     MP_PART_BUFFER,    /* lifecycle: one buffer (ref = buffer index) */
     MP_PART_LEVEL,     /* horizontal level line: budget, peak, arena size */
     MP_PART_LEVEL_LABEL,
-    MP_PART_PEAK_LABEL, /* value written over the tallest bar */
     MP_PART_COUNT
 } mp_render_part;
 

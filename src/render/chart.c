@@ -269,13 +269,13 @@ void render_level(render_scene *sc, const render_frame *f, size_t bytes, uint32_
                RENDER_FONT_SMALL, color, label);
 }
 
-static void render_levels_place(render_scene *sc, const render_frame *f)
+/* Move level labels apart vertically so that none overlaps another: a chart has at most a few,
+ * so repeated passes take the lowest unplaced label and push it above the last one placed. */
+static void render_levels_place(render_scene *sc)
 {
-    (void)f;
     mp_render_model *m = sc->m;
     if (sc->st != MP_OK)
         return;
-    /* Few labels: repeated passes of "lowest unplaced first", pushing each above the last. */
     double floor_y = -INFINITY;
     uint32_t placed = 0, n = 0;
     for (uint32_t i = 0; i < m->n_shapes; i++)
@@ -318,13 +318,11 @@ static void legend_item(render_scene *sc, const render_legend_item *it, double x
                         double row_h)
 {
     double mid = y + row_h / 2;
-    mp_render_shape *p;
     if (it->style == MP_STROKE_NONE)
-        p = scene_rect(sc, MP_PART_LEGEND, x, mid - SWATCH_H / 2, SWATCH_W, SWATCH_H, it->fill,
-                       it->stroke, it->stroke == MP_RENDER_NONE ? 0 : 1);
+        scene_rect(sc, MP_PART_LEGEND, x, mid - SWATCH_H / 2, SWATCH_W, SWATCH_H, it->fill,
+                   it->stroke, it->stroke == MP_RENDER_NONE ? 0 : 1);
     else
-        p = scene_line(sc, MP_PART_LEGEND, x, mid, SWATCH_W, 0, it->stroke, 1.6, it->style);
-    (void)p;
+        scene_line(sc, MP_PART_LEGEND, x, mid, SWATCH_W, 0, it->stroke, 1.6, it->style);
     scene_text(sc, MP_PART_LEGEND, x + SWATCH_W + 5,
                mid - RENDER_LINE_HEIGHT(RENDER_FONT_SMALL) / 2, MP_ALIGN_LEFT, RENDER_FONT_SMALL,
                RENDER_INK, it->text);
@@ -452,7 +450,7 @@ void render_chart_finish(render_scene *sc, const render_frame *f, const mp_sched
                          const char *y_title, const render_legend_item *items, uint32_t n_items)
 {
     render_frame_axes(sc, f);
-    render_levels_place(sc, f);
+    render_levels_place(sc);
     render_stage_bands(sc, f, s);
     scene_text(sc, MP_PART_AXIS_TITLE, 0, scene_top(sc) + 6, MP_ALIGN_LEFT, RENDER_FONT_TEXT,
                RENDER_INK, y_title);

@@ -140,10 +140,11 @@ static void esc_html(mp_strbuf *sb, const char *text)
 
 /* ---- charts --------------------------------------------------------------------------- */
 
-static const char *const part_names[MP_PART_COUNT] = {
+static const char *const part_names[] = {
     "title", "note",      "plot",      "grid",   "axis",  "tick",        "axis_title", "legend",
-    "stage", "bar_layer", "bar_sched", "buffer", "level", "level_label", "peak_label",
+    "stage", "bar_layer", "bar_sched", "buffer", "level", "level_label",
 };
+_Static_assert(sizeof part_names / sizeof part_names[0] == MP_PART_COUNT, "a name for every part");
 
 /* The label's default stays Graphviz's own (\N, the node name) and every node sets its label,
  * empty ones included: agwrite leaves out empty defaults, so a DOT file read back by a Graphviz

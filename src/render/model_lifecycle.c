@@ -40,13 +40,15 @@ static uint32_t kind_color(mp_buffer_kind k, uint32_t shade)
     }
 }
 
-static const char *const kind_legend[MP_BUF_KIND_COUNT] = {
+static const char *const kind_legend[] = {
     "whole tensor",
     "patch region (one patch; every patch reuses it)",
     "halo row cache",
     "halo column cache",
     "in-place depthwise plane",
 };
+_Static_assert(sizeof kind_legend / sizeof kind_legend[0] == MP_BUF_KIND_COUNT,
+               "a legend for every buffer kind");
 
 static void buffer_rect(render_scene *sc, const render_frame *f, const mp_schedule *s, uint32_t i)
 {

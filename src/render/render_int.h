@@ -87,7 +87,7 @@ double render_frame_y(const render_frame *f, double bytes);
 void render_frame_draw(render_scene *sc, const render_frame *f, const char *x_title);
 
 /* A horizontal level across the plot at `bytes` with a label in the right
- * margin; labels are placed later by render_levels_place (no overlaps). */
+ * margin; render_chart_finish moves the labels apart so that none overlaps another. */
 void render_level(render_scene *sc, const render_frame *f, size_t bytes, uint32_t color,
                   mp_render_stroke style, const char *label);
 
