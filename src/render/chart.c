@@ -148,9 +148,10 @@ static void render_scene_finish(render_scene *sc, double margin)
 #define STEP_PITCH  14.0
 #define PLOT_BOTTOM 40.0 /* room under the plot for tick labels and the x axis title */
 
+/* Tick steps are 1, 2 or 5 x 10^k: as many decimals as the step has. */
 static void tick_text(double kib, double step, char *buf, size_t n)
 {
-    int decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
+    int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
     render_printf(buf, n, "%.*f", decimals, kib);
 }
 
@@ -158,8 +159,8 @@ static void tick_text(double kib, double step, char *buf, size_t n)
 static void frame_y_scale(render_frame *f, size_t max_bytes, double *tick_kib)
 {
     double top_kib = (double)max_bytes / 1024.0 * 1.06;
-    if (top_kib < 1)
-        top_kib = 1;
+    if (top_kib < 0.01)
+        top_kib = 0.01;
     *tick_kib = render_nice_step(top_kib, 6);
     f->ymax = ceil(top_kib / *tick_kib - 1e-9) * *tick_kib * 1024.0;
 }

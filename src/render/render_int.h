@@ -53,7 +53,7 @@ uint32_t render_heat_color(double t);         /* t in [0, 1]: light yellow .. da
 uint32_t render_text_color_on(uint32_t fill); /* black or white, whichever reads better */
 uint32_t render_mix(uint32_t a, uint32_t b, double t);
 
-/* "166.8 KiB" (one decimal) into buf. */
+/* "166.8 KiB" (one decimal), or "640 B" below 1 KiB, into buf. */
 char *render_kib(size_t bytes, char *buf, size_t n);
 /* Tick step for an axis from 0 to max_value with about `want` ticks: 1, 2 or 5 x 10^k. */
 double render_nice_step(double max_value, unsigned want);

@@ -109,7 +109,10 @@ double mp_render_text_width(const char *text, double font_size)
 
 char *render_kib(size_t bytes, char *buf, size_t n)
 {
-    render_printf(buf, n, "%.1f KiB", (double)bytes / 1024.0);
+    if (bytes < 1024)
+        render_printf(buf, n, "%zu B", bytes);
+    else
+        render_printf(buf, n, "%.1f KiB", (double)bytes / 1024.0);
     return buf;
 }
 
@@ -238,9 +241,10 @@ void render_describe_schedule(const mp_schedule *s, char *buf, size_t n)
     if (s->opts.align > 1)
         render_appendf(buf, n, "; align %zu", s->opts.align);
     double overhead = g->macs ? (double)s->macs / (double)g->macs - 1.0 : 0.0;
-    render_appendf(buf, n, "\npeak %s B (%s), arena %s B, %s MACs (%+.2f%%)",
-                   mp_format_count(s->peak_bytes, a, sizeof a),
-                   render_kib(s->peak_bytes, kib, sizeof kib),
+    render_appendf(buf, n, "\npeak %s B%s%s%s, arena %s B, %s MACs (%+.2f%%)",
+                   mp_format_count(s->peak_bytes, a, sizeof a), s->peak_bytes >= 1024 ? " (" : "",
+                   s->peak_bytes >= 1024 ? render_kib(s->peak_bytes, kib, sizeof kib) : "",
+                   s->peak_bytes >= 1024 ? ")" : "",
                    mp_format_count(s->arena_bytes, b, sizeof b),
                    mp_format_count(s->macs, c, sizeof c), overhead * 100.0);
 }
