@@ -12,6 +12,7 @@
  * and labels that would not fit are dropped (the tooltip keeps them).
  */
 #include "../util/alloc.h"
+#include "../util/checked.h"
 #include "render_int.h"
 
 #include <math.h>
@@ -29,7 +30,7 @@ mp_render_shape *scene_add(render_scene *sc, mp_render_shape_kind kind, mp_rende
         uint32_t cap = sc->cap ? sc->cap * 2 : 256;
         size_t bytes;
         mp_render_shape *v = NULL;
-        if (cap > sc->cap && !__builtin_mul_overflow((size_t)cap, sizeof *v, &bytes))
+        if (cap > sc->cap && mp_mul_size(cap, sizeof *v, &bytes))
             v = mp_realloc(m->shapes, bytes);
         if (!v) {
             sc->st = mp_errorf(sc->err, MP_E_NOMEM, "out of memory");
