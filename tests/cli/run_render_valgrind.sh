@@ -11,6 +11,7 @@ set -u
 memplan=$1 root=$2
 cd "$root" || exit 2
 scratch=$(mktemp -d)
+export MEMPLAN_DB="$scratch/memplan.db" # never the source tree's reports/
 trap 'rm -rf "$scratch"' EXIT
 vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible --suppressions=$root/tests/valgrind-graphviz.supp"
 net=nets/mobilenetv1-w0.25-r96-gray.json
