@@ -116,8 +116,8 @@ static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, mp_error
         st = axis_plan_build(b, 0, n, cuts, NULL, halo, &rows[n], err);
     for (uint32_t n = 1; n <= nc && st == MP_OK; n++, built_c++)
         st = axis_plan_build(b, 1, n, cuts, NULL, halo, &cols[n], err);
-    for (uint32_t r = 1; st == MP_OK && r <= nr; r++) {
-        for (uint32_t c = 1; st == MP_OK && c <= nc; c++) {
+    for (uint32_t r = nr; st == MP_OK && r >= 1; r--) {
+        for (uint32_t c = nc; st == MP_OK && c >= 1; c--) {
             patch_cost cost;
             size_t lb, stage_lb;
             uint64_t macs;
@@ -155,7 +155,10 @@ static mp_status block_candidates(const mp_graph *g, const mp_per_layer *pl,
     uint32_t from = out->n;
     mp_status st = block_init(&b, g, pl, opts, i, j, err);
     block_ctx bc = {&b, fo, out, from, n_eval};
-    for (int h = 0; st == MP_OK && h < MP_HALO_COUNT; h++) {
+    /* Cache mode first (its MACs are the fewest possible), finer grids first
+     * (the lowest peaks): later candidates are then mostly dominated and
+     * skipped after a cheap bound. */
+    for (int h = MP_HALO_COUNT - 1; st == MP_OK && h >= 0; h--) {
         if ((h == MP_HALO_RECOMPUTE && !fo->recompute) || (h == MP_HALO_CACHE && !fo->cache))
             continue;
         for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)
