@@ -61,8 +61,22 @@ static bool push_cand(cand_list *l, const mp_fused_seg *s)
     return true;
 }
 
+/* Order among candidates of equal cost, independent of the order of
+ * evaluation: fewer patches, then fewer rows, even cuts, recompute. */
+static bool preferred(const mp_fused_seg *a, const mp_fused_seg *b)
+{
+    uint32_t pa = a->rows * a->cols, pb = b->rows * b->cols;
+    if (pa != pb)
+        return pa < pb;
+    if (a->rows != b->rows)
+        return a->rows < b->rows;
+    if (a->cuts != b->cuts)
+        return a->cuts < b->cuts;
+    return a->halo < b->halo;
+}
+
 /* Keep only the non-dominated tiled candidates of one block (appended from
- * index from on). */
+ * index from on); of equal ones, the preferred. */
 static void prune_block(cand_list *l, uint32_t from)
 {
     uint32_t w = from;
@@ -75,7 +89,7 @@ static void prune_block(cand_list *l, uint32_t from)
                 continue;
             dom = (b->peak <= a->peak && b->macs < a->macs) ||
                   (b->peak < a->peak && b->macs <= a->macs) ||
-                  (b->peak == a->peak && b->macs == a->macs && k < i);
+                  (b->peak == a->peak && b->macs == a->macs && preferred(b, a));
         }
         if (!dom)
             l->v[w++] = *a;
