@@ -41,7 +41,7 @@ bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned lon
 /* --input sram|stream */
 int cli_parse_input_mode(mp_cli *cli, const char *text, mp_input_mode *out);
 /* --halo recompute|cache|both */
-int cli_parse_halo_modes(mp_cli *cli, const char *text, bool *recompute, bool *cache);
+int cli_parse_halo_modes(mp_cli *cli, const char *text, uint32_t *halos);
 /* Thousands-separated count in a static rotating buffer (for printf arguments). */
 const char *cli_count(uint64_t n);
 /* "1372.0 KiB" style in a static rotating buffer. */

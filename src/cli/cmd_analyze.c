@@ -17,11 +17,10 @@ const char analyze_usage[] =
     "Report the exact per-layer peak SRAM of a network (net.json or .tflite):\n"
     "a table of every step (layer, op, output shape, MACs, live bytes, the peak\n"
     "marked) and a summary (peak, MACs, params, weight bytes).\n"
-    "\n"
-    "options:\n"
     "Then search patch-based schedules (MCUNetV2): every split of the first\n"
-    "stage x patch grids up to 8x8 x even/balanced cuts x halo recompute/cache,\n"
-    "and show the best next to per-layer.\n"
+    "stage x patch grids up to 8x8 x even/balanced cuts x halo modes (recompute,\n"
+    "cache, cache-cols), and show the best next to per-layer; with --fused,\n"
+    "multi-stage fused tiling (tiled blocks anywhere in the network).\n"
     "\n"
     "options:\n"
     "  --inplace-dw       depthwise convolutions write over their input (MCUNet)\n"
@@ -30,7 +29,8 @@ const char analyze_usage[] =
     "                     stream: only each patch's input region (camera/JPEG decode)\n"
     "  --budget SIZE      SRAM budget (300000, 256K, 320KiB): pick the cheapest\n"
     "                     schedule that fits, or say how much is missing\n"
-    "  --halo MODE        recompute, cache or both (default both)\n"
+    "  --halo MODES       halo modes searched: recompute, cache, cache-cols, a\n"
+    "                     comma-separated list of them, or all (default all)\n"
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
     "  --pareto           print the Pareto front of (peak, MACs)\n"
     "  --no-patch         skip the patch search\n"
@@ -122,11 +122,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             o->search.have_budget = true;
             break;
         case OPT_HALO:
-            if (cli_parse_halo_modes(cli, optarg, &o->search.recompute, &o->search.cache) !=
-                EXIT_OK)
+            if (cli_parse_halo_modes(cli, optarg, &o->search.halos) != EXIT_OK)
                 return EXIT_USAGE;
-            o->fused_opts.recompute = o->search.recompute;
-            o->fused_opts.cache = o->search.cache;
+            o->fused_opts.halos = o->search.halos;
             break;
         case OPT_GRID:
             if (!cli_parse_uint(cli, "--max-grid", optarg, 1, MP_PATCH_MAX_GRID, &v))

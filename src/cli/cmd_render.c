@@ -39,7 +39,8 @@ const char render_usage[] =
     "  --inplace-ops      add/mul over a dead input and reshape in place\n"
     "  --input MODE       sram (default) or stream\n"
     "  --align N          round every buffer up to N bytes\n"
-    "  --halo MODE        recompute, cache or both (default both)\n"
+    "  --halo MODES       halo modes searched: recompute, cache, cache-cols, a\n"
+    "                     comma-separated list of them, or all (default all)\n"
     "  --max-grid N       largest patch rows/cols tried (default 8)\n"
     "  -h, --help         show this help\n";
 
@@ -111,7 +112,7 @@ static int parse_option(mp_cli *cli, int c, render_opts *o)
         o->plan.align = v;
         return EXIT_OK;
     case OPT_HALO:
-        return cli_parse_halo_modes(cli, optarg, &o->search.recompute, &o->search.cache);
+        return cli_parse_halo_modes(cli, optarg, &o->search.halos);
     case OPT_GRID:
         if (!cli_parse_uint(cli, "--max-grid", optarg, 1, MP_PATCH_MAX_GRID, &v))
             return EXIT_USAGE;

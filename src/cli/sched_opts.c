@@ -11,7 +11,7 @@ const char sched_opts_usage[] =
     "  --split NAME       a patch stage from the first layer to the layer producing\n"
     "  --patches RxC        NAME, on an R x C grid of NAME (e.g. 4x4)\n"
     "  --cuts SPEC        even (default), balanced, or boundaries 'R0,..,Rr:C0,..,Cc'\n"
-    "  --halo MODE        recompute (default) or cache\n"
+    "  --halo MODE        recompute (default), cache or cache-cols\n"
     "  --best             the best schedule of the single-stage patch search\n"
     "  --fused            the best multi-stage fused schedule (tiled blocks anywhere)\n"
     "  --budget SIZE      with --best/--fused: the SRAM budget to meet (256K, 300000)\n"
@@ -87,7 +87,7 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
         return EXIT_OK;
     case SO_HALO:
         if (!mp_halo_parse(arg, &o->halo))
-            return cli_usage_error(cli, "--halo: expected recompute or cache, got '%s'", arg);
+            return cli_usage_error(cli, "--halo: expected recompute, cache or cache-cols, got '%s'", arg);
         o->halo_given = true;
         return EXIT_OK;
     case SO_INPUT:

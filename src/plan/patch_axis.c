@@ -316,6 +316,7 @@ mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cut
                           const int32_t *given, mp_halo halo, axis_plan *ap, mp_error *err)
 {
     memset(ap, 0, sizeof *ap);
+    halo = mp_halo_on_axis(halo, axis);
     int32_t ssz = block_axis_size(b->g, b->slots[b->split_slot].id, axis);
     if (n < 1 || n > MP_PATCH_MAX_GRID || (int32_t)n > ssz)
         return mp_errorf(err, MP_E_INVALID, "patch grid: %u %s tiles for a split of %d %s", n,

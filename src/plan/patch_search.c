@@ -19,8 +19,7 @@ void mp_search_opts_init(mp_search_opts *o)
     memset(o, 0, sizeof *o);
     o->max_rows = 8;
     o->max_cols = 8;
-    o->recompute = true;
-    o->cache = true;
+    o->halos = MP_HALO_ALL;
     o->balanced = true;
 }
 
@@ -158,6 +157,8 @@ static mp_status eval_grids(split_ctx *c, point_list *pts, uint32_t *n_eval, mp_
         for (uint32_t k = 1; k <= c->n_cols; k++) {
             if (r * k == 1)
                 continue; /* one patch: the per-layer schedule */
+            if (c->halo == MP_HALO_CACHE_COLS && (r == 1 || k == 1))
+                continue; /* the same as recompute (one column) or cache (one row) */
             if (!c->rows[r].cache_ok || !c->cols[k].cache_ok)
                 continue; /* regions do not advance monotonically: cannot cache */
             patch_cost cost;
@@ -191,7 +192,7 @@ static mp_status search_split(const mp_graph *g, const mp_per_layer *pl, const m
     block_info b = {0};
     mp_status st = block_init(&b, g, pl, opts, 0, last, err);
     for (int h = 0; st == MP_OK && h < MP_HALO_COUNT; h++) {
-        if ((h == MP_HALO_RECOMPUTE && !so->recompute) || (h == MP_HALO_CACHE && !so->cache))
+        if (!(so->halos & MP_HALO_BIT(h)))
             continue;
         for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++) {
             if (cu == MP_CUTS_BALANCED && !so->balanced)

@@ -180,13 +180,18 @@ static void describe_options(const mp_sweep_spec *spec, char *buf, size_t n)
 {
     const mp_plan_opts *p = &spec->plan;
     const mp_search_opts *s = &spec->search;
+    char halos[64] = "";
+    for (int h = 0; h < MP_HALO_COUNT; h++)
+        if (s->halos & MP_HALO_BIT(h)) {
+            if (halos[0])
+                strcat(halos, "+");
+            strcat(halos, mp_halo_name((mp_halo)h));
+        }
     snprintf(buf, n,
-             "inplace_dw=%d inplace_ops=%d align=%zu input=%s halo=%s%s%s cuts=even%s "
-             "max_grid=%ux%u",
+             "inplace_dw=%d inplace_ops=%d align=%zu input=%s halo=%s cuts=even%s max_grid=%ux%u",
              p->inplace_dw, p->inplace_ops, p->align,
-             p->input_mode == MP_INPUT_STREAM ? "stream" : "sram",
-             s->recompute ? "recompute" : "", s->recompute && s->cache ? "+" : "",
-             s->cache ? "cache" : "", s->balanced ? "+balanced" : "", s->max_rows, s->max_cols);
+             p->input_mode == MP_INPUT_STREAM ? "stream" : "sram", halos,
+             s->balanced ? "+balanced" : "", s->max_rows, s->max_cols);
 }
 
 /* The key: SHA-256 of a canonical description of the whole sweep (not of the shard). */

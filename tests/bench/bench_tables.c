@@ -38,14 +38,16 @@ static int patch_row(const mp_graph *g, const mp_plan_opts *o, const char *name)
     mp_per_layer pl;
     if (mp_plan_per_layer(g, NULL, o, &pl, &err) != MP_OK)
         return 1;
-    size_t best[3] = {0};
-    double ovh[3] = {0};
+    /* all modes, then each one alone */
+    static const uint32_t modes[] = {MP_HALO_ALL, MP_HALO_BIT(MP_HALO_RECOMPUTE),
+                                     MP_HALO_BIT(MP_HALO_CACHE), MP_HALO_BIT(MP_HALO_CACHE_COLS)};
+    size_t best[4] = {0};
+    double ovh[4] = {0};
     double t_ms = 0;
-    for (int mode = 0; mode < 3; mode++) { /* both, recompute, cache */
+    for (int mode = 0; mode < 4; mode++) {
         mp_search_opts so;
         mp_search_opts_init(&so);
-        so.recompute = mode != 2;
-        so.cache = mode != 1;
+        so.halos = modes[mode];
         mp_patch_search ps;
         double t0 = bench_now();
         if (mp_patch_search_run(g, &pl, o, &so, &ps, &err) != MP_OK)
@@ -56,14 +58,13 @@ static int patch_row(const mp_graph *g, const mp_plan_opts *o, const char *name)
         ovh[mode] = ps.have_best ? ps.best.overhead : 0;
         mp_patch_search_release(&ps);
     }
-    char a[32], b[32], c[32], d[32];
+    char a[32], v[4][32];
     fmt(a, sizeof a, pl.peak_bytes);
-    fmt(b, sizeof b, best[0]);
-    fmt(c, sizeof c, best[1]);
-    fmt(d, sizeof d, best[2]);
-    printf("| %s | %s | %s (%.1f%%) | %s (%.1f%%) | %s (%.1f%%) | %.2fx | %.1f ms |\n", name, a, b,
-           ovh[0] * 100, c, ovh[1] * 100, d, ovh[2] * 100,
-           (double)pl.peak_bytes / (double)best[0], t_ms);
+    for (int m = 0; m < 4; m++)
+        fmt(v[m], sizeof v[m], best[m]);
+    printf("| %s | %s | %s (%.1f%%) | %s (%.1f%%) | %s (%.1f%%) | %s (%.1f%%) | %.2fx | %.1f ms |\n",
+           name, a, v[0], ovh[0] * 100, v[1], ovh[1] * 100, v[2], ovh[2] * 100, v[3],
+           ovh[3] * 100, (double)pl.peak_bytes / (double)best[0], t_ms);
     mp_per_layer_release(&pl);
     return 0;
 }
