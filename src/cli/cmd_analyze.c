@@ -223,9 +223,7 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_
     mp_schedule_free(s);
     if (!ps || !ps->have_best)
         return MP_OK;
-    const mp_patch_point *b = &ps->best;
-    spec.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL, b->halo};
-    spec.n_tiled = 1;
+    mp_schedule_spec_set_patch(&spec, &ps->best);
     MP_TRY(mp_schedule_build(g, &spec, &s, err));
     ar->best = s->arena_bytes;
     mp_schedule_free(s);
@@ -439,6 +437,30 @@ static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
     return plan_arenas(a->g, o, o->no_patch ? NULL : &a->ps, &a->ar, err);
 }
 
+/* --render DIR draws the schedule analyze recommends: the fused best with
+ * --fused, else the patch search's best, else per-layer. */
+static int render_chosen(mp_cli *cli, const analyze_opts *o, const analysis *a)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_schedule_spec spec;
+    mp_schedule_spec_init(&spec);
+    spec.opts = o->plan;
+    mp_status st = MP_OK;
+    if (o->fused && a->fz.best)
+        st = mp_schedule_spec_set_fused(&spec, a->fz.best, &err);
+    else if (!o->no_patch && a->ps.have_best)
+        mp_schedule_spec_set_patch(&spec, &a->ps.best);
+    mp_schedule *s = NULL;
+    if (st == MP_OK)
+        st = mp_schedule_build(a->g, &spec, &s, &err);
+    if (st != MP_OK)
+        return cli_fail(cli, &err);
+    int rc = cli_render_dir(cli, s, &o->search, o->render_dir);
+    mp_schedule_free(s);
+    return rc;
+}
+
 int cmd_analyze(mp_cli *cli, int argc, char **argv)
 {
     analyze_opts o = {0};
@@ -467,8 +489,7 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     }
     bool fits = (o.no_patch || !o.search.have_budget || a.ps.fits) && (!o.fused || a.fz.fits);
     rc = fits ? EXIT_OK : EXIT_FAIL;
-    if (o.render_dir && cli_render_dir(cli, a.g, &o.plan, o.no_patch ? NULL : &a.ps, &o.search,
-                                       o.render_dir) != EXIT_OK)
+    if (o.render_dir && render_chosen(cli, &o, &a) != EXIT_OK)
         rc = EXIT_FAIL;
     rc = record_mcu_flash(cli, &o.rec, a.g, !o.json, rc);
     rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, o.no_patch ? NULL : &a.ps, rc);

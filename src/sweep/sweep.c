@@ -110,12 +110,7 @@ static mp_status build_schedules(const mp_sweep_spec *spec, mp_sweep_net *net, m
         mp_sweep_schedule *s = &net->schedules[i];
         mp_schedule_spec_init(&ss);
         ss.opts = spec->plan;
-        if (s->patch) {
-            const mp_patch_point *b = &s->point;
-            ss.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts,
-                                          NULL, NULL, b->halo};
-            ss.n_tiled = 1;
-        }
+        mp_schedule_spec_set_patch(&ss, s->patch ? &s->point : NULL);
         MP_TRY(mp_schedule_build(net->g, &ss, &s->s, err));
     }
     return MP_OK;
