@@ -340,6 +340,15 @@ bool mp_fused_min_peak(const mp_fused_result *r, uint64_t max_macs, const mp_fus
 /* (b) the fewest MACs with peak <= max_peak; false when none. */
 bool mp_fused_min_macs(const mp_fused_result *r, size_t max_peak, const mp_fused_point **out);
 /*
+ * The recommendation for a MAC limit (UINT64_MAX: none) and an optional
+ * budget: with a budget, the fewest MACs at a peak <= budget; without, the
+ * lowest peak; MACs <= max_macs either way. *fits is false when no point
+ * meets the limits, and the closest is returned: the lowest peak within
+ * max_macs, else the point with the fewest MACs. NULL only for an empty front.
+ */
+const mp_fused_point *mp_fused_pick(const mp_fused_result *r, uint64_t max_macs, bool have_budget,
+                                    size_t budget, bool *fits);
+/*
  * Recompute the recommendation of a finished search (per_layer_best,
  * have_best, best, fits, missing_bytes) for so's budget, by the rule above;
  * the front is unchanged. A sweep searches once and asks for many budgets.

@@ -431,8 +431,10 @@ static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
     if (o->fused) {
         MP_TRY(mp_fused_search(a->g, &a->pl, &o->plan, &o->fused_opts, &a->fr, err));
         a->fz.r = &a->fr;
-        a->fz.best = analyze_fused_best(&a->fr, a->g, o->max_macs, o->search.have_budget,
-                                        o->search.budget, &a->fz.fits);
+        uint64_t limit =
+            o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)a->g->macs) : UINT64_MAX;
+        a->fz.best = mp_fused_pick(&a->fr, limit, o->search.have_budget, o->search.budget,
+                                   &a->fz.fits);
     }
     return plan_arenas(a->g, o, o->no_patch ? NULL : &a->ps, &a->ar, err);
 }

@@ -224,24 +224,6 @@ static int from_search(mp_cli *cli, const sched_opts *o, const mp_graph *g,
     return EXIT_OK;
 }
 
-/* The fused point the options ask for: within the MAC limit, then the budget. */
-static const mp_fused_point *pick_fused(const sched_opts *o, const mp_fused_result *r,
-                                        const mp_graph *g, bool *fits)
-{
-    const mp_fused_point *p = NULL;
-    uint64_t limit = o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)g->macs) : UINT64_MAX;
-    *fits = mp_fused_min_peak(r, limit, &p);
-    if (!*fits)
-        return r->n_pareto ? &r->pareto[r->n_pareto - 1] : NULL; /* fewest MACs */
-    if (o->search.have_budget) {
-        const mp_fused_point *q = NULL;
-        if (mp_fused_min_macs(r, o->search.budget, &q) && q->macs <= limit)
-            return q;
-        *fits = p->peak <= o->search.budget;
-    }
-    return p;
-}
-
 static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
                       const mp_per_layer *pl, mp_schedule_spec *spec, bool *fits)
 {
@@ -250,7 +232,9 @@ static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
     mp_error_init(&err);
     if (mp_fused_search(g, pl, &o->plan, &o->fused_opts, &r, &err) != MP_OK)
         return cli_fail(cli, &err);
-    const mp_fused_point *p = pick_fused(o, &r, g, fits);
+    uint64_t limit = o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)g->macs) : UINT64_MAX;
+    const mp_fused_point *p =
+        mp_fused_pick(&r, limit, o->search.have_budget, o->search.budget, fits);
     if (mp_schedule_spec_set_fused(spec, p, &err) != MP_OK) {
         mp_fused_release(&r);
         return cli_fail(cli, &err);

@@ -471,6 +471,21 @@ bool mp_fused_min_peak(const mp_fused_result *r, uint64_t max_macs, const mp_fus
     return false;
 }
 
+const mp_fused_point *mp_fused_pick(const mp_fused_result *r, uint64_t max_macs, bool have_budget,
+                                    size_t budget, bool *fits)
+{
+    const mp_fused_point *p = NULL, *q = NULL;
+    *fits = mp_fused_min_peak(r, max_macs, &p);
+    if (!*fits)
+        return r->n_pareto ? &r->pareto[r->n_pareto - 1] : NULL; /* the fewest MACs */
+    if (!have_budget)
+        return p;
+    if (mp_fused_min_macs(r, budget, &q) && q->macs <= max_macs)
+        return q;
+    *fits = false;
+    return p;
+}
+
 bool mp_fused_min_macs(const mp_fused_result *r, size_t max_peak, const mp_fused_point **out)
 {
     bool found = false;
