@@ -116,34 +116,6 @@ static bool dominated_in_block(const block_ctx *bc, size_t peak_lb, uint64_t mac
     return false;
 }
 
-/* The axis plans of one axis for grids 1..n with one halo handling on it
- * (built once per block and cut style, shared by the halo modes). */
-typedef struct axis_set {
-    axis_plan p[MP_PATCH_MAX_GRID + 1];
-    uint32_t n; /* built: p[1..n] */
-} axis_set;
-
-static void axis_set_release(axis_set *a)
-{
-    for (uint32_t k = 1; k <= a->n; k++)
-        axis_plan_release(&a->p[k]);
-    a->n = 0;
-}
-
-static mp_status axis_set_build(const block_info *b, int axis, uint32_t max, mp_cuts cuts,
-                                mp_halo halo, axis_set *a, mp_error *err)
-{
-    if (a->n)
-        return MP_OK;
-    int32_t sz = block_axis_size(b->g, b->slots[b->split_slot].id, axis);
-    uint32_t n = (uint32_t)sz < max ? (uint32_t)sz : max;
-    for (uint32_t k = 1; k <= n; k++) {
-        MP_TRY(axis_plan_build(b, axis, k, cuts, NULL, halo, &a->p[k], err));
-        a->n = k;
-    }
-    return MP_OK;
-}
-
 static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, const axis_set *rows,
                              const axis_set *cols, mp_error *err)
 {
