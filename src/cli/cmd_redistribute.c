@@ -168,7 +168,12 @@ static void print_head(mp_cli *cli, const rd_opts *o, const mp_graph *g, const m
         fprintf(f, "; %u dropped: growing cannot restore the field", r->n_dropped);
     if (r->n_same)
         fprintf(f, "; %u same as another", r->n_same);
-    fprintf(f, ")\n\n");
+    fprintf(f, ")\n");
+    if (r->n == 1 && !r->n_dropped)
+        fprintf(f, "                 no patch-stage kernel is larger than --min-kernel %d and no "
+                   "repeat group can move across the split\n",
+                o->ro.min_kernel);
+    fprintf(f, "\n");
 }
 
 static void print_table(mp_cli *cli, const rd_opts *o, const mp_redist *r)
@@ -431,7 +436,8 @@ int cmd_redistribute(mp_cli *cli, int argc, char **argv)
     } else if (rc == EXIT_OK) {
         print_head(cli, &o, g, &r);
         print_table(cli, &o, &r);
-        print_changes(cli, &r);
+        if (r.n > 1)
+            print_changes(cli, &r);
     }
     if (rc == EXIT_OK && !fits)
         rc = EXIT_FAIL;

@@ -328,7 +328,8 @@ static mp_status build_moved(rd_ctx *c, uint32_t m, mp_tensor_id split, mp_graph
     }
     char name[300];
     snprintf(name, sizeof name, "%s-m%u", g->name, m);
-    delta[mv->receiver] += (int32_t)m;
+    if (st == MP_OK)
+        delta[mv->receiver] += (int32_t)m;
     rd_edit e = {.name = name, .removed = removed, .alias = alias, .rep_delta = delta,
                  .add_first = rcv->first_op + (rcv->n_reps - 1) * rcv->n_layers,
                  .add_len = rcv->n_layers, .n_add = m, .add_rep = rcv->n_reps,
