@@ -65,26 +65,31 @@ static const char *name_of(const cJSON *l)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int cmp_group_name(const void *a, const void *b, const net_group *groups)
+typedef struct group_key {
+    const char *name;
+    uint32_t index;
+} group_key;
+
+static int cmp_group_key(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    int c = strcmp(groups[x].name, groups[y].name);
-    return c ? c : (x > y) - (x < y);
+    const group_key *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-/* Insertion sort of group indices by name (qsort has no context argument in C11). */
-static void sort_groups(net_ctx *n)
+/* n->group_by_name: group indices sorted by name (ties: document order). */
+static mp_status sort_groups(net_ctx *n)
 {
+    group_key *keys = mp_calloc(n->n_groups ? n->n_groups : 1, sizeof *keys);
+    if (!keys)
+        return mp_errorf(n->j.err, MP_E_NOMEM, "out of memory");
     for (uint32_t i = 0; i < n->n_groups; i++)
-        n->group_by_name[i] = i;
-    for (uint32_t i = 1; i < n->n_groups; i++) {
-        uint32_t v = n->group_by_name[i], k = i;
-        while (k > 0 && cmp_group_name(&n->group_by_name[k - 1], &v, n->groups) > 0) {
-            n->group_by_name[k] = n->group_by_name[k - 1];
-            k--;
-        }
-        n->group_by_name[k] = v;
-    }
+        keys[i] = (group_key){n->groups[i].name, i};
+    qsort(keys, n->n_groups, sizeof *keys, cmp_group_key);
+    for (uint32_t i = 0; i < n->n_groups; i++)
+        n->group_by_name[i] = keys[i].index;
+    mp_free(keys);
+    return MP_OK;
 }
 
 /* Pass over "layers": validate the groups and count the expanded layers. */
@@ -141,8 +146,7 @@ mp_status net_json_expand(net_ctx *n, const cJSON *layers)
         gi++;
     }
     n->n_layers = total;
-    sort_groups(n);
-    return MP_OK;
+    return sort_groups(n);
 }
 
 void net_json_layer_path(net_ctx *n, uint32_t i)
