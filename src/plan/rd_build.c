@@ -108,10 +108,9 @@ static mp_status const_operand(builder *b, uint32_t i, uint32_t k, bool copy, mp
     return MP_OK;
 }
 
-/* Add op i of g: the op itself (copy 0) or its copy-th repetition copy reading rep_in. */
-static mp_status add_op(builder *b, uint32_t i, uint32_t copy, mp_tensor_id rep_in)
+/* b->op_name: op i's name, or for a copy its base name with the copy's repetition. */
+static mp_status name_op(builder *b, const mp_op *op, uint32_t copy)
 {
-    const mp_op *op = &b->g->ops[i];
     mp_strbuf_reset(&b->op_name);
     if (copy) {
         size_t base = mp_repeat_base_len(op->name, b->e->add_rep);
@@ -120,8 +119,14 @@ static mp_status add_op(builder *b, uint32_t i, uint32_t copy, mp_tensor_id rep_
     } else {
         mp_strbuf_puts(&b->op_name, op->name);
     }
-    if (b->op_name.failed)
-        return mp_errorf(b->err, MP_E_NOMEM, "out of memory");
+    return b->op_name.failed ? mp_errorf(b->err, MP_E_NOMEM, "out of memory") : MP_OK;
+}
+
+/* Add op i of g: the op itself (copy 0) or its copy-th repetition copy reading rep_in. */
+static mp_status add_op(builder *b, uint32_t i, uint32_t copy, mp_tensor_id rep_in)
+{
+    const mp_op *op = &b->g->ops[i];
+    MP_TRY(name_op(b, op, copy));
     mp_tensor_id in[MP_MAX_OP_INPUTS], out[MP_MAX_OP_INPUTS];
     for (uint32_t k = 0; k < op->n_in; k++) {
         mp_tensor_id t = op->in[k];

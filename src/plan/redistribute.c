@@ -64,7 +64,7 @@ static bool shrunk(int32_t k, int32_t min, int32_t *out)
 /* The kernel after one grow step (odd dimensions >= 3 gain 2, up to max and the input). */
 static bool grown(int32_t k, int32_t max, int32_t in, int32_t *out)
 {
-    *out = (k % 2 == 1 && k >= 3 && k + 2 <= max && k + 2 <= in) ? k + 2 : k;
+    *out = (k % 2 == 1 && k >= 3 && k <= max - 2 && k <= in - 2) ? k + 2 : k;
     return *out != k;
 }
 
