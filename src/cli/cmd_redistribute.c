@@ -198,6 +198,36 @@ static void print_table(mp_cli *cli, const rd_opts *o, const mp_redist *r)
     fprintf(f, "* on the Pareto front of (patch peak, overhead, patch MACs)\n\n");
 }
 
+/* The front alone, by patch peak (ties: fewer patch MACs, then the table's order). */
+static void print_pareto(mp_cli *cli, const mp_redist *r)
+{
+    FILE *f = cli->out;
+    bool *done = calloc(r->n, sizeof *done);
+    if (!done)
+        return;
+    fprintf(f, "Pareto front     %11s %9s %13s\n", "patch peak", "overhead", "patch MACs");
+    for (;;) {
+        const mp_redist_variant *best = NULL;
+        uint32_t at = 0;
+        for (uint32_t k = 0; k < r->n; k++) {
+            const mp_redist_variant *v = &r->v[k];
+            if (v->pareto && !done[k] &&
+                (!best || v->peak < best->peak ||
+                 (v->peak == best->peak && v->patch_macs < best->patch_macs))) {
+                best = v;
+                at = k;
+            }
+        }
+        if (!best)
+            break;
+        done[at] = true;
+        fprintf(f, "  %-14s %11s %8.2f%% %13s\n", best->id, cli_count(best->peak),
+                best->overhead * 100.0, cli_count(best->patch_macs));
+    }
+    fprintf(f, "\n");
+    free(done);
+}
+
 static void print_changes(mp_cli *cli, const mp_redist *r)
 {
     FILE *f = cli->out;
@@ -436,6 +466,7 @@ int cmd_redistribute(mp_cli *cli, int argc, char **argv)
     } else if (rc == EXIT_OK) {
         print_head(cli, &o, g, &r);
         print_table(cli, &o, &r);
+        print_pareto(cli, &r);
         if (r.n > 1)
             print_changes(cli, &r);
     }
