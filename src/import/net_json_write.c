@@ -300,26 +300,39 @@ static mp_status put_attributes(writer *w, uint32_t i)
     }
 }
 
+/* The input of repetition rep (1-based) of group r. */
+static mp_tensor_id rep_input(const mp_graph *g, const mp_repeat *r, uint32_t rep)
+{
+    uint32_t start = r->first_op + (rep - 1) * r->n_layers;
+    return start == 0 ? g->inputs[0] : g->ops[start - 1].out[0];
+}
+
 /*
- * The name of input t. Inside repetition rep of a group: a layer of the same
- * repetition by its name without the suffix, the repetition's input by the
- * group's name, anything else by its name unless that would mean a layer of
- * the group there.
+ * The name of input k of op i. Inside repetition rep of a group: a layer of
+ * the same repetition by its name without the suffix, the repetition's input
+ * by the group's name (in the first repetition only when the second reads its
+ * own input there too: the tensor before the group may just be read by name),
+ * anything else by its name unless that would mean a layer of the group there.
  */
-static mp_status put_input_name(writer *w, mp_tensor_id t)
+static mp_status put_input_name(writer *w, uint32_t i, uint32_t k)
 {
     const mp_graph *g = w->g;
     const mp_repeat *r = w->grp;
+    mp_tensor_id t = g->ops[i].in[k];
     if (!r) {
         mp_strbuf_json_string(w->sb, g->tensors[t].name);
         return MP_OK;
     }
     uint32_t start = r->first_op + (w->rep - 1) * r->n_layers;
-    mp_tensor_id x = start == 0 ? g->inputs[0] : g->ops[start - 1].out[0];
     int32_t p = g->tensors[t].producer;
     if (p >= 0 && (uint32_t)p >= start && (uint32_t)p - start < r->n_layers)
         return put_base_name(w, g->ops[p].name);
-    if (t == x) {
+    bool alias = t == rep_input(g, r, w->rep);
+    if (alias && w->rep == 1 && r->n_reps > 1) {
+        const mp_op *next = &g->ops[i + r->n_layers];
+        alias = k < next->n_in && next->in[k] == rep_input(g, r, 2);
+    }
+    if (alias) {
         mp_strbuf_json_string(w->sb, r->name);
         return MP_OK;
     }
@@ -350,7 +363,7 @@ static mp_status put_inputs(writer *w, uint32_t i)
             return unsupported(w, i, "%s", msg);
         }
         mp_strbuf_printf(w->sb, "%s", k ? ", " : "");
-        MP_TRY(put_input_name(w, op->in[k]));
+        MP_TRY(put_input_name(w, i, k));
     }
     mp_strbuf_puts(w->sb, "]");
     if (!many && op->n_in > 1 && op->type != MP_OP_CONV2D && op->type != MP_OP_FULLY_CONNECTED &&

@@ -258,6 +258,22 @@ static void test_redistribute_repeat_written_back(void **state)
     mp_strbuf_release(&text);
     mp_graph_free(back);
     mp_graph_free(g);
+    /* y reads c, which is the first repetition's input but not the others': written
+     * by name, so the group stays a group; h reads x.1 from outside */
+    g = test_graph_from_json(
+        NET_HEAD("[4,4,2]") "{\"name\":\"c\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1},"
+        "{\"repeat\":3,\"name\":\"g\",\"layers\":["
+        "{\"name\":\"x\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1},"
+        "{\"name\":\"y\",\"op\":\"add\",\"inputs\":[\"x\",\"c\"]}]},"
+        "{\"repeat\":2,\"name\":\"h\",\"layers\":["
+        "{\"name\":\"u\",\"op\":\"add\",\"inputs\":[\"h\",\"x.1\"]}]}" NET_TAIL);
+    back = round_trip(g, &text);
+    assert_non_null(strstr(text.buf, "{\"name\": \"x\", \"op\": \"conv2d\", \"inputs\": [\"g\"]"));
+    assert_non_null(strstr(text.buf, "{\"name\": \"y\", \"op\": \"add\", \"inputs\": [\"x\", \"c\"]"));
+    assert_non_null(strstr(text.buf, "{\"name\": \"u\", \"op\": \"add\", \"inputs\": [\"h\", \"x.1\"]"));
+    mp_strbuf_release(&text);
+    mp_graph_free(back);
+    mp_graph_free(g);
     /* explicit weight names come back without the repetition */
     g = test_graph_from_json(NET_HEAD("[4,4,2]") "{\"repeat\":2,\"name\":\"g\",\"layers\":["
                              "{\"name\":\"x\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1,"
