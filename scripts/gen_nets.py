@@ -44,6 +44,12 @@ class Net:
         self.last = name
         return name
 
+    def repeat(self, name, count, layers):
+        """A repeat group (docs/net-json.md): layers written once, run count times."""
+        self.doc["layers"].append({"repeat": count, "name": name, "layers": layers})
+        self.last = name
+        return name
+
     def write(self, path):
         with open(path, "w") as f:
             f.write("{\n")
@@ -51,9 +57,17 @@ class Net:
             for k in keys:
                 f.write("  %s: %s,\n" % (json.dumps(k), json.dumps(self.doc[k])))
             f.write('  "layers": [\n')
-            rows = [json.dumps(l) for l in self.doc["layers"]]
+            rows = [self.row(l) for l in self.doc["layers"]]
             f.write(",\n".join("    " + r for r in rows))
             f.write("\n  ]\n}\n")
+
+    @staticmethod
+    def row(layer):
+        if "repeat" not in layer:
+            return json.dumps(layer)
+        head = {k: v for k, v in layer.items() if k != "layers"}
+        inner = ",\n".join("      " + json.dumps(l) for l in layer["layers"])
+        return json.dumps(head)[:-1] + ', "layers": [\n' + inner + "]}"
 
 
 def mobilenet_v2(width, res, classes=1000):
@@ -111,10 +125,53 @@ def mobilenet_v1_person(alpha=0.25, res=96):
     return net
 
 
+def mcunet_like(res=160, classes=1000):
+    """A backbone in the style of MCUNet (Lin et al., NeurIPS 2020): inverted
+    residual (MBConv) blocks with mixed 3/5/7 kernels and expansion ratios 3/4/6
+    from the ProxylessNAS/MCUNet search space, half-width channels. Each stage is
+    a first block (stride, channel change) and a repeat group of residual blocks."""
+    net = Net("mcunet-like-r%d" % res,
+              "MCUNet-like backbone, %dx%d RGB input: inverted-residual (MBConv) blocks "
+              "with mixed 3/5/7 kernels and expansion ratios 3/4/6, written from the "
+              "published block structure of the MCUNet/ProxylessNAS search spaces "
+              "(Lin et al., NeurIPS 2020; Cai et al., ICLR 2019); not a released "
+              "MCUNet checkpoint. Each stage is a first block and a repeat group of "
+              "residual blocks" % (res, res), [res, res, 3])
+    net.add("conv1", "conv2d", filters=16, kernel=3, stride=2, padding="same",
+            activation="relu6")
+    net.add("mb1_dw", "depthwise_conv2d", kernel=3, padding="same", activation="relu6")
+    net.add("mb1_project", "conv2d", filters=8, kernel=1)
+    cin = 8
+    # stage, channels, stride, first block (expansion, kernel), repeated block, repetitions
+    stages = [("s1", 16, 2, (4, 7), (3, 5), 2), ("s2", 24, 2, (6, 7), (4, 5), 2),
+              ("s3", 40, 2, (6, 5), (4, 3), 2), ("s4", 48, 1, (6, 5), (3, 3), 2),
+              ("s5", 96, 2, (6, 5), (4, 3), 2), ("s6", 160, 1, (6, 3), None, 0)]
+    for name, c, s, (t, k), rep, n in stages:
+        net.add(name + "_0_expand", "conv2d", filters=cin * t, kernel=1, activation="relu6")
+        net.add(name + "_0_dw", "depthwise_conv2d", kernel=k, stride=s, padding="same",
+                activation="relu6")
+        net.add(name + "_0_project", "conv2d", filters=c, kernel=1)
+        cin = c
+        if n:
+            t2, k2 = rep
+            net.repeat(name, n, [
+                {"name": name + "_expand", "op": "conv2d", "filters": c * t2, "kernel": 1,
+                 "activation": "relu6"},
+                {"name": name + "_dw", "op": "depthwise_conv2d", "kernel": k2, "stride": 1,
+                 "padding": "same", "activation": "relu6"},
+                {"name": name + "_project", "op": "conv2d", "filters": c, "kernel": 1},
+                {"name": name + "_add", "op": "add", "inputs": [name, name + "_project"]}])
+    net.add("pool", "mean")
+    net.add("logits", "fully_connected", units=classes)
+    net.add("softmax", "softmax")
+    return net
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "nets"
     os.makedirs(out, exist_ok=True)
-    nets = [mobilenet_v2(1.0, 224), mobilenet_v2(0.35, 144), mobilenet_v1_person()]
+    nets = [mobilenet_v2(1.0, 224), mobilenet_v2(0.35, 144), mobilenet_v1_person(),
+            mcunet_like()]
     for n in nets:
         path = os.path.join(out, n.doc["name"] + ".json")
         n.write(path)

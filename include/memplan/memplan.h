@@ -17,6 +17,7 @@
 #include "memplan/mp_import.h"
 #include "memplan/mp_patch.h"
 #include "memplan/mp_plan.h"
+#include "memplan/mp_redistribute.h"
 #include "memplan/mp_report.h"
 #include "memplan/mp_render.h"
 #include "memplan/mp_schedule.h"

@@ -162,14 +162,31 @@ typedef struct mp_op {
     uint64_t macs;          /* multiply-accumulates (conv, depthwise, fc); 0 for others */
     bool macs_known;        /* false for MP_OP_UNKNOWN */
     uint64_t params;        /* elements of the op's weight and bias tensors */
+    const char *where;      /* where the source defines it ("layers[4].layers[1]"), or NULL */
 } mp_op;
 
 /* Receptive field of a tensor with respect to the network input. */
 typedef struct mp_rf {
-    int32_t size_h, size_w; /* input pixels one element depends on (capped at the input size) */
+    int32_t size_h, size_w; /* input pixels one element depends on (theoretical, not capped at
+                               the input size; a global field is at least the input size) */
     int32_t jump_h, jump_w; /* input pixels between neighbouring elements */
     bool global;            /* depends on every input pixel (fc, mean, softmax, reshape) */
 } mp_rf;
+
+/*
+ * A block of layers the source writes once and repeats (net.json "repeat",
+ * docs/net-json.md): n_reps repetitions of n_layers ops each, consecutive in
+ * source order from first_op; repetition r (0-based) is ops first_op + r *
+ * n_layers .. first_op + (r + 1) * n_layers - 1. Groups are disjoint and
+ * ascending. They describe how the network was written and are not part of
+ * its hash: an expanded copy of the same layers is the same network.
+ */
+typedef struct mp_repeat {
+    const char *name;  /* the group's name (graph-owned) */
+    uint32_t first_op; /* op index of the first layer of the first repetition */
+    uint32_t n_layers; /* ops per repetition, >= 1 */
+    uint32_t n_reps;   /* repetitions, >= 1 */
+} mp_repeat;
 
 typedef enum mp_source_kind {
     MP_SOURCE_API,    /* built in code: ops are named "op N" in messages */
@@ -191,6 +208,8 @@ typedef struct mp_graph {
     uint32_t n_inputs;
     mp_tensor_id *outputs;  /* network outputs, in source order */
     uint32_t n_outputs;
+    mp_repeat *repeats;     /* repeat groups of the source, ascending (see mp_repeat) */
+    uint32_t n_repeats;
     /* Filled by mp_graph_finalize(): */
     uint32_t *order;        /* topological order of op indices; source order when it is one */
     int32_t *step_of_op;    /* position of each op in order */
@@ -231,6 +250,7 @@ typedef struct mp_op_spec {
     uint32_t n_out;
     mp_op_params p;
     mp_requant requant;     /* copied */
+    const char *where;      /* optional source location for messages (copied); NULL: by index */
 } mp_op_spec;
 
 /* A new, empty graph. Free with mp_graph_free. */
@@ -250,6 +270,17 @@ mp_status mp_graph_add_op(mp_graph *g, const mp_op_spec *spec, uint32_t *op_inde
 /* Declare network inputs and outputs (copied). Flags are set by finalize. */
 mp_status mp_graph_set_io(mp_graph *g, const mp_tensor_id *inputs, uint32_t n_inputs,
                           const mp_tensor_id *outputs, uint32_t n_outputs, mp_error *err);
+
+/*
+ * Record a repeat group (copied). Its ops must already be added; groups must
+ * come in ascending order without overlap. Errors: MP_E_INVALID naming the
+ * group, MP_E_NOMEM.
+ */
+mp_status mp_graph_add_repeat(mp_graph *g, const mp_repeat *r, mp_error *err);
+
+/* Length of a layer name without the ".<rep>" suffix net.json gives the layers of
+ * repetition rep (1-based) of a repeat group; SIZE_MAX when it has no such suffix. */
+size_t mp_repeat_base_len(const char *name, uint32_t rep);
 
 /*
  * Validate and complete the graph: every tensor produced once, every op input
@@ -293,6 +324,17 @@ bool mp_activation_parse(const char *name, mp_activation *out);
 const char *mp_graph_op_where(const mp_graph *g, uint32_t i, char *buf, size_t buf_size);
 /* "112x112x32" (HxWxC; rank-1/2 tensors print as C). */
 const char *mp_shape_format(const mp_tensor *t, char *buf, size_t buf_size);
+
+/*
+ * The network's total receptive field: the largest field (size_h and size_w
+ * taken separately, and the largest jumps) of any activation tensor whose
+ * field is not global. Global ops (fully connected, mean, reshape, unknown)
+ * make everything after them global, so for a chain this is the field of the
+ * input of the first global op, the classifier's view of the image; for a
+ * fully convolutional network it is the largest field of an output. Sizes are
+ * theoretical (not capped at the image). After finalize; global is false.
+ */
+mp_rf mp_graph_total_rf(const mp_graph *g);
 
 /* True when the op works on pixels locally (may be part of a patch stage). */
 bool mp_op_is_spatial(mp_op_type t);

@@ -82,4 +82,7 @@ int cmd_run(mp_cli *cli, int argc, char **argv);
 extern const char convert_usage[];
 int cmd_convert(mp_cli *cli, int argc, char **argv);
 
+extern const char redistribute_usage[];
+int cmd_redistribute(mp_cli *cli, int argc, char **argv);
+
 #endif

@@ -291,7 +291,7 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *p
     if (ps->have_best) {
         describe_point(g, &ps->best, what, sizeof what);
         fprintf(f, "best             patch-based: %s\n", what);
-        fprintf(f, "                 peak %s B (%s; stage %s, rest %s), %s MACs (+%.2f%%)\n",
+        fprintf(f, "                 peak %s B (%s; stage %s, rest %s), %s MACs (%+.2f%%)\n",
                 cli_count(ps->best.peak), cli_kib(ps->best.peak), cli_count(ps->best.stage_peak),
                 cli_count(ps->best.rest_peak), cli_count(ps->best.macs), ps->best.overhead * 100);
         fprintf(f, "                 arena %s B\n", cli_count(ar->best));

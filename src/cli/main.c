@@ -29,6 +29,7 @@ static const command commands[] = {
     {"merge", cmd_merge, merge_usage, "combine databases (sweep shards) without duplicates"},
     {"report", cmd_report, report_usage, "runs, a network's schedules or a sweep from the database"},
     {"render", cmd_render, render_usage, "a picture of a schedule: graph, timeline or lifecycle"},
+    {"redistribute", cmd_redistribute, redistribute_usage, "receptive-field redistribution: variants with less patch overhead"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

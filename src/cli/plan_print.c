@@ -51,7 +51,7 @@ static void print_header(mp_cli *cli, const mp_schedule *s)
     fprintf(f, "arena             %s B (%s), %s; lower bound %s B\n", cli_count(s->arena_bytes),
             cli_kib(s->arena_bytes), s->arena.method, cli_count(s->arena.lower_bound));
     double ovh = g->macs ? (double)s->macs / (double)g->macs - 1.0 : 0.0;
-    fprintf(f, "MACs              %s (+%.2f%%)\n", cli_count(s->macs), ovh * 100);
+    fprintf(f, "MACs              %s (%+.2f%%)\n", cli_count(s->macs), ovh * 100);
 }
 
 static void print_buffers(mp_cli *cli, const mp_schedule *s)

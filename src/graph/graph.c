@@ -130,6 +130,7 @@ void mp_graph_free(mp_graph *g)
     }
     mp_free(g->tensors);
     mp_free(g->ops);
+    mp_free(g->repeats);
     mp_free(g);
 }
 
@@ -302,6 +303,8 @@ mp_status mp_graph_add_op(mp_graph *g, const mp_op_spec *spec, uint32_t *op_inde
     MP_TRY(copy_ids(&priv->pool, spec->in, spec->n_in, &op->in, err));
     MP_TRY(copy_ids(&priv->pool, spec->out, spec->n_out, &op->out, err));
     MP_TRY(copy_requant(&priv->pool, &spec->requant, &op->requant, err));
+    if (spec->where && !(op->where = mp_pool_strdup(&priv->pool, spec->where)))
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
     if (!map_insert(&priv->op_names, g->n_ops, op_name_of, g))
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     if (op_index)
@@ -327,6 +330,44 @@ mp_status mp_graph_set_io(mp_graph *g, const mp_tensor_id *inputs, uint32_t n_in
     g->outputs = (mp_tensor_id *)out;
     g->n_outputs = n_outputs;
     return MP_OK;
+}
+
+mp_status mp_graph_add_repeat(mp_graph *g, const mp_repeat *r, mp_error *err)
+{
+    if (g->finalized)
+        return mp_errorf(err, MP_E_INVALID, "graph is already finalized");
+    const char *name = r->name ? r->name : "";
+    uint64_t end = (uint64_t)r->first_op + (uint64_t)r->n_layers * r->n_reps;
+    uint64_t prev_end = 0;
+    if (g->n_repeats) {
+        const mp_repeat *p = &g->repeats[g->n_repeats - 1];
+        prev_end = (uint64_t)p->first_op + (uint64_t)p->n_layers * p->n_reps;
+    }
+    if (!*name || r->n_layers < 1 || r->n_reps < 1 || end > g->n_ops || r->first_op < prev_end)
+        return mp_errorf(err, MP_E_INVALID,
+                         "repeat group '%s': %u x %u ops from op %u do not fit the graph's %u "
+                         "ops after the previous group",
+                         name, r->n_reps, r->n_layers, r->first_op, g->n_ops);
+    if (!grow_array((void **)&g->repeats, &g->priv->repeat_cap, g->n_repeats + 1,
+                    sizeof(mp_repeat)))
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    mp_repeat *dst = &g->repeats[g->n_repeats];
+    *dst = *r;
+    dst->name = mp_pool_strdup(&g->priv->pool, name);
+    if (!dst->name)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    g->n_repeats++;
+    return MP_OK;
+}
+
+size_t mp_repeat_base_len(const char *name, uint32_t rep)
+{
+    char suffix[16];
+    int n = snprintf(suffix, sizeof suffix, ".%u", rep);
+    size_t len = strlen(name);
+    if (n <= 0 || len <= (size_t)n || strcmp(name + len - (size_t)n, suffix) != 0)
+        return SIZE_MAX;
+    return len - (size_t)n;
 }
 
 mp_status mp_graph_finalize(mp_graph *g, mp_error *err)
@@ -370,7 +411,10 @@ const char *mp_graph_op_where(const mp_graph *g, uint32_t i, char *buf, size_t b
     const mp_op *op = &g->ops[i];
     switch (g->source_kind) {
     case MP_SOURCE_JSON:
-        snprintf(buf, buf_size, "layers[%u] '%s'", i, op->name);
+        if (op->where)
+            snprintf(buf, buf_size, "%s '%s'", op->where, op->name);
+        else
+            snprintf(buf, buf_size, "layers[%u] '%s'", i, op->name);
         break;
     case MP_SOURCE_TFLITE:
         snprintf(buf, buf_size, "operator %u (%s)", i, op->type_name);

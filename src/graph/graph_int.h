@@ -24,6 +24,7 @@ struct mp_graph_priv {
     mp_pool pool;
     uint32_t tensor_cap;
     uint32_t op_cap;
+    uint32_t repeat_cap;
     name_map tensor_names;
     name_map op_names;
     adopted_block *blocks;

@@ -89,3 +89,12 @@ mp_status mp_graph_compute_rf(mp_graph *g, mp_error *err)
     g->rf = rf;
     return MP_OK;
 }
+
+mp_rf mp_graph_total_rf(const mp_graph *g)
+{
+    mp_rf r = {1, 1, 1, 1, false};
+    for (uint32_t t = 0; g->rf && t < g->n_tensors; t++)
+        if (mp_tensor_is_activation(&g->tensors[t]) && !g->rf[t].global)
+            merge_max(&r, &g->rf[t]);
+    return r;
+}

@@ -2,10 +2,11 @@
 /*
  * net_json.c - memplan's net.json importer (module import).
  *
- * The format is documented in docs/net-json.md. Reading happens in two
- * passes over "layers": the first creates every layer's output tensor (named
- * after the layer) so inputs may name any layer, the second creates the ops
- * with their weight and bias tensors. Shapes are left to mp_graph_finalize().
+ * The format is documented in docs/net-json.md. Repeat groups are expanded
+ * first (net_json_repeat.c); reading then happens in two passes over the
+ * expanded layers: the first creates every layer's output tensor (named after
+ * the layer) so inputs may name any layer, the second creates the ops with
+ * their weight and bias tensors. Shapes are left to mp_graph_finalize().
  * The cJSON tree never leaves this file: it is freed before returning.
  */
 #include "memplan/mp_import.h"
@@ -158,6 +159,13 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
             st = jstring(c, obj, "name", false, spec.name, &spec.name);
         if (st == MP_OK && !*spec.name)
             st = jfail(c, "name", MP_E_INVALID, "must not be empty");
+        if (st == MP_OK && n->cur_rep && spec.name != name) {
+            mp_strbuf_reset(&n->scratch);
+            mp_strbuf_printf(&n->scratch, "%s.%u", spec.name, n->cur_rep);
+            if (n->scratch.failed)
+                st = mp_errorf(c->err, MP_E_NOMEM, "out of memory");
+            spec.name = n->scratch.buf;
+        }
         if (st == MP_OK && dts && !mp_dtype_parse(dts, &spec.dtype))
             st = jfail(c, "dtype", MP_E_INVALID, "unknown dtype '%s'", dts);
         if (st == MP_OK)
@@ -387,7 +395,8 @@ static mp_status read_inputs(net_ctx *n, const cJSON *layer, uint32_t index, mp_
             return jfail(c, key, MP_E_INVALID, "expected a layer name, got %s",
                          jdescribe(e, got, sizeof got));
         }
-        mp_tensor_id t = mp_graph_find_tensor(n->g, e->valuestring);
+        mp_tensor_id t;
+        MP_TRY(net_json_resolve(n, index, e->valuestring, &t));
         if (t == MP_NO_TENSOR || (n->g->tensors[t].flags & MP_TENSOR_CONST))
             return jfail(c, key, MP_E_INVALID, "no layer or input named '%s'", e->valuestring);
         ids[i] = t;
@@ -396,12 +405,13 @@ static mp_status read_inputs(net_ctx *n, const cJSON *layer, uint32_t index, mp_
     return MP_OK;
 }
 
-static mp_status read_layer_op(net_ctx *n, const cJSON *layer, uint32_t index)
+static mp_status read_layer_op(net_ctx *n, uint32_t index)
 {
     jctx *c = &n->j;
-    snprintf(c->path, sizeof c->path, "layers[%u]", index);
-    const char *name, *ops;
-    MP_TRY(jstring(c, layer, "name", true, NULL, &name));
+    const cJSON *layer = n->layers[index].node;
+    net_json_layer_path(n, index);
+    n->cur_rep = n->layers[index].rep;
+    const char *name = n->g->tensors[n->layer_out[index]].name, *ops;
     MP_TRY(jstring(c, layer, "op", true, NULL, &ops));
     mp_op_spec spec = {.name = name};
     if (!mp_op_type_parse(ops, &spec.type))
@@ -431,23 +441,26 @@ static mp_status read_layer_op(net_ctx *n, const cJSON *layer, uint32_t index)
     spec.n_in = n_in;
     spec.out = &n->layer_out[index];
     spec.n_out = 1;
-    mp_status st = mp_graph_add_op(n->g, &spec, NULL, c->err);
-    if (st != MP_OK)
-        return st;
-    return MP_OK;
+    spec.where = c->path;
+    return mp_graph_add_op(n->g, &spec, NULL, c->err);
 }
 
 /* Pass 1: the output tensor of a layer, named after it. */
-static mp_status read_layer_output(net_ctx *n, const cJSON *layer, uint32_t index)
+static mp_status read_layer_output(net_ctx *n, uint32_t index)
 {
     jctx *c = &n->j;
-    snprintf(c->path, sizeof c->path, "layers[%u]", index);
+    const cJSON *layer = n->layers[index].node;
+    net_json_layer_path(n, index);
     if (!cJSON_IsObject(layer))
         return jfail(c, NULL, MP_E_INVALID, "expected an object");
-    const char *name, *dts;
-    MP_TRY(jstring(c, layer, "name", true, NULL, &name));
-    if (!*name)
+    const char *base, *dts;
+    MP_TRY(jstring(c, layer, "name", true, NULL, &base));
+    if (!*base)
         return jfail(c, "name", MP_E_INVALID, "must not be empty");
+    net_json_layer_name(n, index, base, &n->scratch);
+    if (n->scratch.failed)
+        return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
+    const char *name = n->scratch.buf;
     if (mp_graph_find_tensor(n->g, name) != MP_NO_TENSOR)
         return jfail(c, "name", MP_E_INVALID, "duplicate name \"%s\"", name);
     MP_TRY(jstring(c, layer, "dtype", false, "int8", &dts));
@@ -479,8 +492,9 @@ static mp_status read_outputs(net_ctx *n, const cJSON *root, uint32_t n_layers)
         for (const cJSON *e = v->child; e; e = e->next) {
             char key[32];
             snprintf(key, sizeof key, "outputs[%u]", n_out);
-            mp_tensor_id t = cJSON_IsString(e) ? mp_graph_find_tensor(n->g, e->valuestring)
-                                               : MP_NO_TENSOR;
+            mp_tensor_id t = MP_NO_TENSOR;
+            if (cJSON_IsString(e))
+                MP_TRY(net_json_resolve(n, UINT32_MAX, e->valuestring, &t));
             if (t == MP_NO_TENSOR || (n->g->tensors[t].flags & MP_TENSOR_CONST))
                 return jfail(c, key, MP_E_INVALID, "expected the name of a layer");
             outs[n_out++] = t;
@@ -506,16 +520,18 @@ static mp_status read_document(net_ctx *n, const cJSON *root)
     if ((uint32_t)count > MP_MAX_OPS)
         return jfail(c, "layers", MP_E_LIMIT, "%d layers, the limit is %u", count, MP_MAX_OPS);
     MP_TRY(net_json_read_inputs(n, root));
-    n->layer_out = mp_calloc((size_t)count, sizeof *n->layer_out);
+    MP_TRY(net_json_expand(n, layers));
+    n->layer_out = mp_calloc(n->n_layers, sizeof *n->layer_out);
     if (!n->layer_out)
         return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
-    uint32_t i = 0;
-    for (const cJSON *l = layers->child; l; l = l->next, i++)
-        MP_TRY(read_layer_output(n, l, i));
-    i = 0;
-    for (const cJSON *l = layers->child; l; l = l->next, i++)
-        MP_TRY(read_layer_op(n, l, i));
-    return read_outputs(n, root, (uint32_t)count);
+    for (uint32_t i = 0; i < n->n_layers; i++)
+        MP_TRY(read_layer_output(n, i));
+    MP_TRY(net_json_check_groups(n));
+    for (uint32_t i = 0; i < n->n_layers; i++)
+        MP_TRY(read_layer_op(n, i));
+    n->cur_rep = 0;
+    MP_TRY(net_json_add_repeats(n));
+    return read_outputs(n, root, n->n_layers);
 }
 
 /* Graph-level errors (finalize) do not know the file: add it. */
@@ -539,6 +555,7 @@ mp_status mp_import_json_text(const char *text, size_t len, const char *label,
     }
     n->j = (jctx){.file = label, .err = err};
     n->base_dir = base_dir ? base_dir : "";
+    mp_strbuf_init(&n->scratch);
     mp_status st = mp_graph_new(NULL, label, MP_SOURCE_JSON, &n->g, err);
     if (st == MP_OK)
         st = read_document(n, root);
@@ -547,6 +564,7 @@ mp_status mp_import_json_text(const char *text, size_t len, const char *label,
         st = mp_graph_finalize(n->g, err);
     mp_graph *g = n->g;
     net_json_release_files(n);
+    net_json_release_layers(n);
     mp_free(n->layer_out);
     mp_free(n);
     if (st != MP_OK) {

@@ -5,6 +5,8 @@
 
 #include "memplan/mp_graph.h"
 
+#include "memplan/mp_util.h"
+
 #include "../util/json_fields.h"
 
 #define NET_MAX_QUANT 65536u  /* per-channel quantization entries */
@@ -17,12 +19,38 @@ typedef struct net_file {
     size_t size;
 } net_file;
 
+/* One layer of the expanded layer list (repeat groups unrolled, docs/net-json.md). */
+typedef struct net_layer {
+    const cJSON *node;  /* the layer object (shared by a group's repetitions) */
+    const char *base;   /* its "name" as written (NULL when missing or not a string) */
+    uint32_t top;       /* index in the document's "layers" */
+    int32_t inner;      /* index in its group's "layers", -1 outside groups */
+    uint32_t group;     /* index in net_ctx.groups when inner >= 0 */
+    uint32_t rep;       /* repetition, 1-based; 0 outside groups */
+} net_layer;
+
+/* A repeat group: {"repeat": N, "name": G, "layers": [...]}. */
+typedef struct net_group {
+    const char *name;
+    uint32_t top;       /* index in the document's "layers" */
+    uint32_t first;     /* expanded index of its first layer */
+    uint32_t n_layers;  /* layers per repetition */
+    uint32_t n_reps;
+} net_group;
+
 typedef struct net_ctx {
     jctx j;
     const char *base_dir;        /* directory of the document, for weight files */
     const char *weights_file;    /* top-level "weights_file" or NULL */
     mp_graph *g;
-    mp_tensor_id *layer_out;     /* output tensor of every layer */
+    mp_tensor_id *layer_out;     /* output tensor of every (expanded) layer */
+    net_layer *layers;           /* the expanded layer list */
+    uint32_t n_layers;
+    net_group *groups;           /* repeat groups in document order */
+    uint32_t n_groups;
+    uint32_t *group_by_name;     /* group indices sorted by name (for lookups) */
+    uint32_t cur_rep;            /* repetition of the layer being read (0: none) */
+    mp_strbuf scratch;           /* expanded names */
     net_file files[NET_MAX_FILES];
     uint32_t n_files;
     float qscale[NET_MAX_QUANT]; /* scratch for one quant object (copied by the graph) */
@@ -42,5 +70,22 @@ mp_status net_json_file_ref(net_ctx *n, const cJSON *ref, const char *key, const
 void net_json_release_files(net_ctx *n);
 /* Optional "tflite_tensor": the tensor's index in the .tflite the network came from. */
 mp_status net_json_read_source_index(net_ctx *n, const cJSON *obj, mp_tensor_spec *spec);
+
+/* net_json_repeat.c: the expanded layer list of "layers" (groups validated). */
+mp_status net_json_expand(net_ctx *n, const cJSON *layers);
+/* Set the context's path to expanded layer i ("layers[4]" or "layers[4].layers[1]"). */
+void net_json_layer_path(net_ctx *n, uint32_t i);
+/* The name of expanded layer i's output into sb ("x", or "x.2" in repetition 2). */
+void net_json_layer_name(const net_ctx *n, uint32_t i, const char *base, mp_strbuf *sb);
+/* After every layer output exists: group names must be new and unique. */
+mp_status net_json_check_groups(net_ctx *n);
+/* The tensor a layer name means when read by expanded layer i (UINT32_MAX: from the top
+ * level), MP_NO_TENSOR when none: inside a group, the group's name (the repetition's
+ * input) and its own repetition's layers first; then every tensor; then a group's name
+ * (its output). Fails only when out of memory. */
+mp_status net_json_resolve(net_ctx *n, uint32_t i, const char *name, mp_tensor_id *out);
+/* Record the groups in the graph (mp_graph_add_repeat). */
+mp_status net_json_add_repeats(net_ctx *n);
+void net_json_release_layers(net_ctx *n);
 
 #endif

@@ -9,7 +9,10 @@
  * the .tflite itself) or inline as base64. Tensor names, op names and the
  * TFLite tensor indices ("tflite_tensor") are kept, so re-importing the
  * document gives the same network hash and the same analysis figures,
- * TFLite Micro's arena included.
+ * TFLite Micro's arena included. A repeat group of the graph (mp_repeat) is
+ * written as one "repeat" entry when all its repetitions come out alike with
+ * names as the importer reads them inside the group (group_alike); otherwise
+ * its layers are written one by one.
  */
 #include "memplan/mp_import.h"
 
@@ -26,6 +29,10 @@ typedef struct writer {
     mp_strbuf *sb;
     mp_error *err;
     uint8_t *const_used; /* per tensor: already written as some layer's weights */
+    const mp_repeat *grp; /* the repeat group being written, or NULL */
+    uint32_t rep;         /* its repetition being written (1-based) */
+    bool checking;        /* rendering a repetition to compare it (group_alike) */
+    mp_strbuf tmp;        /* names inside a group */
 } writer;
 
 static mp_status unsupported(writer *w, uint32_t op, const char *fmt, const char *name)
@@ -35,6 +42,24 @@ static mp_status unsupported(writer *w, uint32_t op, const char *fmt, const char
     char msg[300];
     snprintf(msg, sizeof msg, fmt, name);
     return mp_errorf(w->err, MP_E_UNSUPPORTED, "%s: %s: %s", w->g->source, where, msg);
+}
+
+/* Inside a group: a repetition that cannot be written like the others. */
+static mp_status not_alike(writer *w)
+{
+    return mp_errorf(w->err, MP_E_UNSUPPORTED, "repetitions differ");
+}
+
+/* name without the ".<rep>" suffix of the repetition being written. */
+static mp_status put_base_name(writer *w, const char *name)
+{
+    size_t n = mp_repeat_base_len(name, w->rep);
+    if (n == SIZE_MAX)
+        return not_alike(w);
+    mp_strbuf_reset(&w->tmp);
+    mp_strbuf_append(&w->tmp, name, n);
+    mp_strbuf_json_string(w->sb, w->tmp.buf);
+    return MP_OK;
 }
 
 static void key(writer *w, const char *k)
@@ -130,19 +155,38 @@ static mp_status put_const(writer *w, uint32_t op, const char *role, mp_tensor_i
     if (!(t->flags & MP_TENSOR_CONST))
         return unsupported(w, op, "%s is not a constant (net.json holds constant weights only)",
                            role);
-    if (w->const_used[id])
+    if (w->const_used[id] && !w->checking)
         return unsupported(w, op, "tensor '%s' is shared with another layer", t->name);
     if (t->quant.n > 1 && t->quant.axis != def_axis)
         return unsupported(w, op, "tensor '%s': per-channel quantization along another axis",
                            t->name);
-    w->const_used[id] = 1;
+    if (!w->checking)
+        w->const_used[id] = 1;
     key(w, role);
-    mp_strbuf_puts(w->sb, "{\"name\": ");
-    mp_strbuf_json_string(w->sb, t->name);
+    mp_strbuf_puts(w->sb, "{");
+    size_t mark = w->sb->len;
+    const char *layer = w->g->ops[op].name;
+    size_t n = strlen(layer);
+    if (!w->grp) {
+        mp_strbuf_puts(w->sb, "\"name\": ");
+        mp_strbuf_json_string(w->sb, t->name);
+    } else if (strncmp(t->name, layer, n) != 0 || t->name[n] != '/' ||
+               strcmp(t->name + n + 1, role) != 0) {
+        mp_strbuf_puts(w->sb, "\"name\": "); /* not the default "LAYER/ROLE" */
+        MP_TRY(put_base_name(w, t->name));
+    }
     if (t->dtype != def_dtype)
         key_str(w, "dtype", mp_dtype_name(t->dtype));
     MP_TRY(put_quant(w, op, t, true));
     put_data(w, t);
+    if (w->sb->len == mark || strncmp(w->sb->buf + mark, ", ", 2) != 0) {
+        mp_strbuf_puts(w->sb, "}");
+        return MP_OK;
+    }
+    /* no name was written: drop the separator the first member started with */
+    memmove(w->sb->buf + mark, w->sb->buf + mark + 2, w->sb->len - mark - 2);
+    w->sb->len -= 2;
+    w->sb->buf[w->sb->len] = '\0';
     mp_strbuf_puts(w->sb, "}");
     return MP_OK;
 }
@@ -256,6 +300,52 @@ static mp_status put_attributes(writer *w, uint32_t i)
     }
 }
 
+/* The input of repetition rep (1-based) of group r. */
+static mp_tensor_id rep_input(const mp_graph *g, const mp_repeat *r, uint32_t rep)
+{
+    uint32_t start = r->first_op + (rep - 1) * r->n_layers;
+    return start == 0 ? g->inputs[0] : g->ops[start - 1].out[0];
+}
+
+/*
+ * The name of input k of op i. Inside repetition rep of a group: a layer of
+ * the same repetition by its name without the suffix, the repetition's input
+ * by the group's name (in the first repetition only when the second reads its
+ * own input there too: the tensor before the group may just be read by name),
+ * anything else by its name unless that would mean a layer of the group there.
+ */
+static mp_status put_input_name(writer *w, uint32_t i, uint32_t k)
+{
+    const mp_graph *g = w->g;
+    const mp_repeat *r = w->grp;
+    mp_tensor_id t = g->ops[i].in[k];
+    if (!r) {
+        mp_strbuf_json_string(w->sb, g->tensors[t].name);
+        return MP_OK;
+    }
+    uint32_t start = r->first_op + (w->rep - 1) * r->n_layers;
+    int32_t p = g->tensors[t].producer;
+    if (p >= 0 && (uint32_t)p >= start && (uint32_t)p - start < r->n_layers)
+        return put_base_name(w, g->ops[p].name);
+    bool alias = t == rep_input(g, r, w->rep);
+    if (alias && w->rep == 1 && r->n_reps > 1) {
+        const mp_op *next = &g->ops[i + r->n_layers];
+        alias = k < next->n_in && next->in[k] == rep_input(g, r, 2);
+    }
+    if (alias) {
+        mp_strbuf_json_string(w->sb, r->name);
+        return MP_OK;
+    }
+    mp_strbuf_reset(&w->tmp);
+    mp_strbuf_printf(&w->tmp, "%s.%u", g->tensors[t].name, w->rep);
+    int32_t shadow = mp_graph_find_op(g, w->tmp.buf);
+    if (strcmp(g->tensors[t].name, r->name) == 0 ||
+        (shadow >= 0 && (uint32_t)shadow >= start && (uint32_t)shadow - start < r->n_layers))
+        return not_alike(w);
+    mp_strbuf_json_string(w->sb, g->tensors[t].name);
+    return MP_OK;
+}
+
 /* Activation inputs as layer names; constant ones cannot be expressed. */
 static mp_status put_inputs(writer *w, uint32_t i)
 {
@@ -273,7 +363,7 @@ static mp_status put_inputs(writer *w, uint32_t i)
             return unsupported(w, i, "%s", msg);
         }
         mp_strbuf_printf(w->sb, "%s", k ? ", " : "");
-        mp_strbuf_json_string(w->sb, t->name);
+        MP_TRY(put_input_name(w, i, k));
     }
     mp_strbuf_puts(w->sb, "]");
     if (!many && op->n_in > 1 && op->type != MP_OP_CONV2D && op->type != MP_OP_FULLY_CONNECTED &&
@@ -295,7 +385,8 @@ static mp_status put_tensor_info(writer *w, uint32_t op, const mp_tensor *t, mp_
     return MP_OK;
 }
 
-static mp_status put_layer(writer *w, uint32_t i)
+/* Layer i after prefix (the separator and indentation). */
+static mp_status put_layer(writer *w, uint32_t i, const char *prefix)
 {
     const mp_op *op = &w->g->ops[i];
     if (op->type == MP_OP_UNKNOWN)
@@ -305,13 +396,92 @@ static mp_status put_layer(writer *w, uint32_t i)
     if (op->n_out != 1 || strcmp(out->name, op->name) != 0)
         return unsupported(w, i, "the layer must have one output named like it ('%s')",
                            out->name);
-    mp_strbuf_puts(w->sb, i ? ",\n    {\"name\": " : "    {\"name\": ");
-    mp_strbuf_json_string(w->sb, op->name);
+    mp_strbuf_puts(w->sb, prefix);
+    mp_strbuf_puts(w->sb, "{\"name\": ");
+    if (w->grp)
+        MP_TRY(put_base_name(w, op->name));
+    else
+        mp_strbuf_json_string(w->sb, op->name);
     key_str(w, "op", mp_op_type_name(op->type));
     MP_TRY(put_inputs(w, i));
     MP_TRY(put_attributes(w, i));
     MP_TRY(put_tensor_info(w, i, out, op->out[0]));
     mp_strbuf_puts(w->sb, "}");
+    return MP_OK;
+}
+
+/*
+ * Whether every repetition of group r is written like the first: each layer
+ * rendered per repetition (into scratch text, errors kept apart) and compared.
+ */
+static bool group_alike(writer *w, const mp_repeat *r)
+{
+    mp_error e;
+    mp_strbuf first, cur;
+    mp_strbuf *sb = w->sb;
+    mp_error *err = w->err;
+    mp_error_init(&e);
+    mp_strbuf_init(&first);
+    mp_strbuf_init(&cur);
+    w->err = &e;
+    w->grp = r;
+    w->checking = true;
+    bool ok = true;
+    for (uint32_t j = 0; ok && j < r->n_layers; j++) {
+        for (uint32_t rep = 1; ok && rep <= r->n_reps; rep++) {
+            w->rep = rep;
+            w->sb = rep == 1 ? &first : &cur;
+            mp_strbuf_reset(w->sb);
+            ok = put_layer(w, r->first_op + (rep - 1) * r->n_layers + j, "") == MP_OK &&
+                 !w->sb->failed && (rep == 1 || strcmp(first.buf, cur.buf) == 0);
+        }
+    }
+    w->sb = sb;
+    w->err = err;
+    w->grp = NULL;
+    w->checking = false;
+    mp_strbuf_release(&first);
+    mp_strbuf_release(&cur);
+    return ok;
+}
+
+/* Group r as {"repeat": N, "name": G, "layers": [its first repetition]}. */
+static mp_status put_group(writer *w, const mp_repeat *r, const char *prefix)
+{
+    mp_strbuf_printf(w->sb, "%s{\"repeat\": %u, \"name\": ", prefix, r->n_reps);
+    mp_strbuf_json_string(w->sb, r->name);
+    mp_strbuf_puts(w->sb, ", \"layers\": [\n");
+    w->grp = r;
+    w->rep = 1;
+    mp_status st = MP_OK;
+    for (uint32_t j = 0; st == MP_OK && j < r->n_layers; j++)
+        st = put_layer(w, r->first_op + j, j ? ",\n      " : "      ");
+    w->grp = NULL;
+    mp_strbuf_puts(w->sb, "]}");
+    /* the other repetitions' weights are written by the group too */
+    for (uint32_t i = r->first_op + r->n_layers; i < r->first_op + r->n_layers * r->n_reps; i++)
+        for (uint32_t k = 1; k < w->g->ops[i].n_in; k++)
+            if (w->g->ops[i].in[k] != MP_NO_TENSOR)
+                w->const_used[w->g->ops[i].in[k]] = 1;
+    return st;
+}
+
+static mp_status put_layers(writer *w)
+{
+    const mp_graph *g = w->g;
+    uint32_t next = 0; /* the next repeat group */
+    for (uint32_t i = 0; i < g->n_ops; i++) {
+        const char *prefix = i ? ",\n    " : "    ";
+        while (next < g->n_repeats && g->repeats[next].first_op < i)
+            next++;
+        const mp_repeat *r = next < g->n_repeats ? &g->repeats[next] : NULL;
+        if (r && r->first_op == i && group_alike(w, r)) {
+            MP_TRY(put_group(w, r, prefix));
+            i += r->n_layers * r->n_reps - 1;
+            continue;
+        }
+        MP_TRY(put_layer(w, i, prefix));
+    }
     return MP_OK;
 }
 
@@ -329,8 +499,7 @@ static mp_status put_io(writer *w)
         mp_strbuf_puts(w->sb, "}");
     }
     mp_strbuf_puts(w->sb, "\n  ],\n  \"layers\": [\n");
-    for (uint32_t i = 0; i < g->n_ops; i++)
-        MP_TRY(put_layer(w, i));
+    MP_TRY(put_layers(w));
     mp_strbuf_puts(w->sb, "\n  ],\n  \"outputs\": [");
     for (uint32_t i = 0; i < g->n_outputs; i++) {
         const mp_tensor *t = &g->tensors[g->outputs[i]];
@@ -351,6 +520,7 @@ mp_status mp_export_net_json(const mp_graph *g, const mp_export_opts *opts, mp_s
     if (!g->finalized)
         return mp_errorf(err, MP_E_INVALID, "%s: the graph is not finalized", g->source);
     writer w = {.g = g, .opts = opts, .sb = out, .err = err};
+    mp_strbuf_init(&w.tmp);
     w.const_used = mp_calloc(g->n_tensors ? g->n_tensors : 1, 1);
     if (!w.const_used)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
@@ -368,6 +538,7 @@ mp_status mp_export_net_json(const mp_graph *g, const mp_export_opts *opts, mp_s
     mp_strbuf_puts(out, ",\n");
     mp_status st = put_io(&w);
     mp_free(w.const_used);
+    mp_strbuf_release(&w.tmp);
     if (st == MP_OK && out->failed)
         st = mp_errorf(err, MP_E_NOMEM, "out of memory writing net.json");
     return st;

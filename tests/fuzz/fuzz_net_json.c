@@ -4,7 +4,9 @@
  *
  * One job: never crash, hang or leak. When the bytes import, the graph's
  * documented invariants must hold and the planning pipeline (per-layer
- * liveness, a patch plan, a schedule with its arena) runs on it too.
+ * liveness, a patch plan, a schedule with its arena) runs on it too; the
+ * graph written back as net.json must read back with the same hash, and
+ * receptive-field redistribution runs on it.
  */
 #include "memplan/memplan.h"
 
@@ -55,6 +57,50 @@ static void plan(const mp_graph *g)
     mp_per_layer_release(&pl);
 }
 
+/* Written as net.json (when net.json can express it), the graph reads back the same. */
+static void round_trip(const mp_graph *g)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_strbuf sb;
+    mp_strbuf_init(&sb);
+    if (mp_export_net_json(g, NULL, &sb, &err) == MP_OK) {
+        mp_graph *back = NULL;
+        mp_error_init(&err);
+        if (mp_import_json_text(sb.buf, sb.len, "back.json", "/nonexistent", &back, &err) !=
+                MP_OK ||
+            strcmp(back->hash, g->hash) != 0)
+            abort();
+        mp_graph_free(back);
+    }
+    mp_strbuf_release(&sb);
+}
+
+/* Variants of the graph at its largest patch stage: each keeps the total field. */
+static void redistribute(const mp_graph *g)
+{
+    int32_t last = mp_patch_last_patchable_step(g, NULL);
+    if (last < 0)
+        return;
+    mp_error err;
+    mp_error_init(&err);
+    mp_plan_opts po;
+    mp_plan_opts_init(&po);
+    mp_redist_opts ro;
+    mp_redist_opts_init(&ro);
+    ro.min_kernel = 1;
+    ro.max_moves = 2;
+    mp_patch_spec spec = {0, (uint32_t)last, 2, 2, MP_CUTS_EVEN, NULL, NULL, MP_HALO_RECOMPUTE};
+    mp_redist r;
+    if (mp_redistribute(g, &po, &spec, &ro, &r, &err) != MP_OK)
+        return;
+    for (uint32_t k = 1; k < r.n; k++)
+        if (r.v[k].total_rf.size_h < r.v[0].total_rf.size_h ||
+            r.v[k].total_rf.size_w < r.v[0].total_rf.size_w)
+            abort();
+    mp_redist_release(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     mp_graph *g = NULL;
@@ -67,8 +113,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_graph(g);
-    if (g->n_ops <= 64)
+    if (g->n_ops <= 64) {
         plan(g);
+        round_trip(g);
+        redistribute(g);
+    }
     mp_graph_free(g);
     return 0;
 }

@@ -17,7 +17,7 @@ $MEMPLAN sweep $nets --budgets 64K,256K --db "$db" >/dev/null || exit 1
 MEMPLAN_TEST_COMMIT_DELAY_MS=60000 $MEMPLAN sweep $nets --budgets 96K,128K,512K --db "$db" \
   >/dev/null 2>"$SCRATCH/err" &
 pid=$!
-for _ in $(seq 600); do grep -q "holding the transaction" "$SCRATCH/err" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -qs "holding the transaction" "$SCRATCH/err" && break; sleep 0.1; done
 grep -o "holding the transaction" "$SCRATCH/err" || exit 1
 kill -KILL $pid
 wait $pid 2>/dev/null

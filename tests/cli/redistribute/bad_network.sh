@@ -1,0 +1,1 @@
+$MEMPLAN redistribute tests/data/bad/repeat_nested.json

@@ -1,0 +1,1 @@
+$MEMPLAN redistribute nets/mcunet-like-r160.json --min-kernel 7 --max-kernel 5

@@ -1,0 +1,1 @@
+$MEMPLAN redistribute nets/nothing.json
