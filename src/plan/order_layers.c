@@ -11,7 +11,10 @@
  * keeps the first (file-nearest) of equally good orders. Predecessor links
  * ("trail") are kept for every stored state; the bitsets only for the current
  * and next layer. With keep < UINT32_MAX, each layer is cut to its keep best
- * states (peak, then bytes held): a beam search.
+ * states (fewest bytes held, then lowest peak): a beam search. Ranking by
+ * the bytes held first keeps the states that leave most room for the rest
+ * (their peaks are all below the best order known); on random graphs it
+ * finds the optimum more often than ranking by peak first.
  */
 #include "order_int.h"
 
@@ -227,10 +230,10 @@ typedef struct rank {
 static int cmp_rank(const void *x, const void *y)
 {
     const rank *a = x, *b = y;
-    if (a->peak != b->peak)
-        return a->peak < b->peak ? -1 : 1;
     if (a->held != b->held)
         return a->held < b->held ? -1 : 1;
+    if (a->peak != b->peak)
+        return a->peak < b->peak ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -240,7 +243,7 @@ static int cmp_u32(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* Beam: keep the s->keep best states of l (peak, then bytes held, then first found). */
+/* Beam: keep the s->keep best states of l (bytes held, then peak, then first found). */
 static mp_status truncate_layer(search *s, layer *l, mp_error *err)
 {
     uint32_t w = s->p->words;

@@ -33,7 +33,7 @@
  * - The state bound. When a part needs more states than are left of
  *   max_states, it keeps the best of the greedy rules and a beam search (the
  *   same layered search keeping the beam_width best states of each layer,
- *   ranked by peak, then bytes held).
+ *   ranked by bytes held, then peak).
  *
  * Ties go to the file order: a part's order changes only when that lowers
  * its peak, states are expanded in insertion order and ops in file order, so

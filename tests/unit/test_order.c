@@ -7,6 +7,9 @@
  */
 #include "test_helpers.h"
 
+#include "../../src/plan/order_int.h"
+#include "../../src/util/alloc.h"
+
 #include <stdlib.h>
 
 /* Peak of g run in order under opts (the one accounting). */
@@ -297,7 +300,7 @@ static void random_net(uint64_t *seed, uint32_t n_ops, rnet *r)
 {
     static const int chans[] = {1, 2, 3, 4, 8};
     int ch[16];
-    char names[16][8];
+    char names[16][16];
     uint32_t n_t = 0;
     bool two_inputs = rnd(seed, 3) == 0;
     r->len = 0;
@@ -490,13 +493,110 @@ static void test_order_allocation_failures(void **state)
     mp_order_opts oo;
     mp_order_opts_init(&oo);
     fail_every_allocation(two_branches, &oo);
-    oo.max_states = 2; /* exact search gives up, beam runs */
+    oo.max_states = 2; /* exact search gives up, the beam runs and truncates */
+    oo.beam_width = 1;
     fail_every_allocation(two_branches, &oo);
     uint64_t seed = 99;
     rnet net;
     random_net(&seed, 9, &net);
     mp_order_opts_init(&oo);
     fail_every_allocation(net.json, &oo);
+}
+
+/* ---- the layered search itself (private API) ---------------------------------------- */
+
+/* Ten 1x1 convs of the input, then their concat: every subset of the ten is a state. */
+static const char fan[] = NET_HEAD("[2,2,1]")
+    "{\"name\":\"c0\",\"op\":\"conv2d\",\"filters\":1,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c1\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c2\",\"op\":\"conv2d\",\"filters\":3,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c3\",\"op\":\"conv2d\",\"filters\":4,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c4\",\"op\":\"conv2d\",\"filters\":5,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c5\",\"op\":\"conv2d\",\"filters\":6,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c6\",\"op\":\"conv2d\",\"filters\":7,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c7\",\"op\":\"conv2d\",\"filters\":8,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c8\",\"op\":\"conv2d\",\"filters\":9,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"c9\",\"op\":\"conv2d\",\"filters\":10,\"kernel\":1,\"inputs\":\"in\"},"
+    "{\"name\":\"cat\",\"op\":\"concat\",\"inputs\":[\"c0\",\"c1\",\"c2\",\"c3\",\"c4\","
+    "\"c5\",\"c6\",\"c7\",\"c8\",\"c9\"]}" NET_TAIL;
+
+typedef struct layered_run {
+    search_end end;
+    size_t value;
+    uint64_t stored;
+    bool exact;
+} layered_run;
+
+/* Set up fan's single part and search it with no bound; MP_E_NOMEM passes through. */
+static mp_status run_layered(const mp_graph *g, uint32_t keep, uint64_t budget,
+                             layered_run *out)
+{
+    order_ctx c;
+    part *parts = NULL;
+    uint32_t n_parts = 0, order[10];
+    mp_error err;
+    mp_error_init(&err);
+    mp_plan_opts o;
+    mp_plan_opts_init(&o);
+    mp_status st = order_ctx_init(&c, g, &o, &err);
+    if (st == MP_OK)
+        st = order_find_parts(&c, &parts, &n_parts, &err);
+    if (st == MP_OK) {
+        assert_int_equal(n_parts, 1);
+        assert_int_equal(parts[0].lo, 0);
+        assert_int_equal(parts[0].m, 10);
+        st = order_part_links(&c, &parts[0], &err);
+    }
+    if (st == MP_OK)
+        st = order_layered_search(&c, &parts[0], SIZE_MAX, keep, budget, order, &out->end,
+                                  &out->value, &out->stored, &out->exact, &err);
+    if (st == MP_OK && out->end == SEARCH_FOUND) { /* a permutation of the ten convs */
+        uint32_t seen = 0;
+        for (int k = 0; k < 10; k++)
+            seen |= 1u << order[k];
+        assert_int_equal(seen, 0x3ff);
+        assert_int_equal(out->value, parts[0].file_peak); /* every order holds them all */
+    }
+    for (uint32_t i = 0; i < n_parts; i++)
+        order_part_release(&parts[i]);
+    mp_free(parts);
+    order_ctx_release(&c);
+    return st;
+}
+
+/*
+ * Exact: all 2^10 subsets are stored (layers of up to 252 states: the hash maps
+ * grow past their first 64 slots). Beam 8: at most 1 + 10 x 8 states, not proven.
+ * Budget 100: gives up having stored exactly 100.
+ */
+static void test_order_layered_search_counts_states(void **state)
+{
+    (void)state;
+    mp_graph *g = test_graph_from_json(fan);
+    layered_run r;
+    assert_int_equal(run_layered(g, UINT32_MAX, MAX_STATES, &r), MP_OK);
+    assert_int_equal(r.end, SEARCH_FOUND);
+    assert_int_equal(r.stored, 1024);
+    assert_true(r.exact);
+    assert_int_equal(run_layered(g, 8, MAX_STATES, &r), MP_OK);
+    assert_int_equal(r.end, SEARCH_FOUND);
+    assert_true(r.stored <= 81);
+    assert_false(r.exact);
+    assert_int_equal(run_layered(g, UINT32_MAX, 100, &r), MP_OK);
+    assert_int_equal(r.end, SEARCH_FULL);
+    assert_int_equal(r.stored, 100);
+    assert_false(r.exact);
+    for (uint32_t keep = 8; keep != 0; keep = keep == 8 ? UINT32_MAX : 0) {
+        for (long n = 0;; n++) {
+            fault_alloc_fail_after(n);
+            mp_status st = run_layered(g, keep, MAX_STATES, &r);
+            fault_alloc_fail_after(-1);
+            if (st == MP_OK)
+                break;
+            assert_int_equal(st, MP_E_NOMEM);
+        }
+    }
+    mp_graph_free(g);
 }
 
 int main(void)
@@ -510,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_order_rejects_unfinalized_graph),
         cmocka_unit_test(test_order_matches_brute_force),
         cmocka_unit_test(test_order_allocation_failures),
+        cmocka_unit_test(test_order_layered_search_counts_states),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
