@@ -14,27 +14,27 @@
 
 #include "memplan/mp_plan.h"
 
-#define SEARCH_MAX_OPS 4096u                  /* longer parts: greedy rules only */
-#define SEARCH_MAX_BYTES ((size_t)256 << 20)  /* state memory of one layered search */
-#define MAX_STATES ((uint64_t)UINT32_MAX - 1) /* trail ids are 32-bit */
-#define NO_ID UINT32_MAX
+#define SEARCH_MAX_OPS   4096u                      /* longer parts: greedy rules only */
+#define SEARCH_MAX_BYTES ((size_t)256 << 20)        /* state memory of one layered search */
+#define MAX_STATES       ((uint64_t)UINT32_MAX - 1) /* trail ids are 32-bit */
+#define NO_ID            UINT32_MAX
 
 typedef struct order_ctx {
     const mp_graph *g;
-    uint32_t n;            /* ops */
-    const uint32_t *file;  /* the file order (g->order) */
-    const int32_t *pos;    /* step of each op in it */
-    size_t *bytes;         /* per tensor: aligned bytes, 0 for constants */
-    uint32_t *in_start;    /* per op: distinct activation inputs in_list[in_start[v] ..) */
+    uint32_t n;           /* ops */
+    const uint32_t *file; /* the file order (g->order) */
+    const int32_t *pos;   /* step of each op in it */
+    size_t *bytes;        /* per tensor: aligned bytes, 0 for constants */
+    uint32_t *in_start;   /* per op: distinct activation inputs in_list[in_start[v] ..) */
     uint32_t *in_list;
-    uint32_t *cand_start;  /* per op: inputs it may run in place over, cand_list[..] */
+    uint32_t *cand_start; /* per op: inputs it may run in place over, cand_list[..] */
     uint32_t *cand_list;
-    size_t *out_bytes;     /* per op: its outputs */
-    size_t *kept_bytes;    /* per op: its outputs still held after its step */
-    size_t *save;          /* per op: bytes saved when it runs in place */
-    size_t dead_inputs;    /* network inputs nobody reads: held at step 0 only */
-    size_t *resident;      /* per step: bytes held before the file order's step (n + 1) */
-    size_t *file_live;     /* per step: live bytes of the file order's step */
+    size_t *out_bytes;  /* per op: its outputs */
+    size_t *kept_bytes; /* per op: its outputs still held after its step */
+    size_t *save;       /* per op: bytes saved when it runs in place */
+    size_t dead_inputs; /* network inputs nobody reads: held at step 0 only */
+    size_t *resident;   /* per step: bytes held before the file order's step (n + 1) */
+    size_t *file_live;  /* per step: live bytes of the file order's step */
 } order_ctx;
 
 /* Part of the graph between cuts: file steps lo .. lo + m - 1, local ops 0 .. m - 1. */
@@ -71,8 +71,7 @@ static inline size_t max_size(size_t a, size_t b)
 
 /* ---- order_model.c ---------------------------------------------------------------------- */
 
-mp_status order_ctx_init(order_ctx *c, const mp_graph *g, const mp_plan_opts *opts,
-                         mp_error *err);
+mp_status order_ctx_init(order_ctx *c, const mp_graph *g, const mp_plan_opts *opts, mp_error *err);
 void order_ctx_release(order_ctx *c);
 /* Live bytes while v runs after the ops of w, which leave held bytes (first: step 0). */
 size_t order_step_live(const view *w, size_t held, uint32_t v, bool first);

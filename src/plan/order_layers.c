@@ -37,18 +37,18 @@ typedef struct layer {
 typedef struct search {
     const order_ctx *c;
     const part *p;
-    size_t bound;         /* keep only states whose peak is below */
-    uint32_t keep;        /* states kept per layer; UINT32_MAX: all (exact) */
-    uint64_t budget;      /* states that may be stored */
-    uint64_t stored;      /* trail entries */
+    size_t bound;    /* keep only states whose peak is below */
+    uint32_t keep;   /* states kept per layer; UINT32_MAX: all (exact) */
+    uint64_t budget; /* states that may be stored */
+    uint64_t stored; /* trail entries */
     uint64_t trail_cap;
     uint32_t *trail_from; /* per stored state: predecessor's trail id */
     uint32_t *trail_op;   /* per stored state: local op run last */
     layer cur, next;
-    size_t bytes;         /* bytes of both layers */
-    bool full;            /* the state or memory bound was hit */
-    bool truncated;       /* the beam dropped states: the result is not proven */
-    uint64_t *tmp;        /* 2 x words */
+    size_t bytes;   /* bytes of both layers */
+    bool full;      /* the state or memory bound was hit */
+    bool truncated; /* the beam dropped states: the result is not proven */
+    uint64_t *tmp;  /* 2 x words */
 } search;
 
 static void layer_release(layer *l)
@@ -99,8 +99,8 @@ static mp_status layer_reserve(search *s, layer *l, uint32_t need, mp_error *err
     while (want < need)
         want *= 2;
     size_t limit = SEARCH_MAX_BYTES / layer_bytes(1, w);
-    if (want > limit || s->bytes + layer_bytes((uint32_t)want, w) - layer_bytes(l->cap, w) >
-                            SEARCH_MAX_BYTES) {
+    if (want > limit ||
+        s->bytes + layer_bytes((uint32_t)want, w) - layer_bytes(l->cap, w) > SEARCH_MAX_BYTES) {
         s->full = true;
         return MP_OK;
     }
@@ -317,6 +317,10 @@ static mp_status search_layers(search *s, uint32_t *order, search_end *end, size
 {
     uint32_t first;
     MP_TRY(search_root(s, &first, err));
+    if (s->full) {
+        *end = SEARCH_FULL;
+        return MP_OK;
+    }
     for (uint32_t k = 0; k < s->p->m; k++) {
         s->next.count = 0;
         for (uint32_t i = 0; i < s->cur.count && !s->full; i++)
@@ -349,14 +353,9 @@ static mp_status search_layers(search *s, uint32_t *order, search_end *end, size
     return MP_OK;
 }
 
-/*
- * Search p for an order with a peak below bound, keeping at most keep states
- * per layer and storing at most budget states. *stored: states stored;
- * *exact: the end (FOUND or NONE) is proven (no state was dropped).
- */
 mp_status order_layered_search(const order_ctx *c, const part *p, size_t bound, uint32_t keep,
-                             uint64_t budget, uint32_t *order, search_end *end, size_t *value,
-                             uint64_t *stored, bool *exact, mp_error *err)
+                               uint64_t budget, uint32_t *order, search_end *end, size_t *value,
+                               uint64_t *stored, bool *exact, mp_error *err)
 {
     search s;
     memset(&s, 0, sizeof s);
@@ -378,4 +377,3 @@ mp_status order_layered_search(const order_ctx *c, const part *p, size_t bound, 
     mp_free(s.tmp);
     return st;
 }
-

@@ -180,8 +180,8 @@ static mp_status op_lists(order_ctx *c, const mp_plan_opts *opts, uint32_t *mark
     for (uint32_t t = 0; t < g->n_tensors; t++)
         mark[t] = NO_ID;
     for (uint32_t v = 0; v < c->n; v++) {
-        c->in_start[v + 1] = c->in_start[v] +
-                             distinct_inputs(c, v, mark, c->in_list + c->in_start[v]);
+        c->in_start[v + 1] =
+            c->in_start[v] + distinct_inputs(c, v, mark, c->in_list + c->in_start[v]);
         MP_TRY(inplace_of(c, opts, zero_last, v, c->cand_list + c->cand_start[v], &k, err));
         c->cand_start[v + 1] = c->cand_start[v] + k;
         const mp_op *o = &g->ops[v];
@@ -227,8 +227,7 @@ static mp_status file_pass(order_ctx *c, mp_error *err)
     return MP_OK;
 }
 
-mp_status order_ctx_init(order_ctx *c, const mp_graph *g, const mp_plan_opts *opts,
-                          mp_error *err)
+mp_status order_ctx_init(order_ctx *c, const mp_graph *g, const mp_plan_opts *opts, mp_error *err)
 {
     memset(c, 0, sizeof *c);
     c->g = g;
@@ -435,4 +434,3 @@ out:
     mp_free(fill);
     return st;
 }
-

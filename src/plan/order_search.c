@@ -112,8 +112,8 @@ static uint32_t greedy_pick(const view *w, const greedy_state *gs, int rule, siz
 }
 
 /* The order rule produces for p (m local ops) and its peak over p's steps. */
-static mp_status greedy(const order_ctx *c, const part *p, int rule, uint32_t *order,
-                        size_t *peak, mp_error *err)
+static mp_status greedy(const order_ctx *c, const part *p, int rule, uint32_t *order, size_t *peak,
+                        mp_error *err)
 {
     greedy_state gs = {0};
     gs.set = mp_calloc(p->words, sizeof *gs.set);
@@ -168,8 +168,8 @@ static mp_status part_take(part *p, const uint32_t *cand, size_t peak, mp_error 
 }
 
 /* An order from the layered search (exact: proven minimal for p). */
-static mp_status part_found(part *p, const uint32_t *cand, search_end end, size_t value,
-                            bool exact, size_t *lb, mp_error *err)
+static mp_status part_found(part *p, const uint32_t *cand, search_end end, size_t value, bool exact,
+                            size_t *lb, mp_error *err)
 {
     if (end == SEARCH_FOUND)
         MP_TRY(part_take(p, cand, value, err));
@@ -185,8 +185,7 @@ static mp_status part_found(part *p, const uint32_t *cand, search_end end, size_
  * is exact too when no layer had more than beam_width states).
  */
 static mp_status part_search(const order_ctx *c, part *p, const mp_order_opts *oo, size_t *lb,
-                             uint64_t *budget, mp_order_result *res, uint32_t *cand,
-                             mp_error *err)
+                             uint64_t *budget, mp_order_result *res, uint32_t *cand, mp_error *err)
 {
     for (int rule = 0; rule < N_RULES; rule++) {
         size_t peak = 0;
@@ -201,8 +200,8 @@ static mp_status part_search(const order_ctx *c, part *p, const mp_order_opts *o
     uint64_t stored = 0;
     bool exact = false;
     if (*budget > 0) {
-        MP_TRY(order_layered_search(c, p, p->best_peak, UINT32_MAX, *budget, cand, &end, &value, &stored,
-                           &exact, err));
+        MP_TRY(order_layered_search(c, p, p->best_peak, UINT32_MAX, *budget, cand, &end, &value,
+                                    &stored, &exact, err));
         res->n_states += stored;
         *budget -= stored < *budget ? stored : *budget;
         MP_TRY(part_found(p, cand, end, value, exact, lb, err));
@@ -210,7 +209,7 @@ static mp_status part_search(const order_ctx *c, part *p, const mp_order_opts *o
     if (p->exact || oo->beam_width == 0)
         return MP_OK;
     MP_TRY(order_layered_search(c, p, p->best_peak, oo->beam_width, MAX_STATES, cand, &end, &value,
-                       &stored, &exact, err));
+                                &stored, &exact, err));
     res->n_beam_states += stored;
     return part_found(p, cand, end, value, exact, lb, err);
 }
@@ -235,8 +234,7 @@ static mp_status part_solve(const order_ctx *c, part *p, const mp_order_opts *oo
  * (less an in-place saving) while it runs, and steps outside the parts are the
  * same in every order. *forced: the largest live bytes of those steps.
  */
-static size_t lower_bound(const order_ctx *c, const part *parts, uint32_t n_parts,
-                          size_t *forced)
+static size_t lower_bound(const order_ctx *c, const part *parts, uint32_t n_parts, size_t *forced)
 {
     size_t lb = 0;
     for (uint32_t v = 0; v < c->n; v++) {
@@ -291,8 +289,8 @@ static mp_status solve_parts(const order_ctx *c, part *parts, uint32_t n_parts,
 }
 
 /* Write the chosen orders into res->order; the file's where it is good enough. */
-static size_t assemble(const order_ctx *c, part *parts, uint32_t n_parts, size_t lb,
-                       size_t forced, mp_order_result *res)
+static size_t assemble(const order_ctx *c, part *parts, uint32_t n_parts, size_t lb, size_t forced,
+                       mp_order_result *res)
 {
     size_t peak = forced;
     res->optimal = true;
@@ -382,8 +380,8 @@ void mp_order_result_release(mp_order_result *r)
     memset(r, 0, sizeof *r);
 }
 
-mp_status mp_plan_best_order(const mp_graph *g, const mp_plan_opts *opts,
-                             const mp_order_opts *oo, mp_order_result *out, mp_error *err)
+mp_status mp_plan_best_order(const mp_graph *g, const mp_plan_opts *opts, const mp_order_opts *oo,
+                             mp_order_result *out, mp_error *err)
 {
     mp_plan_opts default_opts;
     mp_order_opts default_oo;

@@ -51,9 +51,9 @@ static int bench_one(const char *path, const mp_order_opts *oo, int iters, bool 
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     printf("| %s | %s | %u | %zu | %zu | %.1f%% | %s | %u | %llu | %.3f ms |\n", name,
            inplace ? "in-place" : "-", g->n_ops, r.file_peak_bytes, r.peak_bytes,
-           r.file_peak_bytes ? 100.0 * (double)(r.file_peak_bytes - r.peak_bytes) /
-                                   (double)r.file_peak_bytes
-                             : 0.0,
+           r.file_peak_bytes
+               ? 100.0 * (double)(r.file_peak_bytes - r.peak_bytes) / (double)r.file_peak_bytes
+               : 0.0,
            r.optimal ? "exact" : "heuristic", r.n_parts,
            (unsigned long long)(r.n_states + r.n_beam_states), bench_median(t, iters) * 1e3);
     mp_order_result_release(&r);
@@ -88,28 +88,38 @@ static void random_net(uint64_t *seed, char *buf, size_t cap)
     uint32_t n = 10 + rnd(seed, 31), n_t = 1;
     size_t len = 0;
     ch[0] = chans[rnd(seed, 4)];
-    put(buf, cap, &len, "{\"format\":\"memplan-net\",\"version\":1,\"name\":\"r\","
-        "\"input\":{\"name\":\"t0\",\"shape\":[4,4,%d]},\"layers\":[", ch[0]);
+    put(buf, cap, &len,
+        "{\"format\":\"memplan-net\",\"version\":1,\"name\":\"r\","
+        "\"input\":{\"name\":\"t0\",\"shape\":[4,4,%d]},\"layers\":[",
+        ch[0]);
     for (uint32_t i = 0; i < n; i++, n_t++) {
         uint32_t w = 2 + rnd(seed, 9), lo = n_t > w ? n_t - w : 0;
         uint32_t a = lo + rnd(seed, n_t - lo), b = lo + rnd(seed, n_t - lo), k = rnd(seed, 20);
         const char *sep = i ? "," : "";
         if (k < 10) {
             ch[n_t] = chans[rnd(seed, 6)];
-            put(buf, cap, &len, "%s{\"name\":\"t%u\",\"op\":\"conv2d\",\"filters\":%d,"
-                "\"kernel\":1,\"inputs\":\"t%u\"}", sep, n_t, ch[n_t], a);
+            put(buf, cap, &len,
+                "%s{\"name\":\"t%u\",\"op\":\"conv2d\",\"filters\":%d,"
+                "\"kernel\":1,\"inputs\":\"t%u\"}",
+                sep, n_t, ch[n_t], a);
         } else if (k < 12) {
             ch[n_t] = ch[a];
-            put(buf, cap, &len, "%s{\"name\":\"t%u\",\"op\":\"depthwise_conv2d\","
-                "\"kernel\":3,\"inputs\":\"t%u\"}", sep, n_t, a);
+            put(buf, cap, &len,
+                "%s{\"name\":\"t%u\",\"op\":\"depthwise_conv2d\","
+                "\"kernel\":3,\"inputs\":\"t%u\"}",
+                sep, n_t, a);
         } else if (k < 15 && ch[a] == ch[b]) {
             ch[n_t] = ch[a];
-            put(buf, cap, &len, "%s{\"name\":\"t%u\",\"op\":\"add\",\"inputs\":"
-                "[\"t%u\",\"t%u\"]}", sep, n_t, a, b);
+            put(buf, cap, &len,
+                "%s{\"name\":\"t%u\",\"op\":\"add\",\"inputs\":"
+                "[\"t%u\",\"t%u\"]}",
+                sep, n_t, a, b);
         } else {
             ch[n_t] = ch[a] + ch[b];
-            put(buf, cap, &len, "%s{\"name\":\"t%u\",\"op\":\"concat\",\"inputs\":"
-                "[\"t%u\",\"t%u\"]}", sep, n_t, a, b);
+            put(buf, cap, &len,
+                "%s{\"name\":\"t%u\",\"op\":\"concat\",\"inputs\":"
+                "[\"t%u\",\"t%u\"]}",
+                sep, n_t, a, b);
         }
     }
     put(buf, cap, &len, "]}");
@@ -167,8 +177,9 @@ static int bench_random(int count, uint64_t seed)
         mp_graph_free(g);
     }
     printf("%d random DAGs (10-40 ops): %d proven optimal, %d improved over the file order "
-           "(mean saving %.1f%%); exact search: at most %llu states, %.1f ms\n\n", count, proven,
-           improved, 100.0 * saved_sum / count, (unsigned long long)states_max, t_max * 1e3);
+           "(mean saving %.1f%%); exact search: at most %llu states, %.1f ms\n\n",
+           count, proven, improved, 100.0 * saved_sum / count, (unsigned long long)states_max,
+           t_max * 1e3);
     printf("| search | same peak as the exact search | mean excess | worst excess |\n");
     printf("| --- | ---: | ---: | ---: |\n");
     for (int m = 0; m < 3; m++)
@@ -200,7 +211,8 @@ int main(int argc, char **argv)
     if (iters < 1)
         iters = 1;
     printf("| network | in-place | ops | file order peak (B) | best order peak (B) | saved | "
-           "proof | parts | states | time (median of %d) |\n", iters);
+           "proof | parts | states | time (median of %d) |\n",
+           iters);
     printf("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n");
     for (int i = a + 1; i < argc; i++)
         for (int inplace = 0; inplace < 2; inplace++)
