@@ -12,6 +12,7 @@
 #define MEMPLAN_MEMPLAN_H
 
 #include "memplan/mp_error.h"
+#include "memplan/mp_exec.h"
 #include "memplan/mp_graph.h"
 #include "memplan/mp_import.h"
 #include "memplan/mp_patch.h"

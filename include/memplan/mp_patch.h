@@ -14,6 +14,10 @@
  * bounding box of their needs. Regions are separable, so all of this is done
  * per axis on intervals, which makes the search fast.
  *
+ * A block may end with a global reduction (mp_patch_op_reduces): the grid is
+ * then on the reduction's input, which becomes a WORKING tensor, and the
+ * reduction accumulates every patch's tile (accumulators held whole).
+ *
  * Tensors of a block play one of four roles:
  *   WHOLE_INPUT   read by the block, produced before it (or the network input
  *                 with MP_INPUT_SRAM): held whole during the block;
@@ -128,7 +132,8 @@ typedef struct mp_patch_plan {
     mp_interval *need_rows, *comp_rows;
     mp_interval *need_cols, *comp_cols;
     /* Costs */
-    size_t whole_bytes;       /* WHOLE_INPUT + OUTPUT + live-across buffers */
+    size_t whole_bytes;       /* WHOLE_INPUT + OUTPUT + live-across buffers (+ accumulators) */
+    size_t accum_bytes;       /* reduction block: the int32 accumulators (in whole_bytes) */
     size_t cache_bytes;       /* all caches (MP_HALO_CACHE) */
     size_t stage_peak;        /* max over patches and ops */
     uint32_t peak_patch;      /* patch index (row-major) reaching the stage peak */
@@ -160,6 +165,17 @@ void mp_patch_plan_free(mp_patch_plan *p);
 mp_status mp_patch_spec_for_split(const mp_graph *g, const mp_per_layer *pl, const char *name,
                                   mp_patch_spec *spec, mp_error *err);
 
+/*
+ * The input positions a window op (kernel k, stride s, dilation d, leading
+ * padding pad, input size size) reads to compute output positions out along
+ * one axis: the bounding interval of its taps inside the tensor, or empty.
+ * This is the clipped [a*s - pad, (b-1)*s - pad + (k-1)*d + 1), tightened
+ * where a large stride or a dilation steps over the first or last positions.
+ * The planner's regions and the executor's view checks both use it.
+ */
+mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
+                           int32_t size);
+
 /* Index of the slot of tensor t in the plan, or -1. */
 int32_t mp_patch_slot_of(const mp_patch_plan *p, mp_tensor_id t);
 
@@ -185,7 +201,17 @@ void mp_patch_read_region(const mp_graph *g, const mp_patch_plan *p, uint32_t l,
  */
 bool mp_patch_op_ok(const mp_graph *g, uint32_t op);
 
-/* Last step s such that every op of steps [0, s] may be patched, or -1. */
+/*
+ * Whether op is a global reduction a block may end with: a mean over H and W,
+ * or an average/max pool whose VALID window covers the whole input. Such a
+ * block is tiled over the reduction's input; each patch adds its tile into
+ * per-channel int32 accumulators (exact: the sums are integers) and the
+ * output is written once, after the last patch.
+ */
+bool mp_patch_op_reduces(const mp_graph *g, uint32_t op);
+
+/* Last step s such that every op of steps [0, s] may be patched (the last
+ * one may be a reduction), or -1. */
 int32_t mp_patch_last_patchable_step(const mp_graph *g, const uint32_t *order);
 
 /* One evaluated schedule of the search. */
@@ -235,6 +261,68 @@ typedef struct mp_patch_search {
 mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
                               const mp_search_opts *so, mp_patch_search *out, mp_error *err);
 void mp_patch_search_release(mp_patch_search *s);
+
+/* ---- multi-stage fused tiling -------------------------------------------------------- */
+
+/*
+ * A schedule as a cover of the order by segments: per-layer steps and fused
+ * tiled blocks (ops i..j run tile by tile over the block's output, with their
+ * own grid, cuts and halo mode), anywhere in the network. A segment's peak
+ * and MACs do not depend on the other segments (whatever crosses a segment
+ * boundary is held whole), so the best cover is a path problem over layer
+ * boundaries: the peak is the max over the path's segments, the MACs their
+ * sum. Solved exactly over the candidate set (docs/algorithms.md).
+ */
+typedef struct mp_fused_opts {
+    uint32_t max_rows, max_cols; /* largest grid tried per block (default 8 x 8) */
+    bool recompute, cache;       /* halo modes tried (default both) */
+    bool balanced;               /* balanced cuts besides even ones (default) */
+    uint32_t max_stages;         /* most tiled blocks in a schedule (0: no limit) */
+    uint32_t max_block_ops;      /* longest block tried (0: no limit) */
+} mp_fused_opts;
+
+void mp_fused_opts_init(mp_fused_opts *o);
+
+typedef struct mp_fused_seg {
+    uint32_t first_step, last_step;
+    bool tiled;
+    uint32_t rows, cols;       /* tiled: grid */
+    mp_cuts cuts;
+    mp_halo halo;
+    size_t peak;               /* the segment's peak */
+    uint64_t macs;             /* the segment's MACs */
+} mp_fused_seg;
+
+typedef struct mp_fused_point {
+    size_t peak;
+    uint64_t macs;
+    double factor;             /* macs / per-layer MACs */
+    uint32_t n_segs;
+    mp_fused_seg *segs;        /* the cover, in step order (owned by the result) */
+} mp_fused_point;
+
+typedef struct mp_fused_result {
+    mp_fused_point *pareto;    /* peak ascending, MACs descending */
+    uint32_t n_pareto;
+    uint32_t n_blocks;         /* candidate blocks (step ranges) examined */
+    uint32_t n_candidates;     /* candidate segments kept (non-dominated per range) */
+    uint64_t n_evaluated;      /* block schedules evaluated */
+    size_t per_layer_peak;
+    uint64_t per_layer_macs;
+    void *priv;                /* candidates, for queries; not API */
+} mp_fused_result;
+
+/* Build the candidates and the Pareto front of (peak, MACs). Release with
+ * mp_fused_release. */
+mp_status mp_fused_search(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                          const mp_fused_opts *fo, mp_fused_result *out, mp_error *err);
+void mp_fused_release(mp_fused_result *r);
+
+/* (a) the lowest peak with MACs <= max_macs; false when none. The point's
+ * segments stay owned by r. */
+bool mp_fused_min_peak(const mp_fused_result *r, uint64_t max_macs, const mp_fused_point **out);
+/* (b) the fewest MACs with peak <= max_peak; false when none. */
+bool mp_fused_min_macs(const mp_fused_result *r, size_t max_peak, const mp_fused_point **out);
 
 const char *mp_halo_name(mp_halo h);
 bool mp_halo_parse(const char *s, mp_halo *out);

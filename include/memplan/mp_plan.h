@@ -151,6 +151,7 @@ typedef enum mp_buffer_kind {
     MP_BUF_ROW_CACHE, /* halo row cache of a tensor in a tiled segment */
     MP_BUF_COL_CACHE, /* halo column cache of a tensor in a tiled segment */
     MP_BUF_PLANE,     /* in-place depthwise temporary: one output plane */
+    MP_BUF_ACCUM,     /* int32 accumulators of a tiled segment ending in a reduction */
     MP_BUF_KIND_COUNT
 } mp_buffer_kind;
 

@@ -62,6 +62,8 @@ typedef struct mp_schedule {
     size_t arena_bytes;         /* planned arena (>= buffer lower bound) */
     uint64_t macs;              /* MACs actually computed */
     mp_arena_stats arena;
+    bool layout_ok;             /* offsets checked: no live buffers overlap */
+    uint32_t layout_bad[2];     /* when !layout_ok: the offending buffers */
 } mp_schedule;
 
 /*
@@ -90,6 +92,13 @@ mp_status mp_schedule_read_json(const mp_graph *g, const char *text, size_t len,
                                 const char *label, mp_schedule **out, mp_error *err);
 mp_status mp_schedule_load(const mp_graph *g, const char *path, mp_schedule **out,
                            mp_error *err);
+
+/* MP_OK when the layout is sound, else MP_E_MISMATCH naming the buffers that
+ * overlap while both are live (a hand-edited or corrupted schedule file). */
+mp_status mp_schedule_check_layout(const mp_schedule *s, mp_error *err);
+
+/* A short description of buffer i into buf ("tensor 'b2_dw' (region, segment 0)"). */
+const char *mp_schedule_buffer_name(const mp_schedule *s, uint32_t i, char *buf, size_t n);
 
 /*
  * C export for firmware: a header declaring the arena size, buffer offsets,

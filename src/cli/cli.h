@@ -49,13 +49,19 @@ const char *cli_kib(uint64_t bytes);
 
 extern const char analyze_usage[];
 int cmd_analyze(mp_cli *cli, int argc, char **argv);
-extern const char plan_usage[];
+extern const char plan_usage_head[];
 int cmd_plan(mp_cli *cli, int argc, char **argv);
+extern const char validate_usage_head[];
+int cmd_validate(mp_cli *cli, int argc, char **argv);
 
-/* plan_print.c */
-void plan_print_text(mp_cli *cli, const mp_graph *g, const mp_patch_plan *p,
-                     const mp_plan_opts *po, bool summary);
-void plan_print_json(mp_cli *cli, const mp_graph *g, const mp_patch_plan *p,
-                     const mp_plan_opts *po);
+extern const char export_usage[];
+int cmd_export(mp_cli *cli, int argc, char **argv);
+
+/* plan_print.c: a schedule in text (summary: no per-patch detail) or JSON */
+void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary);
+void plan_print_json(mp_cli *cli, const mp_schedule *s);
+
+extern const char run_usage[];
+int cmd_run(mp_cli *cli, int argc, char **argv);
 
 #endif

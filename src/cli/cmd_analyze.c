@@ -4,7 +4,8 @@
  * network (module cli).
  */
 #define _GNU_SOURCE
-#include "cli.h"
+#include "analyze_fused.h"
+#include "sched_opts.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -32,6 +33,9 @@ const char analyze_usage[] =
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
     "  --pareto           print the Pareto front of (peak, MACs)\n"
     "  --no-patch         skip the patch search\n"
+    "  --fused            also search multi-stage fused tiling (tiled blocks anywhere)\n"
+    "  --max-macs F       fused: the lowest peak within F x per-layer MACs (1.1x)\n"
+    "  --max-stages N     fused: at most N tiled blocks\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
     "  -h, --help         show this help\n";
 
@@ -42,6 +46,9 @@ typedef struct analyze_opts {
     bool json;
     bool pareto;
     bool no_patch;
+    bool fused;
+    double max_macs;
+    mp_fused_opts fused_opts;
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -55,7 +62,10 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_HALO,
         OPT_GRID,
         OPT_PARETO,
-        OPT_NO_PATCH
+        OPT_NO_PATCH,
+        OPT_FUSED,
+        OPT_MAX_MACS,
+        OPT_MAX_STAGES
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -67,11 +77,15 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"max-grid", required_argument, NULL, OPT_GRID},
         {"pareto", no_argument, NULL, OPT_PARETO},
         {"no-patch", no_argument, NULL, OPT_NO_PATCH},
+        {"fused", no_argument, NULL, OPT_FUSED},
+        {"max-macs", required_argument, NULL, OPT_MAX_MACS},
+        {"max-stages", required_argument, NULL, OPT_MAX_STAGES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     mp_plan_opts_init(&o->plan);
     mp_search_opts_init(&o->search);
+    mp_fused_opts_init(&o->fused_opts);
     optind = 1;
     opterr = 0;
     int c;
@@ -102,17 +116,34 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             if (cli_parse_halo_modes(cli, optarg, &o->search.recompute, &o->search.cache) !=
                 EXIT_OK)
                 return EXIT_USAGE;
+            o->fused_opts.recompute = o->search.recompute;
+            o->fused_opts.cache = o->search.cache;
             break;
         case OPT_GRID:
             if (!cli_parse_uint(cli, "--max-grid", optarg, 1, MP_PATCH_MAX_GRID, &v))
                 return EXIT_USAGE;
             o->search.max_rows = o->search.max_cols = (uint32_t)v;
+            o->fused_opts.max_rows = o->fused_opts.max_cols = (uint32_t)v;
             break;
         case OPT_PARETO:
             o->pareto = true;
             break;
         case OPT_NO_PATCH:
             o->no_patch = true;
+            break;
+        case OPT_FUSED:
+            o->fused = true;
+            break;
+        case OPT_MAX_MACS:
+            if (!cli_parse_factor(cli, "--max-macs", optarg, &o->max_macs))
+                return EXIT_USAGE;
+            o->fused = true;
+            break;
+        case OPT_MAX_STAGES:
+            if (!cli_parse_uint(cli, "--max-stages", optarg, 1, 64, &v))
+                return EXIT_USAGE;
+            o->fused_opts.max_stages = (uint32_t)v;
+            o->fused = true;
             break;
         case 'h':
             return -1;
@@ -144,8 +175,35 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
     }
 }
 
+/* Arena sizes of the per-layer schedule and of the best patch schedule. */
+typedef struct arenas {
+    size_t per_layer;
+    size_t best; /* 0 when the best is per-layer */
+} arenas;
+
+static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_patch_search *ps,
+                             arenas *ar, mp_error *err)
+{
+    mp_schedule_spec spec;
+    mp_schedule *s;
+    mp_schedule_spec_init(&spec);
+    spec.opts = o->plan;
+    MP_TRY(mp_schedule_build(g, &spec, &s, err));
+    ar->per_layer = s->arena_bytes;
+    mp_schedule_free(s);
+    if (!ps || !ps->have_best)
+        return MP_OK;
+    const mp_patch_point *b = &ps->best;
+    spec.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL, b->halo};
+    spec.n_tiled = 1;
+    MP_TRY(mp_schedule_build(g, &spec, &s, err));
+    ar->best = s->arena_bytes;
+    mp_schedule_free(s);
+    return MP_OK;
+}
+
 static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                          const analyze_opts *o)
+                          const arenas *ar, const analyze_opts *o)
 {
     FILE *f = cli->out;
     const mp_op *peak_op = &g->ops[pl->steps[pl->peak_step].op];
@@ -160,6 +218,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
             cli_kib(pl->peak_bytes), pl->peak_step, peak_op->name,
             o->plan.inplace_dw ? ", in-place depthwise" : "",
             o->plan.align > 1 ? ", aligned" : "");
+    fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
 }
 
 static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
@@ -177,7 +236,7 @@ static void print_point_row(FILE *f, const char *label, size_t peak, uint64_t ma
 }
 
 static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *ps,
-                        const analyze_opts *o)
+                        const arenas *ar, const analyze_opts *o)
 {
     FILE *f = cli->out;
     char what[256];
@@ -205,6 +264,7 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *p
         fprintf(f, "                 peak %s B (%s; stage %s, rest %s), %s MACs (+%.2f%%)\n",
                 cli_count(ps->best.peak), cli_kib(ps->best.peak), cli_count(ps->best.stage_peak),
                 cli_count(ps->best.rest_peak), cli_count(ps->best.macs), ps->best.overhead * 100);
+        fprintf(f, "                 arena %s B\n", cli_count(ar->best));
     } else if (ps->n_pareto && !o->search.have_budget) {
         fprintf(f, "best             per-layer: no patch schedule has a lower peak\n");
     } else {
@@ -256,8 +316,15 @@ static void json_patch(mp_strbuf *sb, const mp_graph *g, const mp_patch_search *
     mp_strbuf_puts(sb, "]}");
 }
 
+typedef struct fused_out {
+    const mp_fused_result *r;
+    const mp_fused_point *best;
+    bool fits;
+} fused_out;
+
 static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                       const mp_patch_search *ps, const analyze_opts *o)
+                       const mp_patch_search *ps, const fused_out *fz, const arenas *ar,
+                       const analyze_opts *o)
 {
     mp_strbuf sb;
     mp_strbuf_init(&sb);
@@ -274,8 +341,11 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
-    mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, \"steps\": [\n",
-                     pl->peak_bytes, pl->peak_step);
+    mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"file\",\n",
+                     ar->best ? ar->best : ar->per_layer);
+    mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, "
+                          "\"arena_bytes\": %zu, \"steps\": [\n",
+                     pl->peak_bytes, pl->peak_step, ar->per_layer);
     for (uint32_t s = 0; s < pl->n_steps; s++) {
         const mp_op *op = &g->ops[pl->steps[s].op];
         const mp_tensor *t = &g->tensors[op->out[0]];
@@ -296,9 +366,44 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
     mp_strbuf_puts(&sb, "  ]}");
     if (ps)
         json_patch(&sb, g, ps, o);
+    if (fz->r)
+        analyze_fused_json(&sb, g, pl, fz->r, fz->best, fz->fits);
     mp_strbuf_puts(&sb, "\n}\n");
     fputs(sb.buf, cli->out);
     mp_strbuf_release(&sb);
+}
+
+/* Import, per-layer plan, patch search, fused search and arenas. */
+typedef struct analysis {
+    mp_graph *g;
+    mp_per_layer pl;
+    mp_patch_search ps;
+    mp_fused_result fr;
+    fused_out fz;
+    arenas ar;
+} analysis;
+
+static void analysis_release(analysis *a)
+{
+    mp_fused_release(&a->fr);
+    mp_patch_search_release(&a->ps);
+    mp_per_layer_release(&a->pl);
+    mp_graph_free(a->g);
+}
+
+static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
+{
+    MP_TRY(mp_import_file(o->net, &a->g, err));
+    MP_TRY(mp_plan_per_layer(a->g, NULL, &o->plan, &a->pl, err));
+    if (!o->no_patch)
+        MP_TRY(mp_patch_search_run(a->g, &a->pl, &o->plan, &o->search, &a->ps, err));
+    if (o->fused) {
+        MP_TRY(mp_fused_search(a->g, &a->pl, &o->plan, &o->fused_opts, &a->fr, err));
+        a->fz.r = &a->fr;
+        a->fz.best = analyze_fused_best(&a->fr, a->g, o->max_macs, o->search.have_budget,
+                                        o->search.budget, &a->fz.fits);
+    }
+    return plan_arenas(a->g, o, o->no_patch ? NULL : &a->ps, &a->ar, err);
 }
 
 int cmd_analyze(mp_cli *cli, int argc, char **argv)
@@ -311,27 +416,24 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
         return rc;
     mp_error err;
     mp_error_init(&err);
-    mp_graph *g = NULL;
-    mp_per_layer pl = {0};
-    mp_patch_search ps = {0};
-    if (mp_import_file(o.net, &g, &err) != MP_OK ||
-        mp_plan_per_layer(g, NULL, &o.plan, &pl, &err) != MP_OK ||
-        (!o.no_patch && mp_patch_search_run(g, &pl, &o.plan, &o.search, &ps, &err) != MP_OK)) {
-        mp_per_layer_release(&pl);
-        mp_graph_free(g);
+    analysis a;
+    memset(&a, 0, sizeof a);
+    if (analyse(&o, &a, &err) != MP_OK) {
+        analysis_release(&a);
         return cli_fail(cli, &err);
     }
     if (o.json) {
-        print_json(cli, g, &pl, o.no_patch ? NULL : &ps, &o);
+        print_json(cli, a.g, &a.pl, o.no_patch ? NULL : &a.ps, &a.fz, &a.ar, &o);
     } else {
-        print_table(cli, g, &pl);
-        print_summary(cli, g, &pl, &o);
+        print_table(cli, a.g, &a.pl);
+        print_summary(cli, a.g, &a.pl, &a.ar, &o);
         if (!o.no_patch)
-            print_patch(cli, g, &ps, &o);
+            print_patch(cli, a.g, &a.ps, &a.ar, &o);
+        if (o.fused)
+            analyze_fused_text(cli, a.g, &a.pl, &a.fr, a.fz.best, a.fz.fits, o.pareto);
     }
-    rc = o.search.have_budget && !ps.fits ? EXIT_FAIL : EXIT_OK;
-    mp_patch_search_release(&ps);
-    mp_per_layer_release(&pl);
-    mp_graph_free(g);
+    bool fits = (o.no_patch || !o.search.have_budget || a.ps.fits) && (!o.fused || a.fz.fits);
+    rc = fits ? EXIT_OK : EXIT_FAIL;
+    analysis_release(&a);
     return rc;
 }

@@ -19,7 +19,10 @@ typedef struct command {
 
 static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
-    {"plan", cmd_plan, plan_usage, "one patch-based schedule in detail"},
+    {"plan", cmd_plan, plan_usage_head, "plan a schedule (arena offsets, patch regions); -o saves it"},
+    {"validate", cmd_validate, validate_usage_head, "run a schedule in its arena, bit-exact against per-layer"},
+    {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
+    {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -9,36 +9,66 @@ static const char *op_name(const mp_graph *g, uint32_t op)
     return g->ops[op].name;
 }
 
-static void print_header(mp_cli *cli, const mp_graph *g, const mp_patch_plan *p,
-                         const mp_plan_opts *po)
+static void print_segment_header(mp_cli *cli, const mp_graph *g, const mp_segment *seg,
+                                 uint32_t si, const mp_plan_opts *po)
 {
     FILE *f = cli->out;
+    const mp_patch_plan *p = seg->patch;
     const mp_tensor *s = &g->tensors[p->split];
     char shape[48];
-    fprintf(f, "network          %s (%s)\n", g->name, g->source);
-    fprintf(f, "patch stage      steps %u..%u (%u ops), split '%s' %s\n", p->spec.first_step,
-            p->spec.last_step, p->n_ops, s->name, mp_shape_format(s, shape, sizeof shape));
-    fprintf(f, "grid             %ux%u %s, halo %s, input %s%s\n", p->spec.rows, p->spec.cols,
+    fprintf(f, "\nsegment %u         patch stage: steps %u..%u (%u ops), split '%s' %s\n", si,
+            p->spec.first_step, p->spec.last_step, p->n_ops, s->name,
+            mp_shape_format(s, shape, sizeof shape));
+    fprintf(f, "grid              %ux%u %s, halo %s, input %s%s\n", p->spec.rows, p->spec.cols,
             mp_cuts_name(p->spec.cuts), mp_halo_name(p->spec.halo),
             po->input_mode == MP_INPUT_STREAM ? "stream" : "sram",
             po->inplace_dw ? ", in-place depthwise" : "");
-    fprintf(f, "row cuts        ");
+    fprintf(f, "row cuts         ");
     for (uint32_t i = 0; i <= p->spec.rows; i++)
         fprintf(f, " %d", p->row_cuts[i]);
-    fprintf(f, "\ncolumn cuts     ");
+    fprintf(f, "\ncolumn cuts      ");
     for (uint32_t j = 0; j <= p->spec.cols; j++)
         fprintf(f, " %d", p->col_cuts[j]);
     uint32_t pr = p->peak_patch / p->spec.cols, pc = p->peak_patch % p->spec.cols;
-    fprintf(f, "\npeak             %s B (%s)\n", cli_count(p->peak), cli_kib(p->peak));
-    fprintf(f, "  stage          %s B at patch %u (row %u, col %u), op '%s'\n",
+    fprintf(f, "\nstage peak        %s B at patch %u (row %u, col %u), op '%s'\n",
             cli_count(p->stage_peak), p->peak_patch, pr, pc, op_name(g, p->ops[p->peak_op]));
-    if (p->rest_peak)
-        fprintf(f, "  rest           %s B at step %u\n", cli_count(p->rest_peak),
-                p->rest_peak_step);
-    fprintf(f, "  held whole     %s B, caches %s B\n", cli_count(p->whole_bytes),
+    fprintf(f, "held whole        %s B, caches %s B\n", cli_count(p->whole_bytes),
             cli_count(p->cache_bytes));
-    fprintf(f, "MACs             %s (+%.2f%%), stage %s\n", cli_count(p->macs), p->overhead * 100,
-            cli_count(p->stage_macs));
+    fprintf(f, "stage MACs        %s\n", cli_count(p->stage_macs));
+}
+
+static void print_header(mp_cli *cli, const mp_schedule *s)
+{
+    FILE *f = cli->out;
+    const mp_graph *g = s->g;
+    uint32_t tiled = 0;
+    for (uint32_t i = 0; i < s->n_segments; i++)
+        tiled += s->segments[i].kind == MP_SEG_TILED;
+    fprintf(f, "network           %s (%s)\n", g->name, g->source);
+    fprintf(f, "schedule          %s, %u segment%s\n", tiled ? "patch-based" : "per-layer",
+            s->n_segments, s->n_segments == 1 ? "" : "s");
+    fprintf(f, "peak              %s B (%s)\n", cli_count(s->peak_bytes), cli_kib(s->peak_bytes));
+    fprintf(f, "arena             %s B (%s), %s; lower bound %s B\n", cli_count(s->arena_bytes),
+            cli_kib(s->arena_bytes), s->arena.method, cli_count(s->arena.lower_bound));
+    double ovh = g->macs ? (double)s->macs / (double)g->macs - 1.0 : 0.0;
+    fprintf(f, "MACs              %s (+%.2f%%)\n", cli_count(s->macs), ovh * 100);
+}
+
+static void print_buffers(mp_cli *cli, const mp_schedule *s)
+{
+    FILE *f = cli->out;
+    fprintf(f, "\n%4s  %-10s %-24s %4s %12s %13s %12s\n", "buf", "kind", "tensor", "seg",
+            "bytes", "steps", "offset");
+    for (uint32_t i = 0; i < s->n_buffers; i++) {
+        const mp_buffer *b = &s->buffers[i];
+        char steps[32], seg[8];
+        snprintf(steps, sizeof steps, "%u..%u", b->first, b->last);
+        snprintf(seg, sizeof seg, "%d", b->segment);
+        fprintf(f, "%4u  %-10s %-24s %4s %12s %13s %12s%s\n", i, mp_buffer_kind_name(b->kind),
+                s->g->tensors[b->tensor].name, b->segment >= 0 ? seg : "-",
+                cli_count(b->bytes), steps, cli_count(b->offset),
+                b->group != i ? " (in place)" : "");
+    }
 }
 
 static void print_slots(mp_cli *cli, const mp_graph *g, const mp_patch_plan *p)
@@ -96,103 +126,33 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_plan *p, 
     }
 }
 
-void plan_print_text(mp_cli *cli, const mp_graph *g, const mp_patch_plan *p,
-                     const mp_plan_opts *po, bool summary)
+void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary)
 {
-    print_header(cli, g, p, po);
-    print_slots(cli, g, p);
-    if (summary)
-        return;
-    for (uint32_t i = 0; i < p->spec.rows; i++)
-        for (uint32_t j = 0; j < p->spec.cols; j++)
-            print_patch(cli, g, p, i, j);
-}
-
-static void json_rect(mp_strbuf *sb, mp_interval r, mp_interval c)
-{
-    mp_strbuf_printf(sb, "[[%d, %d], [%d, %d]]", r.a, r.b > r.a ? r.b : r.a, c.a,
-                     c.b > c.a ? c.b : c.a);
-}
-
-static void json_patch(mp_strbuf *sb, const mp_graph *g, const mp_patch_plan *p, uint32_t i,
-                       uint32_t j)
-{
-    mp_strbuf_printf(sb, "{\"patch\": %u, \"row\": %u, \"col\": %u, \"ops\": [",
-                     i * p->spec.cols + j, i, j);
-    for (uint32_t l = 0; l < p->n_ops; l++) {
-        const mp_op *op = &g->ops[p->ops[l]];
-        mp_interval nr, nc, cr, cc;
-        mp_patch_slot_region(p, (uint32_t)p->out_slot[l], i, j, &nr, &nc, &cr, &cc);
-        mp_strbuf_puts(sb, l ? ",\n      {\"op\": " : "\n      {\"op\": ");
-        mp_strbuf_json_string(sb, op->name);
-        mp_strbuf_puts(sb, ", \"holds\": ");
-        json_rect(sb, nr, nc);
-        mp_strbuf_puts(sb, ", \"computes\": ");
-        json_rect(sb, cr, cc);
-        mp_strbuf_puts(sb, ", \"reads\": [");
-        bool first = true;
-        for (uint32_t k = 0; k < op->n_in; k++) {
-            if (op->in[k] == MP_NO_TENSOR || !mp_tensor_is_activation(&g->tensors[op->in[k]]))
-                continue;
-            mp_interval rr, rc;
-            int32_t pad[4];
-            mp_patch_read_region(g, p, l, k, i, j, &rr, &rc, pad);
-            mp_strbuf_puts(sb, first ? "{\"tensor\": " : ", {\"tensor\": ");
-            first = false;
-            mp_strbuf_json_string(sb, g->tensors[op->in[k]].name);
-            mp_strbuf_puts(sb, ", \"region\": ");
-            json_rect(sb, rr, rc);
-            mp_strbuf_printf(sb, ", \"pad\": [%d, %d, %d, %d]}", pad[0], pad[1], pad[2], pad[3]);
-        }
-        mp_strbuf_puts(sb, "]}");
+    print_header(cli, s);
+    for (uint32_t si = 0; si < s->n_segments; si++) {
+        const mp_segment *seg = &s->segments[si];
+        if (seg->kind != MP_SEG_TILED)
+            continue;
+        print_segment_header(cli, s->g, seg, si, &s->opts);
+        print_slots(cli, s->g, seg->patch);
+        if (summary)
+            continue;
+        for (uint32_t i = 0; i < seg->patch->spec.rows; i++)
+            for (uint32_t j = 0; j < seg->patch->spec.cols; j++)
+                print_patch(cli, s->g, seg->patch, i, j);
     }
-    mp_strbuf_puts(sb, "]}");
+    print_buffers(cli, s);
 }
 
-void plan_print_json(mp_cli *cli, const mp_graph *g, const mp_patch_plan *p,
-                     const mp_plan_opts *po)
+void plan_print_json(mp_cli *cli, const mp_schedule *s)
 {
+    mp_error err;
     mp_strbuf sb;
+    mp_error_init(&err);
     mp_strbuf_init(&sb);
-    mp_strbuf_puts(&sb, "{\n  \"network\": {\"name\": ");
-    mp_strbuf_json_string(&sb, g->name);
-    mp_strbuf_printf(&sb, ", \"hash\": \"%s\"},\n  \"schedule\": {\"split\": ", g->hash);
-    mp_strbuf_json_string(&sb, g->tensors[p->split].name);
-    mp_strbuf_printf(&sb, ", \"first_step\": %u, \"last_step\": %u, \"grid\": [%u, %u], "
-                          "\"cuts\": \"%s\", \"halo\": \"%s\", \"input\": \"%s\", "
-                          "\"inplace_dw\": %s, \"align\": %zu,\n    \"row_cuts\": [",
-                     p->spec.first_step, p->spec.last_step, p->spec.rows, p->spec.cols,
-                     mp_cuts_name(p->spec.cuts), mp_halo_name(p->spec.halo),
-                     po->input_mode == MP_INPUT_STREAM ? "stream" : "sram",
-                     po->inplace_dw ? "true" : "false", po->align);
-    for (uint32_t i = 0; i <= p->spec.rows; i++)
-        mp_strbuf_printf(&sb, "%s%d", i ? ", " : "", p->row_cuts[i]);
-    mp_strbuf_puts(&sb, "], \"col_cuts\": [");
-    for (uint32_t j = 0; j <= p->spec.cols; j++)
-        mp_strbuf_printf(&sb, "%s%d", j ? ", " : "", p->col_cuts[j]);
-    mp_strbuf_printf(&sb, "],\n    \"peak_bytes\": %zu, \"stage_peak_bytes\": %zu, "
-                          "\"peak_patch\": %u, \"peak_op\": %u, \"rest_peak_bytes\": %zu, "
-                          "\"whole_bytes\": %zu, \"cache_bytes\": %zu, \"macs\": %llu, "
-                          "\"stage_macs\": %llu, \"overhead\": %.6f},\n  \"tensors\": [",
-                     p->peak, p->stage_peak, p->peak_patch, p->peak_op, p->rest_peak,
-                     p->whole_bytes, p->cache_bytes, (unsigned long long)p->macs,
-                     (unsigned long long)p->stage_macs, p->overhead);
-    for (uint32_t k = 0; k < p->n_slots; k++) {
-        const mp_stage_tensor *s = &p->slots[k];
-        mp_strbuf_puts(&sb, k ? ",\n    {\"name\": " : "\n    {\"name\": ");
-        mp_strbuf_json_string(&sb, g->tensors[s->id].name);
-        mp_strbuf_printf(&sb, ", \"role\": \"%s\", \"max_region_bytes\": %zu, "
-                              "\"row_cache_bytes\": %zu, \"col_cache_bytes\": %zu}",
-                         role_names[s->role], s->max_region_bytes, s->row_cache_bytes,
-                         s->col_cache_bytes);
-    }
-    mp_strbuf_puts(&sb, "],\n  \"patches\": [");
-    for (uint32_t i = 0; i < p->spec.rows; i++)
-        for (uint32_t j = 0; j < p->spec.cols; j++) {
-            mp_strbuf_puts(&sb, i + j ? ",\n    " : "\n    ");
-            json_patch(&sb, g, p, i, j);
-        }
-    mp_strbuf_puts(&sb, "]\n}\n");
-    fputs(sb.buf, cli->out);
+    if (mp_schedule_write_json(s, &sb, &err) != MP_OK)
+        cli_fail(cli, &err);
+    else
+        fputs(sb.buf, cli->out);
     mp_strbuf_release(&sb);
 }

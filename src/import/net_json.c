@@ -21,40 +21,6 @@
 static const char *const common_keys[] = {"name", "op", "inputs", "activation", "quant",
                                           "dtype", "comment", NULL};
 
-/* ---- syntax errors -------------------------------------------------------------------- */
-
-/* A syntax error at cJSON's error position, or at trailing (text after the document). */
-static mp_status syntax_error(const char *label, const char *text, size_t len, mp_error *err,
-                              const char *trailing)
-{
-    const char *at = trailing ? trailing : cJSON_GetErrorPtr();
-    if (!at || at < text || at > text + len)
-        return mp_errorf(err, MP_E_PARSE, "%s: invalid JSON", label);
-    while (at < text + len && (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r'))
-        at++;
-    int line = 1, col = 1;
-    for (const char *p = text; p < at; p++) {
-        if (*p == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    if (at >= text + len || !*at)
-        return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: unexpected end of the document", label, line,
-                         col);
-    char near[24];
-    size_t k = 0;
-    for (const char *p = at; k < sizeof near - 1 && p < text + len && *p && *p != '\n'; p++)
-        near[k++] = *p;
-    near[k] = '\0';
-    if (trailing)
-        return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: unexpected text after the document: '%s'",
-                         label, line, col, near);
-    return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: invalid JSON near '%s'", label, line, col, near);
-}
-
 /* ---- quantization and constants ------------------------------------------------------- */
 
 /* Read "scale" and "zero_point" (numbers or arrays) of a quant object into q. */
@@ -558,16 +524,8 @@ mp_status mp_import_json_text(const char *text, size_t len, const char *label,
                               const char *base_dir, mp_graph **out, mp_error *err)
 {
     *out = NULL;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    if (!root)
-        return syntax_error(label, text, len, err, NULL);
-    while (end && end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-        end++;
-    if (end && end < text + len) {
-        cJSON_Delete(root);
-        return syntax_error(label, text, len, err, end);
-    }
+    cJSON *root;
+    MP_TRY(jparse(label, text, len, &root, err));
     net_ctx *n = mp_calloc(1, sizeof *n);
     if (!n) {
         cJSON_Delete(root);

@@ -29,7 +29,7 @@
 static const char *const kind_names[] = {
     [MP_BUF_TENSOR] = "tensor",         [MP_BUF_REGION] = "region",
     [MP_BUF_ROW_CACHE] = "row_cache",   [MP_BUF_COL_CACHE] = "col_cache",
-    [MP_BUF_PLANE] = "plane",
+    [MP_BUF_PLANE] = "plane",           [MP_BUF_ACCUM] = "accum",
 };
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == MP_BUF_KIND_COUNT, "buffer kinds");
 

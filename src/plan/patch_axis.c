@@ -47,11 +47,15 @@ static void propagate_tile(const block_info *b, int axis, const int32_t *cuts, u
     int32_t ssz = block_axis_size(g, b->slots[b->split_slot].id, axis);
     for (uint32_t k = 0; k < b->n_slots; k++) {
         need[k * n + i] = (mp_interval){0, 0};
-        if (b->slots[k].role == MP_ROLE_OUTPUT)
+        if (b->slots[k].role == MP_ROLE_OUTPUT || (b->reduces && (int32_t)k == b->split_slot))
             need[k * n + i] =
                 output_tile(cuts, n, i, block_axis_size(g, b->slots[k].id, axis), ssz);
     }
-    for (uint32_t l = b->n_ops; l-- > 0;) {
+    if (b->reduces) { /* the reduction takes its input's tile; it writes its output at the end */
+        uint32_t o = (uint32_t)b->out_slot[b->n_ops - 1];
+        need[o * n + i] = comp[o * n + i] = i + 1 == n ? (mp_interval){0, 1} : (mp_interval){0, 0};
+    }
+    for (uint32_t l = b->reduces ? b->n_ops - 1 : b->n_ops; l-- > 0;) {
         uint32_t o = (uint32_t)b->out_slot[l];
         mp_interval nd = need[o * n + i], cp = nd;
         if (halo == MP_HALO_CACHE && done[o] > cp.a)

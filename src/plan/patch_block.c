@@ -23,12 +23,29 @@ bool mp_patch_op_ok(const mp_graph *g, uint32_t op)
     return out->dtype == MP_DTYPE_INT8 && in->dtype == MP_DTYPE_INT8;
 }
 
+bool mp_patch_op_reduces(const mp_graph *g, uint32_t op)
+{
+    const mp_op *o = &g->ops[op];
+    const mp_tensor *in = &g->tensors[o->in[0]], *out = &g->tensors[o->out[0]];
+    if (in->dtype != MP_DTYPE_INT8 || out->dtype != MP_DTYPE_INT8 || out->shape.h != 1 ||
+        out->shape.w != 1 || out->shape.c != in->shape.c)
+        return false;
+    if (o->type == MP_OP_MEAN)
+        return true;
+    return (o->type == MP_OP_AVG_POOL2D || o->type == MP_OP_MAX_POOL2D) &&
+           o->p.padding == MP_PADDING_VALID && o->p.kernel_h == in->shape.h &&
+           o->p.kernel_w == in->shape.w;
+}
+
 int32_t mp_patch_last_patchable_step(const mp_graph *g, const uint32_t *order)
 {
     if (!order)
         order = g->order;
     int32_t last = -1;
-    for (uint32_t s = 0; s < g->n_ops && mp_patch_op_ok(g, order[s]); s++)
+    uint32_t s = 0;
+    for (; s < g->n_ops && mp_patch_op_ok(g, order[s]); s++)
+        last = (int32_t)s;
+    if (last >= 0 && s < g->n_ops && mp_patch_op_reduces(g, order[s]))
         last = (int32_t)s;
     return last;
 }
@@ -58,8 +75,8 @@ static mp_interval clip(mp_interval v, int32_t size)
  * never read). Only the few positions whose windows straddle the border
  * are examined.
  */
-static mp_interval window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
-                               int32_t size)
+mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
+                           int32_t size)
 {
     int64_t lo = INT64_MAX, hi = -1;
     for (int64_t x = out.a; x < out.b; x++) {
@@ -110,7 +127,7 @@ mp_interval block_backprop(const mp_graph *g, uint32_t op, uint32_t k, int axis,
         r.b = (out.b - 1) * s - pad + (ks - 1) * d + 1;
         if (raw)
             *raw = r;
-        return window_taps(out, ks, s, d, pad, size);
+        return mp_window_taps(out, ks, s, d, pad, size);
     case MP_OP_PAD:
         r.a = out.a - pad;
         r.b = out.b - pad;
@@ -262,6 +279,8 @@ static mp_status fixed_costs(block_info *b, const mp_per_layer *pl, mp_error *er
             !mp_add_size(b->whole_bytes, sz, &b->whole_bytes))
             return mp_errorf(err, MP_E_OVERFLOW, "block: whole buffer bytes overflow");
     }
+    if (!mp_add_size(b->whole_bytes, b->accum_bytes, &b->whole_bytes))
+        return mp_errorf(err, MP_E_OVERFLOW, "block: whole buffer bytes overflow");
     b->rest_peak = 0;
     b->rest_peak_step = b->last_step;
     for (uint32_t s = b->last_step + 1; s < pl->n_steps; s++) {
@@ -335,6 +354,10 @@ mp_status block_init(block_info *b, const mp_graph *g, const mp_per_layer *pl,
         b->slot_of[t] = -1;
     for (uint32_t l = 0; l < b->n_ops; l++) {
         ops[l] = pl->steps[first_step + l].op;
+        if (l + 1 == b->n_ops && l > 0 && mp_patch_op_reduces(g, ops[l])) {
+            b->reduces = true;
+            continue;
+        }
         if (!mp_patch_op_ok(g, ops[l])) {
             char where[160];
             return mp_errorf(err, MP_E_INVALID,
@@ -345,6 +368,13 @@ mp_status block_init(block_info *b, const mp_graph *g, const mp_per_layer *pl,
     MP_TRY(collect_slots(b, pl, err));
     MP_TRY(collect_inputs(b, err));
     b->split_slot = b->out_slot[b->n_ops - 1];
+    if (b->reduces) {
+        const mp_op *red = &g->ops[ops[b->n_ops - 1]];
+        b->split_slot = b->slot_of[red->in[0]];
+        size_t acc = (size_t)g->tensors[red->out[0]].shape.c * sizeof(int32_t);
+        if (!mp_plan_aligned(opts, acc, &b->accum_bytes))
+            return mp_errorf(err, MP_E_OVERFLOW, "accumulator bytes overflow");
+    }
     op_facts(b);
     MP_TRY(collect_live(b, err));
     return fixed_costs(b, pl, err);

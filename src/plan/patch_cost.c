@@ -217,7 +217,7 @@ static uint64_t stage_macs(const block_info *b, const axis_plan *rows, const axi
 }
 
 bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_plan *cols,
-                      mp_halo halo, size_t *peak_lb, uint64_t *macs)
+                      mp_halo halo, size_t *peak_lb, size_t *stage_lb, uint64_t *macs)
 {
     size_t cache = 0, base;
     patch_cost c = {0};
@@ -228,6 +228,7 @@ bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_pla
     uint32_t k = (uint32_t)b->balance_slot;
     if (!eval_patch(b, rows, cols, longest_tile(rows, k), longest_tile(cols, k), base, &c))
         return false;
+    *stage_lb = c.stage_peak;
     *peak_lb = c.stage_peak > b->rest_peak ? c.stage_peak : b->rest_peak;
     return true;
 }

@@ -25,7 +25,9 @@ typedef struct block_info {
     uint32_t *in_start;       /* per local op: its activation inputs are */
     uint32_t *in_slot;        /*   in_slot[in_start[l] .. in_start[l+1]) */
     uint32_t *in_operand;     /*   (operand index within the op) */
-    int32_t split_slot;
+    int32_t split_slot;       /* the slot the grid cuts (a reduction's input) */
+    bool reduces;             /* the last op is a global reduction */
+    size_t accum_bytes;       /* its int32 accumulators (aligned), in whole_bytes */
     int32_t balance_slot;     /* slot whose regions balanced cuts equalise */
     size_t whole_bytes;       /* held during the whole block */
     uint64_t other_macs;      /* MACs of the ops outside the block */
@@ -80,9 +82,10 @@ typedef struct patch_cost {
 /* Exact cost of the plan made of b, rows and cols (ok = false on overflow). */
 bool patch_cost_eval(const block_info *b, const axis_plan *rows, const axis_plan *cols,
                      mp_halo halo, patch_cost *c);
-/* A lower bound of the peak (one patch evaluated) and the exact MACs, cheaply. */
+/* Lower bounds of the total and of the stage peak (one patch evaluated) and
+ * the exact total MACs, cheaply. */
 bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_plan *cols,
-                      mp_halo halo, size_t *peak_lb, uint64_t *macs);
+                      mp_halo halo, size_t *peak_lb, size_t *stage_lb, uint64_t *macs);
 /* Region bytes of slot k in patch (i, j) (unaligned; 0 for whole slots). */
 size_t patch_region_bytes(const block_info *b, const axis_plan *rows, const axis_plan *cols,
                           uint32_t k, uint32_t i, uint32_t j);

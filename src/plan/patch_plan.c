@@ -75,7 +75,8 @@ mp_status mp_patch_spec_for_split(const mp_graph *g, const mp_per_layer *pl, con
     while (step < pl->n_steps && pl->steps[step].op != (uint32_t)g->tensors[t].producer)
         step++;
     for (uint32_t s = 0; s <= step && s < pl->n_steps; s++) {
-        if (!mp_patch_op_ok(g, pl->steps[s].op)) {
+        bool reduction = s == step && s > 0 && mp_patch_op_reduces(g, pl->steps[s].op);
+        if (!reduction && !mp_patch_op_ok(g, pl->steps[s].op)) {
             char where[160];
             return mp_errorf(err, MP_E_INVALID,
                              "--split: '%s' comes after %s, which cannot be part of a patch "
@@ -185,6 +186,7 @@ static mp_status fill_plan(mp_patch_plan *p, const block_info *b, axis_plan *row
     p->spec.row_cuts = p->row_cuts;
     p->spec.col_cuts = p->col_cuts;
     p->whole_bytes = b->whole_bytes;
+    p->accum_bytes = b->accum_bytes;
     p->cache_bytes = c->cache_bytes;
     p->stage_peak = c->stage_peak;
     p->peak_patch = c->peak_patch;

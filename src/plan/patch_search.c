@@ -161,9 +161,9 @@ static mp_status eval_grids(split_ctx *c, point_list *pts, uint32_t *n_eval, mp_
             if (!c->rows[r].cache_ok || !c->cols[k].cache_ok)
                 continue; /* regions do not advance monotonically: cannot cache */
             patch_cost cost;
-            size_t lb;
+            size_t lb, stage_lb;
             uint64_t macs;
-            if (!patch_cost_bound(b, &c->rows[r], &c->cols[k], c->halo, &lb, &macs))
+            if (!patch_cost_bound(b, &c->rows[r], &c->cols[k], c->halo, &lb, &stage_lb, &macs))
                 return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte counts overflow");
             (*n_eval)++;
             if (dominated(c->front, lb, macs))

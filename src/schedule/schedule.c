@@ -20,6 +20,7 @@
 #include "../util/alloc.h"
 #include "../util/checked.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void mp_schedule_spec_init(mp_schedule_spec *spec)
@@ -195,6 +196,11 @@ static mp_status tiled_buffers(mp_schedule *s, buf_list *l, uint32_t si, mp_erro
             MP_TRY(add_buffer(l, MP_BUF_COL_CACHE, sl->id, (int32_t)si, sl->col_cache_bytes,
                               s->opts.align, a, b, NULL, err));
     }
+    if (p->accum_bytes) {
+        mp_tensor_id red = s->g->ops[p->ops[p->n_ops - 1]].out[0];
+        MP_TRY(add_buffer(l, MP_BUF_ACCUM, red, (int32_t)si, p->accum_bytes, s->opts.align, a, b,
+                          NULL, err));
+    }
     for (uint32_t op = 0; op < p->n_ops; op++) {
         if (!p->inplace[op])
             continue;
@@ -303,7 +309,37 @@ mp_status mp_schedule_build(const mp_graph *g, const mp_schedule_spec *spec, mp_
         return st;
     }
     s->arena_bytes = s->arena.arena_bytes;
+    s->layout_ok = mp_arena_check(s->buffers, s->n_buffers, s->opts.align, s->arena_bytes,
+                                  &s->layout_bad[0], &s->layout_bad[1]);
     schedule_costs(s);
     *out = s;
     return MP_OK;
+}
+
+const char *mp_schedule_buffer_name(const mp_schedule *s, uint32_t i, char *buf, size_t n)
+{
+    const mp_buffer *b = &s->buffers[i];
+    if (b->segment >= 0)
+        snprintf(buf, n, "buffers[%u] '%s' (%s, segment %d)", i, s->g->tensors[b->tensor].name,
+                 mp_buffer_kind_name(b->kind), b->segment);
+    else
+        snprintf(buf, n, "buffers[%u] '%s' (%s)", i, s->g->tensors[b->tensor].name,
+                 mp_buffer_kind_name(b->kind));
+    return buf;
+}
+
+mp_status mp_schedule_check_layout(const mp_schedule *s, mp_error *err)
+{
+    if (s->layout_ok)
+        return MP_OK;
+    char a[160], b[160];
+    mp_schedule_buffer_name(s, s->layout_bad[0], a, sizeof a);
+    if (s->layout_bad[1] == UINT32_MAX)
+        return mp_errorf(err, MP_E_MISMATCH,
+                         "%s: offset %zu is misaligned, outside the %zu-byte arena or differs "
+                         "from its group's",
+                         a, s->buffers[s->layout_bad[0]].offset, s->arena_bytes);
+    mp_schedule_buffer_name(s, s->layout_bad[1], b, sizeof b);
+    return mp_errorf(err, MP_E_MISMATCH, "%s and %s overlap in the arena while both are live", a,
+                     b);
 }

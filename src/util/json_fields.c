@@ -195,3 +195,52 @@ mp_status jonly(jctx *c, const cJSON *obj, const char *const *allowed1,
     }
     return MP_OK;
 }
+
+/* A syntax error at cJSON's error position, or at trailing (text after the document). */
+mp_status jsyntax_error(const char *label, const char *text, size_t len, mp_error *err,
+                              const char *trailing)
+{
+    const char *at = trailing ? trailing : cJSON_GetErrorPtr();
+    if (!at || at < text || at > text + len)
+        return mp_errorf(err, MP_E_PARSE, "%s: invalid JSON", label);
+    while (at < text + len && (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r'))
+        at++;
+    int line = 1, col = 1;
+    for (const char *p = text; p < at; p++) {
+        if (*p == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    if (at >= text + len || !*at)
+        return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: unexpected end of the document", label, line,
+                         col);
+    char near[24];
+    size_t k = 0;
+    for (const char *p = at; k < sizeof near - 1 && p < text + len && *p && *p != '\n'; p++)
+        near[k++] = *p;
+    near[k] = '\0';
+    if (trailing)
+        return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: unexpected text after the document: '%s'",
+                         label, line, col, near);
+    return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: invalid JSON near '%s'", label, line, col, near);
+}
+
+
+mp_status jparse(const char *label, const char *text, size_t len, cJSON **root, mp_error *err)
+{
+    const char *end = NULL;
+    *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!*root)
+        return jsyntax_error(label, text, len, err, NULL);
+    while (end && end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+        end++;
+    if (end && end < text + len) {
+        cJSON_Delete(*root);
+        *root = NULL;
+        return jsyntax_error(label, text, len, err, end);
+    }
+    return MP_OK;
+}

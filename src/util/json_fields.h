@@ -21,6 +21,13 @@ typedef struct jctx {
     char path[160];    /* JSON path of the current object, e.g. "layers[3]" */
 } jctx;
 
+/* A syntax error at cJSON's error position, or at trailing (text after the
+ * document): "label:line:col: ...". */
+mp_status jsyntax_error(const char *label, const char *text, size_t len, mp_error *err,
+                        const char *trailing);
+/* Parse a whole document; trailing text after it is a syntax error. */
+mp_status jparse(const char *label, const char *text, size_t len, cJSON **root, mp_error *err);
+
 /* Report an error at PATH.key (key may be NULL for the object itself). */
 mp_status jfail(jctx *c, const char *key, mp_status st, const char *fmt, ...) MP_PRINTF(4, 5);
 /* Short description of a JSON value for messages: "3x3" (quoted), 0, an object, ... */

@@ -12,6 +12,10 @@
 
 #include <stdlib.h>
 
+#ifndef MEMPLAN_SOURCE_ROOT
+#define MEMPLAN_SOURCE_ROOT "."
+#endif
+
 /* Peak of g run in order under opts (the one accounting). */
 static size_t peak_of(const mp_graph *g, const uint32_t *order, const mp_plan_opts *opts)
 {
@@ -262,6 +266,40 @@ static void test_order_rejects_unfinalized_graph(void **state)
     assert_int_equal(mp_plan_best_order(g, NULL, NULL, &r, &err), MP_E_INVALID);
     assert_string_equal(err.msg, "best order: the graph is not finalized");
     assert_null(r.order);
+    mp_graph_free(g);
+}
+
+/*
+ * The bundled DARTS-V2 net: each cell reads the two previous cells' outputs.
+ * The file order keeps cell k-1's output (32x32x144 = 147,456 B) through all
+ * of cell k and peaks at cell 1's concat: 4 nodes (4 x 36,864) + the concat
+ * (147,456) + cell 0's output (147,456) = 442,368 B. Running cell k+1's first
+ * 1x1 conv right after cell k's own frees it early; the peak becomes a concat
+ * with that conv's output held instead: 147,456 + 147,456 + 36,864 = 331,776 B.
+ */
+static void test_order_darts_net(void **state)
+{
+    (void)state;
+    mp_graph *g = NULL;
+    mp_error err;
+    mp_error_init(&err);
+    if (mp_import_file(MEMPLAN_SOURCE_ROOT "/nets/darts-v2-c36-l20-cifar.json", &g, &err) !=
+        MP_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    mp_order_result r;
+    best_order(g, NULL, NULL, &r);
+    assert_int_equal(r.file_peak_bytes, 442368);
+    assert_int_equal(r.peak_bytes, 331776);
+    assert_true(r.optimal);
+    assert_int_equal(r.n_parts, 1);
+    uint32_t s = 0; /* c2_pre0 now runs right after c1_pre1 */
+    while (s < g->n_ops && strcmp(g->ops[r.order[s]].name, "c2_pre0") != 0)
+        s++;
+    assert_true(s > 0 && s < g->n_ops);
+    assert_string_equal(g->ops[r.order[s - 1]].name, "c1_pre1");
+    mp_order_result_release(&r);
     mp_graph_free(g);
 }
 
@@ -608,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_order_state_bound_falls_back),
         cmocka_unit_test(test_order_chains_are_instant),
         cmocka_unit_test(test_order_rejects_unfinalized_graph),
+        cmocka_unit_test(test_order_darts_net),
         cmocka_unit_test(test_order_matches_brute_force),
         cmocka_unit_test(test_order_allocation_failures),
         cmocka_unit_test(test_order_layered_search_counts_states),

@@ -133,6 +133,34 @@ static void test_patch_skip_crossing_cut_is_whole(void **state)
     mp_graph_free(g);
 }
 
+/* A stage may end with a global mean: tiled over the mean's input, which is a
+ * working tensor; int32 accumulators (2 ch x 4 B) are held whole.
+ * in 4x4x2 (32 B, whole) -> c: 1x1 conv to 2 ch -> m: mean (1x1x2); 2x2 grid:
+ * whole = input 32 + m 2 + accumulators 8 = 42; region of c: 2x2x2 = 8;
+ * peak 50; MACs 4*4*2*2 = 64 = per layer. */
+static void test_patch_stage_ending_in_mean(void **state)
+{
+    (void)state;
+    mp_graph *g = test_graph_from_json(NET_HEAD("[4,4,2]")
+        "{\"name\":\"c\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1},"
+        "{\"name\":\"m\",\"op\":\"mean\"}" NET_TAIL);
+    mp_plan_opts o;
+    mp_plan_opts_init(&o);
+    mp_per_layer pl;
+    mp_patch_plan *p = plan_for(g, &pl, &o, 1, 2, 2, MP_HALO_RECOMPUTE);
+    int32_t c = mp_patch_slot_of(p, mp_graph_find_tensor(g, "c"));
+    assert_int_equal(p->split, mp_graph_find_tensor(g, "c"));
+    assert_int_equal(p->slots[c].role, MP_ROLE_WORKING);
+    assert_int_equal(p->accum_bytes, 8);
+    assert_int_equal(p->whole_bytes, 42);
+    assert_int_equal(p->stage_peak, 50);
+    assert_int_equal(p->macs, 64);
+    assert_int_equal(mp_patch_last_patchable_step(g, NULL), 1);
+    mp_patch_plan_free(p);
+    mp_per_layer_release(&pl);
+    mp_graph_free(g);
+}
+
 /* ---- brute force ---------------------------------------------------------------------- */
 
 typedef struct mask {
@@ -414,9 +442,9 @@ static void test_patch_search_front(void **state)
             prev = q;
         }
     }
-    /* the search stops at the mean: 4 patchable steps */
+    /* the search stops at the mean (a stage may end with it): steps 0..4 */
     for (uint32_t i = 0; i < ps.n_pareto; i++)
-        assert_true(ps.pareto[i].last_step <= 3);
+        assert_true(ps.pareto[i].last_step <= 4);
     mp_patch_search_release(&ps);
     /* a budget nothing meets: lowest peak, with the missing bytes */
     so.have_budget = true;
@@ -440,7 +468,7 @@ static void test_patch_rejects_non_spatial_block(void **state)
     (void)state;
     mp_graph *g = test_graph_from_json(NET_HEAD("[8,8,3]")
         "{\"name\":\"c\",\"op\":\"conv2d\",\"filters\":4,\"kernel\":3},"
-        "{\"name\":\"m\",\"op\":\"mean\"}" NET_TAIL);
+        "{\"name\":\"m\",\"op\":\"fully_connected\",\"units\":4}" NET_TAIL);
     mp_plan_opts o;
     mp_plan_opts_init(&o);
     mp_per_layer pl;
@@ -466,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_patch_recompute_by_hand),
         cmocka_unit_test(test_patch_cache_by_hand),
         cmocka_unit_test(test_patch_skip_crossing_cut_is_whole),
+        cmocka_unit_test(test_patch_stage_ending_in_mean),
         cmocka_unit_test(test_patch_regions_match_brute_force),
         cmocka_unit_test(test_patch_search_front),
         cmocka_unit_test(test_patch_rejects_non_spatial_block),

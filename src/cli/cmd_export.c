@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_export.c - `memplan export`: a schedule for deployment, as C (header +
+ * source) or as normalised schedule JSON (module cli).
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+const char export_usage[] =
+    "usage: memplan export NET --schedule FILE [--format c|json] [-o DIR] [--prefix NAME]\n"
+    "\n"
+    "Export a schedule made by `memplan plan -o` for firmware. The schedule is\n"
+    "checked against the network (hash) and rebuilt; its buffer layout must be\n"
+    "sound. --format c (default) writes DIR/NAME.h and DIR/NAME.c: arena size,\n"
+    "buffer offsets, the op table in execution order, patch loop bounds and\n"
+    "regions, needing only <stdint.h>. --format json writes DIR/NAME.json.\n"
+    "Files are written atomically (temporary file + rename).\n"
+    "\n"
+    "options:\n"
+    "  --schedule FILE    the schedule JSON\n"
+    "  --format FMT       c (default) or json\n"
+    "  -o, --output DIR   output directory (default schedules/)\n"
+    "  --prefix NAME      file name and C symbol prefix (default: from the schedule\n"
+    "                     file name, e.g. mbv2_4x4 for mbv2-4x4.json)\n"
+    "  -h, --help         show this help\n";
+
+typedef struct export_opts {
+    const char *net, *schedule, *dir, *prefix;
+    bool json;
+} export_opts;
+
+static int parse_args(mp_cli *cli, int argc, char **argv, export_opts *o)
+{
+    enum { OPT_SCHEDULE = 256, OPT_FORMAT, OPT_PREFIX };
+    static const struct option longopts[] = {
+        {"schedule", required_argument, NULL, OPT_SCHEDULE},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"prefix", required_argument, NULL, OPT_PREFIX},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    o->dir = "schedules";
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_SCHEDULE:
+            o->schedule = optarg;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "c") != 0 && strcmp(optarg, "json") != 0)
+                return cli_usage_error(cli, "--format: expected c or json, got '%s'", optarg);
+            o->json = strcmp(optarg, "json") == 0;
+            break;
+        case OPT_PREFIX:
+            o->prefix = optarg;
+            break;
+        case 'o':
+            o->dir = optarg;
+            break;
+        case 'h':
+            return -1;
+        case ':':
+            return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error(cli, "expected one network file, got %d arguments", argc - optind);
+    o->net = argv[optind];
+    if (!o->schedule)
+        return cli_usage_error(cli, "--schedule FILE is required");
+    return EXIT_OK;
+}
+
+/* "schedules/mbv2-4x4.json" -> "mbv2_4x4" */
+static void default_prefix(const char *path, char *out, size_t n)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t k = 0;
+    if (!((*base >= 'a' && *base <= 'z') || (*base >= 'A' && *base <= 'Z')) && k + 1 < n)
+        out[k++] = 's';
+    for (; *base && *base != '.' && k + 1 < n; base++) {
+        char ch = *base;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '_';
+        out[k++] = ok ? ch : '_';
+    }
+    out[k] = '\0';
+}
+
+static int write_file(mp_cli *cli, const char *dir, const char *name, const char *ext,
+                      const mp_strbuf *sb)
+{
+    char path[4096];
+    mp_error err;
+    mp_error_init(&err);
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
+    if (mp_file_write_atomic(path, sb->buf, sb->len, &err) != MP_OK)
+        return cli_fail(cli, &err);
+    fprintf(cli->out, "wrote %s\n", path);
+    return EXIT_OK;
+}
+
+static int export_schedule(mp_cli *cli, const export_opts *o, const mp_schedule *s)
+{
+    char prefix[64];
+    if (o->prefix)
+        snprintf(prefix, sizeof prefix, "%s", o->prefix);
+    else
+        default_prefix(o->schedule, prefix, sizeof prefix);
+    mp_error err;
+    mp_error_init(&err);
+    mp_strbuf h, c;
+    mp_strbuf_init(&h);
+    mp_strbuf_init(&c);
+    int rc = EXIT_OK;
+    char header[80];
+    snprintf(header, sizeof header, "%s.h", prefix);
+    if (mp_mkdir_p(o->dir, &err) != MP_OK) {
+        rc = cli_fail(cli, &err);
+    } else if (o->json) {
+        if (mp_schedule_check_layout(s, &err) != MP_OK ||
+            mp_schedule_write_json(s, &h, &err) != MP_OK) {
+            if (err.status == MP_E_MISMATCH)
+                mp_error_prefix(&err, o->schedule);
+            rc = cli_fail(cli, &err);
+        }
+        else
+            rc = write_file(cli, o->dir, prefix, "json", &h);
+    } else if (mp_schedule_export_c(s, prefix, header, &h, &c, &err) != MP_OK) {
+        if (err.status == MP_E_MISMATCH)
+            mp_error_prefix(&err, o->schedule);
+        rc = cli_fail(cli, &err);
+    } else {
+        rc = write_file(cli, o->dir, prefix, "h", &h);
+        if (rc == EXIT_OK)
+            rc = write_file(cli, o->dir, prefix, "c", &c);
+    }
+    mp_strbuf_release(&h);
+    mp_strbuf_release(&c);
+    return rc;
+}
+
+int cmd_export(mp_cli *cli, int argc, char **argv)
+{
+    export_opts o = {0};
+    int rc = parse_args(cli, argc, argv, &o);
+    if (rc < 0)
+        return cli_help(cli);
+    if (rc != EXIT_OK)
+        return rc;
+    mp_error err;
+    mp_error_init(&err);
+    mp_graph *g = NULL;
+    mp_schedule *s = NULL;
+    if (mp_import_file(o.net, &g, &err) != MP_OK ||
+        mp_schedule_load(g, o.schedule, &s, &err) != MP_OK)
+        rc = cli_fail(cli, &err);
+    else
+        rc = export_schedule(cli, &o, s);
+    mp_schedule_free(s);
+    mp_graph_free(g);
+    return rc;
+}

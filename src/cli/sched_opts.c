@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/* sched_opts.c - choosing a schedule from command-line options (module cli). */
+#include "sched_opts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char sched_opts_usage[] =
+    "schedule (default: per-layer):\n"
+    "  --schedule FILE    a schedule saved by `memplan plan -o`\n"
+    "  --split NAME       a patch stage from the first layer to the layer producing\n"
+    "  --patches RxC        NAME, on an R x C grid of NAME (e.g. 4x4)\n"
+    "  --cuts SPEC        even (default), balanced, or boundaries 'R0,..,Rr:C0,..,Cc'\n"
+    "  --halo MODE        recompute (default) or cache\n"
+    "  --best             the best schedule of the single-stage patch search\n"
+    "  --fused            the best multi-stage fused schedule (tiled blocks anywhere)\n"
+    "  --budget SIZE      with --best/--fused: the SRAM budget to meet (256K, 300000)\n"
+    "  --max-macs F       with --fused: at most F times the per-layer MACs (1.1x)\n"
+    "  --max-stages N     with --fused: at most N tiled blocks\n"
+    "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
+    "accounting:\n"
+    "  --inplace-dw       depthwise convolutions write over their input (MCUNet)\n"
+    "  --inplace-ops      add/mul over a dead input and reshape in place\n"
+    "  --input MODE       sram (default) or stream (the input decoded per patch)\n"
+    "  --align N          round every buffer up to N bytes\n";
+
+void sched_opts_init(sched_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->halo = MP_HALO_RECOMPUTE;
+    mp_plan_opts_init(&o->plan);
+    mp_search_opts_init(&o->search);
+    mp_fused_opts_init(&o->fused_opts);
+}
+
+bool cli_parse_factor(mp_cli *cli, const char *opt, const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && *end == '%' && end[1] == '\0')
+        v /= 100.0;
+    else if (end != text && (*end == 'x' || *end == 'X') && end[1] == '\0')
+        ;
+    else if (end == text || *end)
+        v = -1;
+    if (!(v >= 1.0 && v <= 1000.0)) {
+        cli_usage_error(cli, "%s: expected a MAC factor >= 1 such as 1.1x or 110%%, got '%s'",
+                        opt, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static int parse_grid(mp_cli *cli, const char *text, uint32_t *rows, uint32_t *cols)
+{
+    char *end;
+    unsigned long r = strtoul(text, &end, 10), c = 0;
+    if (end != text && (*end == 'x' || *end == 'X')) {
+        const char *p = end + 1;
+        c = strtoul(p, &end, 10);
+        if (end == p)
+            c = 0;
+    }
+    if (*end || r < 1 || c < 1 || r > MP_PATCH_MAX_GRID || c > MP_PATCH_MAX_GRID)
+        return cli_usage_error(cli, "--patches: expected RxC with 1..%u each, e.g. 4x4, got '%s'",
+                               MP_PATCH_MAX_GRID, text);
+    *rows = (uint32_t)r;
+    *cols = (uint32_t)c;
+    return EXIT_OK;
+}
+
+int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
+{
+    unsigned long v;
+    switch (c) {
+    case SO_SCHEDULE:
+        o->schedule = arg;
+        return EXIT_OK;
+    case SO_SPLIT:
+        o->split = arg;
+        return EXIT_OK;
+    case SO_PATCHES:
+        return parse_grid(cli, arg, &o->rows, &o->cols);
+    case SO_CUTS:
+        o->cuts = arg;
+        return EXIT_OK;
+    case SO_HALO:
+        if (!mp_halo_parse(arg, &o->halo))
+            return cli_usage_error(cli, "--halo: expected recompute or cache, got '%s'", arg);
+        o->halo_given = true;
+        return EXIT_OK;
+    case SO_INPUT:
+        return cli_parse_input_mode(cli, arg, &o->plan.input_mode);
+    case SO_INPLACE_DW:
+        o->plan.inplace_dw = true;
+        return EXIT_OK;
+    case SO_INPLACE_OPS:
+        o->plan.inplace_ops = true;
+        return EXIT_OK;
+    case SO_ALIGN:
+        if (!cli_parse_uint(cli, "--align", arg, 1, 4096, &v))
+            return EXIT_USAGE;
+        o->plan.align = v;
+        return EXIT_OK;
+    case SO_BEST:
+        o->best = true;
+        return EXIT_OK;
+    case SO_FUSED:
+        o->fused = true;
+        return EXIT_OK;
+    case SO_BUDGET:
+        if (!cli_parse_size(cli, "--budget", arg, &o->search.budget))
+            return EXIT_USAGE;
+        o->search.have_budget = true;
+        return EXIT_OK;
+    case SO_MAX_MACS:
+        return cli_parse_factor(cli, "--max-macs", arg, &o->max_macs) ? EXIT_OK : EXIT_USAGE;
+    case SO_MAX_STAGES:
+        if (!cli_parse_uint(cli, "--max-stages", arg, 1, 64, &v))
+            return EXIT_USAGE;
+        o->fused_opts.max_stages = (uint32_t)v;
+        return EXIT_OK;
+    case SO_MAX_GRID:
+        if (!cli_parse_uint(cli, "--max-grid", arg, 1, MP_PATCH_MAX_GRID, &v))
+            return EXIT_USAGE;
+        o->search.max_rows = o->search.max_cols = (uint32_t)v;
+        o->fused_opts.max_rows = o->fused_opts.max_cols = (uint32_t)v;
+        return EXIT_OK;
+    default:
+        return -1;
+    }
+}
+
+int sched_opts_check(mp_cli *cli, const sched_opts *o)
+{
+    int kinds = (o->schedule != NULL) + (o->split != NULL || o->rows) + o->best + o->fused;
+    if (kinds > 1)
+        return cli_usage_error(cli, "--schedule, --split/--patches, --best and --fused exclude "
+                                    "each other");
+    if (!o->split != !o->rows)
+        return cli_usage_error(cli, "--split and --patches go together");
+    if (o->search.have_budget && !o->best && !o->fused)
+        return cli_usage_error(cli, "--budget needs --best or --fused");
+    if ((o->max_macs > 0 || o->fused_opts.max_stages) && !o->fused)
+        return cli_usage_error(cli, "--max-macs and --max-stages need --fused");
+    if ((o->cuts || o->halo_given) && !o->split)
+        return cli_usage_error(cli, "--cuts and --halo need --split and --patches");
+    return EXIT_OK;
+}
+
+bool sched_opts_any(const sched_opts *o)
+{
+    return o->schedule || o->split || o->best || o->fused;
+}
+
+/* "0,20,40,56" into n + 1 boundaries. */
+static bool parse_bounds(const char *s, const char *end, int32_t *out, uint32_t n)
+{
+    uint32_t k = 0;
+    while (s < end) {
+        char *e;
+        long v = strtol(s, &e, 10);
+        if (e == s || k > n || v < 0 || v > MP_MAX_DIM)
+            return false;
+        out[k++] = (int32_t)v;
+        s = e;
+        if (s < end && *s != ',')
+            return false;
+        if (s < end)
+            s++;
+    }
+    return k == n + 1;
+}
+
+static int resolve_cuts(mp_cli *cli, const sched_opts *o, mp_patch_spec *t, int32_t *rc,
+                        int32_t *cc)
+{
+    t->cuts = MP_CUTS_EVEN;
+    if (!o->cuts || strcmp(o->cuts, "even") == 0)
+        return EXIT_OK;
+    if (strcmp(o->cuts, "balanced") == 0) {
+        t->cuts = MP_CUTS_BALANCED;
+        return EXIT_OK;
+    }
+    const char *colon = strchr(o->cuts, ':');
+    if (!colon || !parse_bounds(o->cuts, colon, rc, o->rows) ||
+        !parse_bounds(colon + 1, colon + strlen(colon), cc, o->cols))
+        return cli_usage_error(cli,
+                               "--cuts: expected even, balanced or %u+1 row and %u+1 column "
+                               "boundaries like 0,28,56:0,28,56, got '%s'",
+                               o->rows, o->cols, o->cuts);
+    t->cuts = MP_CUTS_GIVEN;
+    t->row_cuts = rc;
+    t->col_cuts = cc;
+    return EXIT_OK;
+}
+
+static int from_search(mp_cli *cli, const sched_opts *o, const mp_graph *g,
+                       const mp_per_layer *pl, mp_schedule_spec *spec, bool *fits)
+{
+    mp_error err;
+    mp_patch_search ps;
+    mp_error_init(&err);
+    if (mp_patch_search_run(g, pl, &o->plan, &o->search, &ps, &err) != MP_OK)
+        return cli_fail(cli, &err);
+    if (ps.have_best) {
+        const mp_patch_point *b = &ps.best;
+        spec->tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL,
+                                         b->halo};
+        spec->n_tiled = 1;
+    }
+    *fits = ps.fits;
+    if (!ps.fits)
+        fprintf(cli->err, "memplan: %s: no schedule fits the budget of %s bytes: it needs %s "
+                          "bytes more\n",
+                cli->cmd, cli_count(o->search.budget), cli_count(ps.missing_bytes));
+    mp_patch_search_release(&ps);
+    return EXIT_OK;
+}
+
+/* The fused point the options ask for: within the MAC limit, then the budget. */
+static const mp_fused_point *pick_fused(const sched_opts *o, const mp_fused_result *r,
+                                        const mp_graph *g, bool *fits)
+{
+    const mp_fused_point *p = NULL;
+    uint64_t limit = o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)g->macs) : UINT64_MAX;
+    *fits = mp_fused_min_peak(r, limit, &p);
+    if (!*fits)
+        return r->n_pareto ? &r->pareto[r->n_pareto - 1] : NULL; /* fewest MACs */
+    if (o->search.have_budget) {
+        const mp_fused_point *q = NULL;
+        if (mp_fused_min_macs(r, o->search.budget, &q) && q->macs <= limit)
+            return q;
+        *fits = p->peak <= o->search.budget;
+    }
+    return p;
+}
+
+static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
+                      const mp_per_layer *pl, mp_schedule_spec *spec, bool *fits)
+{
+    mp_error err;
+    mp_fused_result r;
+    mp_error_init(&err);
+    if (mp_fused_search(g, pl, &o->plan, &o->fused_opts, &r, &err) != MP_OK)
+        return cli_fail(cli, &err);
+    const mp_fused_point *p = pick_fused(o, &r, g, fits);
+    for (uint32_t k = 0; p && k < p->n_segs; k++) {
+        const mp_fused_seg *s = &p->segs[k];
+        if (s->tiled && spec->n_tiled < MP_SCHEDULE_MAX_TILED)
+            spec->tiled[spec->n_tiled++] = (mp_patch_spec){s->first_step, s->last_step, s->rows,
+                                                           s->cols, s->cuts, NULL, NULL, s->halo};
+    }
+    if (!*fits)
+        fprintf(cli->err, "memplan: %s: no fused schedule meets the limits; using the closest "
+                          "(peak %s bytes, %.3fx MACs)\n",
+                cli->cmd, cli_count(p ? p->peak : 0), p ? p->factor : 0.0);
+    mp_fused_release(&r);
+    return EXIT_OK;
+}
+
+int sched_opts_build(mp_cli *cli, const sched_opts *o, const mp_graph *g, mp_schedule **out,
+                     bool *fits)
+{
+    mp_error err;
+    mp_error_init(&err);
+    *out = NULL;
+    *fits = true;
+    if (o->schedule)
+        return mp_schedule_load(g, o->schedule, out, &err) == MP_OK ? EXIT_OK
+                                                                     : cli_fail(cli, &err);
+    int32_t rc[MP_PATCH_MAX_GRID + 1], cc[MP_PATCH_MAX_GRID + 1];
+    mp_per_layer pl;
+    if (mp_plan_per_layer(g, NULL, &o->plan, &pl, &err) != MP_OK)
+        return cli_fail(cli, &err);
+    mp_schedule_spec *spec = calloc(1, sizeof *spec);
+    int status = EXIT_OK;
+    if (!spec) {
+        mp_per_layer_release(&pl);
+        return cli_fail(cli, &err);
+    }
+    mp_schedule_spec_init(spec);
+    spec->opts = o->plan;
+    if (o->split) {
+        mp_patch_spec *t = &spec->tiled[0];
+        *t = (mp_patch_spec){.rows = o->rows, .cols = o->cols, .halo = o->halo};
+        status = resolve_cuts(cli, o, t, rc, cc);
+        if (status == EXIT_OK && mp_patch_spec_for_split(g, &pl, o->split, t, &err) != MP_OK)
+            status = cli_fail(cli, &err);
+        spec->n_tiled = 1;
+    } else if (o->best) {
+        status = from_search(cli, o, g, &pl, spec, fits);
+    } else if (o->fused) {
+        status = from_fused(cli, o, g, &pl, spec, fits);
+    }
+    if (status == EXIT_OK && mp_schedule_build(g, spec, out, &err) != MP_OK)
+        status = cli_fail(cli, &err);
+    free(spec);
+    mp_per_layer_release(&pl);
+    return status;
+}

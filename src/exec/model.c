@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model.c - preparing a graph for execution (module exec): per op, the
+ * offsets, per-channel multipliers and shifts, activation ranges, packed
+ * weights and biases the kernels need, derived as TFLite's Prepare() steps
+ * derive them.
+ *
+ * Scales are floats in the model; every real multiplier is computed in double
+ * from them (conv/depthwise/fully connected channel c:
+ * (double)in_scale * (double)w_scale[c] / (double)out_scale; add: the
+ * 2 * max(in scales) common scale with a left shift of 20; mul:
+ * in1 * in2 / out) and quantized with TFLite's QuantizeMultiplier. An op's
+ * explicit requant (net.json) replaces the derived multipliers.
+ */
+#include "exec_int.h"
+
+#include "../util/alloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FAIL(m, i, st, ...) prep_fail((m), (i), (st), __VA_ARGS__)
+
+static mp_status prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
+                           const char *fmt, ...) MP_PRINTF(5, 6);
+
+#include <stdarg.h>
+static mp_status prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
+                           const char *fmt, ...)
+{
+    char where[160], msg[360];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return mp_errorf(err, st, "%s: %s", exec_op_where(m, i, where, sizeof where), msg);
+}
+
+static const mp_tensor *tensor(const mp_exec_model *m, mp_tensor_id id)
+{
+    return &m->g->tensors[id];
+}
+
+/* Operand k of op i, or MP_NO_TENSOR. */
+static mp_tensor_id operand(const mp_exec_model *m, uint32_t i, uint32_t k)
+{
+    const mp_op *op = &m->g->ops[i];
+    return k < op->n_in ? op->in[k] : MP_NO_TENSOR;
+}
+
+static bool same_quant(const exec_tensor *a, const exec_tensor *b)
+{
+    return a->scale == b->scale && a->zp == b->zp;
+}
+
+/* ---- conv, depthwise, fully connected ----------------------------------------------- */
+
+/* Per-channel multipliers and shifts of a conv-like op into rq. */
+static mp_status conv_rq(mp_exec_model *m, uint32_t i, const exec_tensor *w, int32_t out_c,
+                         exec_rq *rq, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *ti = &m->t[op->in[0]], *to = &m->t[op->out[0]];
+    int32_t *mult = mp_pool_array(&m->pool, (size_t)out_c, sizeof *mult);
+    int32_t *shift = mp_pool_array(&m->pool, (size_t)out_c, sizeof *shift);
+    if (!mult || !shift)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    uint32_t n = op->requant.n;
+    if (n && n != 1 && n != (uint32_t)out_c)
+        return FAIL(m, i, MP_E_INVALID, err, "requant has %u entries for %d output channels", n,
+                    out_c);
+    if (!n && w->n_q != 1 && w->n_q != (uint32_t)out_c)
+        return FAIL(m, i, MP_E_INVALID, err, "weights have %u scales for %d output channels",
+                    w->n_q, out_c);
+    for (int32_t c = 0; c < out_c; c++) {
+        if (n) {
+            mult[c] = op->requant.multiplier[n == 1 ? 0 : c];
+            shift[c] = op->requant.shift[n == 1 ? 0 : c];
+            if (mult[c] < 0 || shift[c] < -31 || shift[c] > 31)
+                return FAIL(m, i, MP_E_INVALID, err, "requant entry %d: multiplier %d, shift %d "
+                            "(expected >= 0 and -31..31)", c, mult[c], shift[c]);
+        } else {
+            double ws = (double)w->qscale[w->n_q == 1 ? 0 : c];
+            exec_quantize_multiplier((double)ti->scale * ws / (double)to->scale, &mult[c],
+                                     &shift[c]);
+        }
+    }
+    rq->mult = mult;
+    rq->shift = shift;
+    rq->out_offset = to->zp;
+    exec_activation_range(op->p.activation, to->scale, to->zp, &rq->act_min, &rq->act_max);
+    return MP_OK;
+}
+
+/* Weights, weight zero point and bias of a conv-like op. */
+static mp_status conv_operands(mp_exec_model *m, uint32_t i, exec_conv *p, const exec_tensor **w,
+                               mp_error *err)
+{
+    mp_tensor_id wid = operand(m, i, 1), bid = operand(m, i, 2);
+    if (wid == MP_NO_TENSOR || !m->t[wid].data || tensor(m, wid)->dtype != MP_DTYPE_INT8)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "needs int8 weights with data");
+    *w = &m->t[wid];
+    if (!m->g->ops[i].requant.n && !(*w)->n_q)
+        return FAIL(m, i, MP_E_INVALID, err, "weights '%s' have no quantization",
+                    tensor(m, wid)->name);
+    int32_t zp = (*w)->n_q ? (*w)->qzp[0] : 0;
+    if (zp < -128 || zp > 127)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "weight zero point %d is outside int8", zp);
+    for (uint32_t k = 1; k < (*w)->n_q; k++)
+        if ((*w)->qzp[k] != zp)
+            return FAIL(m, i, MP_E_UNSUPPORTED, err, "per-channel weight zero points differ");
+    if (zp != 0 && m->g->ops[i].type != MP_OP_FULLY_CONNECTED)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "weight zero point %d (int8 convolutions are "
+                    "symmetric)", zp);
+    p->w_offset = -zp;
+    p->bias = NULL;
+    if (bid != MP_NO_TENSOR) {
+        if (!m->t[bid].data || tensor(m, bid)->dtype != MP_DTYPE_INT32)
+            return FAIL(m, i, MP_E_UNSUPPORTED, err, "bias '%s' must be int32 with data",
+                        tensor(m, bid)->name);
+        p->bias = m->t[bid].data;
+    }
+    return MP_OK;
+}
+
+static void conv_geometry(const mp_exec_model *m, uint32_t i, exec_conv *p)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = tensor(m, op->in[0]), *to = tensor(m, op->out[0]);
+    p->in_h = ti->shape.h;
+    p->in_w = ti->shape.w;
+    p->in_c = ti->shape.c;
+    p->out_h = to->shape.h;
+    p->out_w = to->shape.w;
+    p->out_c = to->shape.c;
+    p->kh = op->p.kernel_h;
+    p->kw = op->p.kernel_w;
+    p->sh = op->p.stride_h;
+    p->sw = op->p.stride_w;
+    p->dh = op->p.dilation_h;
+    p->dw = op->p.dilation_w;
+    p->pad_top = op->p.pad_top;
+    p->pad_left = op->p.pad_left;
+    p->groups = op->p.groups > 0 ? op->p.groups : 1;
+    p->depth_mult = op->p.depth_multiplier > 0 ? op->p.depth_multiplier : 1;
+    p->in_offset = -m->t[op->in[0]].zp;
+}
+
+static mp_status prep_conv(mp_exec_model *m, uint32_t i, exec_conv *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *w = NULL;
+    memset(p, 0, sizeof *p);
+    conv_geometry(m, i, p);
+    if (op->type == MP_OP_FULLY_CONNECTED) {
+        size_t depth = tensor(m, op->in[0])->size_bytes;
+        p->in_h = p->in_w = p->out_h = p->out_w = 1;
+        p->kh = p->kw = p->sh = p->sw = p->dh = p->dw = 1;
+        p->pad_top = p->pad_left = 0;
+        p->groups = 1;
+        p->in_c = (int32_t)depth;
+    }
+    MP_TRY(conv_operands(m, i, p, &w, err));
+    MP_TRY(conv_rq(m, i, w, p->out_c, &p->rq, err));
+    if (op->type == MP_OP_DEPTHWISE_CONV2D)
+        return exec_dw_pack(p, w->data, &m->pool, err);
+    return exec_conv_pack(p, w->data, &m->pool, err);
+}
+
+/* ---- pooling and mean --------------------------------------------------------------- */
+
+static mp_status prep_pool(mp_exec_model *m, uint32_t i, exec_pool *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = tensor(m, op->in[0]), *to = tensor(m, op->out[0]);
+    const exec_tensor *qi = &m->t[op->in[0]], *qo = &m->t[op->out[0]];
+    if (!same_quant(qi, qo))
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "int8 pooling needs equal input and output "
+                    "quantization");
+    *p = (exec_pool){ti->shape.h, ti->shape.w, ti->shape.c, to->shape.h, to->shape.w,
+                     op->p.kernel_h, op->p.kernel_w, op->p.stride_h, op->p.stride_w,
+                     op->p.pad_top, op->p.pad_left, 0, 0};
+    exec_activation_range(op->p.activation, qo->scale, qo->zp, &p->act_min, &p->act_max);
+    return MP_OK;
+}
+
+static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = tensor(m, op->in[0]);
+    const exec_tensor *qi = &m->t[op->in[0]], *qo = &m->t[op->out[0]];
+    memset(p, 0, sizeof *p);
+    p->in_h = ti->shape.h;
+    p->in_w = ti->shape.w;
+    p->c = ti->shape.c;
+    p->in_zp = qi->zp;
+    p->out_zp = qo->zp;
+    exec_quantize_multiplier((double)qi->scale / (double)qo->scale, &p->mult, &p->shift);
+    if (op->p.keep_dims) {
+        p->mode = EXEC_MEAN_KEEP_DIMS;
+    } else if (same_quant(qi, qo)) {
+        p->mode = EXEC_MEAN_SAME_QUANT;
+    } else {
+        /* fold 1/n into the multiplier: shift by floor(log2 n), at most 32 and 31 + shift */
+        int64_t n = (int64_t)p->in_h * p->in_w;
+        int32_t s = 63 - __builtin_clzll((uint64_t)n);
+        s = s < 32 ? s : 32;
+        s = s < 31 + p->shift ? s : 31 + p->shift;
+        p->mult = (int32_t)(((int64_t)p->mult << s) / n);
+        p->shift -= s;
+        p->mode = EXEC_MEAN_RESCALE;
+    }
+    return MP_OK;
+}
+
+/* ---- add and mul -------------------------------------------------------------------- */
+
+/* Operand k (0/1) of an add/mul: shape, constant data, quantization. */
+static mp_status elem_operand(mp_exec_model *m, uint32_t i, uint32_t k, int32_t *dims,
+                              const int8_t **cdata, float *scale, int32_t *zp, mp_error *err)
+{
+    mp_tensor_id id = operand(m, i, k);
+    const mp_tensor *t = tensor(m, id);
+    const exec_tensor *q = &m->t[id];
+    dims[0] = t->shape.h;
+    dims[1] = t->shape.w;
+    dims[2] = t->shape.c;
+    *cdata = NULL;
+    *scale = q->scale;
+    *zp = q->zp;
+    if (!mp_tensor_is_activation(t)) {
+        if (!q->data || t->dtype != MP_DTYPE_INT8 || !q->n_q)
+            return FAIL(m, i, MP_E_UNSUPPORTED, err, "constant operand '%s' must be quantized "
+                        "int8 with data", t->name);
+        *cdata = q->data;
+        *scale = q->qscale[0];
+        *zp = q->qzp[0];
+    }
+    return MP_OK;
+}
+
+static mp_status prep_elem(mp_exec_model *m, uint32_t i, exec_elem *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *qo = &m->t[op->out[0]];
+    int32_t da[3], db[3];
+    float sa, sb;
+    memset(p, 0, sizeof *p);
+    MP_TRY(elem_operand(m, i, 0, da, &p->a_const, &sa, &p->a_offset, err));
+    MP_TRY(elem_operand(m, i, 1, db, &p->b_const, &sb, &p->b_offset, err));
+    p->a_h = da[0], p->a_w = da[1], p->a_c = da[2];
+    p->b_h = db[0], p->b_w = db[1], p->b_c = db[2];
+    p->a_offset = -p->a_offset;
+    p->b_offset = -p->b_offset;
+    p->out_offset = qo->zp;
+    if (op->type == MP_OP_ADD) {
+        p->left_shift = 20;
+        double twice_max = 2.0 * (double)(sa > sb ? sa : sb);
+        exec_quantize_multiplier((double)sa / twice_max, &p->a_mult, &p->a_shift);
+        exec_quantize_multiplier((double)sb / twice_max, &p->b_mult, &p->b_shift);
+        exec_quantize_multiplier(twice_max / ((double)(1 << 20) * (double)qo->scale),
+                                 &p->out_mult, &p->out_shift);
+    } else {
+        exec_quantize_multiplier((double)sa * (double)sb / (double)qo->scale, &p->out_mult,
+                                 &p->out_shift);
+    }
+    exec_activation_range(op->p.activation, qo->scale, qo->zp, &p->act_min, &p->act_max);
+    return MP_OK;
+}
+
+/* ---- softmax, data movement ---------------------------------------------------------- */
+
+static mp_status prep_softmax(mp_exec_model *m, uint32_t i, exec_softmax *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *qi = &m->t[op->in[0]], *qo = &m->t[op->out[0]];
+    if (qo->zp != -128 || fabs((double)qo->scale * 256.0 - 1.0) > 1e-6)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "int8 softmax output must have scale 1/256 and "
+                    "zero point -128");
+    double beta = op->p.beta > 0 ? (double)op->p.beta : 1.0;
+    p->c = tensor(m, op->in[0])->shape.c;
+    if (!exec_softmax_params(beta, (double)qi->scale, &p->in_mult, &p->in_left_shift,
+                             &p->diff_min))
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "beta * input scale is too small");
+    return MP_OK;
+}
+
+static void requant1(const exec_tensor *qi, const exec_tensor *qo, exec_requant1 *p)
+{
+    p->identity = same_quant(qi, qo);
+    p->in_zp = qi->zp;
+    p->out_zp = qo->zp;
+    exec_quantize_multiplier((double)qi->scale / (double)qo->scale, &p->mult, &p->shift);
+}
+
+static mp_status prep_concat(mp_exec_model *m, uint32_t i, exec_concat *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    p->axis = op->p.axis;
+    p->n = op->n_in;
+    if (p->axis < 1 || p->axis > 3)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "concat along axis %d", p->axis);
+    if (op->p.activation != MP_ACT_NONE)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "concat with a fused activation");
+    p->start = mp_pool_array(&m->pool, p->n, sizeof *p->start);
+    p->size = mp_pool_array(&m->pool, p->n, sizeof *p->size);
+    p->rq = mp_pool_array(&m->pool, p->n, sizeof *p->rq);
+    if (!p->start || !p->size || !p->rq)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    int32_t at = 0;
+    for (uint32_t k = 0; k < p->n; k++) {
+        const mp_tensor *t = tensor(m, op->in[k]);
+        if (!mp_tensor_is_activation(t))
+            return FAIL(m, i, MP_E_UNSUPPORTED, err, "constant concat input '%s'", t->name);
+        const int32_t *dims = &t->shape.n;
+        p->start[k] = at;
+        p->size[k] = dims[p->axis];
+        at += dims[p->axis];
+        requant1(&m->t[op->in[k]], &m->t[op->out[0]], &p->rq[k]);
+    }
+    return MP_OK;
+}
+
+static void prep_pad(const mp_exec_model *m, uint32_t i, exec_pad *p)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = tensor(m, op->in[0]);
+    *p = (exec_pad){ti->shape.h, ti->shape.w, ti->shape.c, op->p.pad_top, op->p.pad_left,
+                    (int8_t)mp_clamp32(m->t[op->out[0]].zp, -128, 127)};
+}
+
+static void prep_resize(const mp_exec_model *m, uint32_t i, exec_resize *p)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = tensor(m, op->in[0]), *to = tensor(m, op->out[0]);
+    *p = (exec_resize){ti->shape.h, ti->shape.w, to->shape.h, to->shape.w, ti->shape.c,
+                       op->p.align_corners, op->p.half_pixel_centers};
+}
+
+/* ---- per op ------------------------------------------------------------------------- */
+
+static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    switch (op->type) {
+    case MP_OP_CONV2D:
+    case MP_OP_DEPTHWISE_CONV2D:
+    case MP_OP_FULLY_CONNECTED:
+        return prep_conv(m, i, &e->u.conv, err);
+    case MP_OP_AVG_POOL2D:
+    case MP_OP_MAX_POOL2D:
+        return prep_pool(m, i, &e->u.pool, err);
+    case MP_OP_MEAN:
+        return prep_mean(m, i, &e->u.mean);
+    case MP_OP_ADD:
+    case MP_OP_MUL:
+        return prep_elem(m, i, &e->u.elem, err);
+    case MP_OP_SOFTMAX:
+        return prep_softmax(m, i, &e->u.softmax, err);
+    case MP_OP_CONCAT:
+        return prep_concat(m, i, &e->u.concat, err);
+    case MP_OP_PAD:
+        prep_pad(m, i, &e->u.pad);
+        return MP_OK;
+    case MP_OP_RESIZE_NEAREST:
+        prep_resize(m, i, &e->u.resize);
+        return MP_OK;
+    case MP_OP_RESHAPE:
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE:
+        requant1(&m->t[op->in[0]], &m->t[op->out[0]], &e->u.rq1);
+        return MP_OK;
+    default:
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
+                    op->type_name);
+    }
+}
+
+mp_status exec_prepare_op(mp_exec_model *m, uint32_t i, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    exec_op *e = &m->ops[i];
+    e->type = op->type;
+    e->n_act = mp_op_n_activation_inputs(m->g, op);
+    if (op->type != MP_OP_UNKNOWN) {
+        for (uint32_t k = 0; k < op->n_in; k++) {
+            mp_tensor_id id = op->in[k];
+            if (id != MP_NO_TENSOR && mp_tensor_is_activation(tensor(m, id)) &&
+                !m->t[id].has_quant)
+                return FAIL(m, i, MP_E_INVALID, err, "input '%s' has no quantization",
+                            tensor(m, id)->name);
+        }
+        if (!m->t[op->out[0]].has_quant)
+            return FAIL(m, i, MP_E_INVALID, err, "output '%s' has no quantization",
+                        tensor(m, op->out[0])->name);
+    }
+    MP_TRY(prep_by_type(m, i, e, err));
+    e->prepared = true;
+    return MP_OK;
+}
+
+/* ---- the model ----------------------------------------------------------------------- */
+
+void mp_exec_opts_init(mp_exec_opts *opts)
+{
+    opts->seed = 1;
+}
+
+static mp_status init_tensors(mp_exec_model *m, mp_error *err)
+{
+    const mp_graph *g = m->g;
+    for (uint32_t id = 0; id < g->n_tensors; id++) {
+        const mp_tensor *t = &g->tensors[id];
+        exec_tensor *e = &m->t[id];
+        if (!mp_tensor_is_activation(t)) {
+            e->data = t->data;
+            e->qscale = t->quant.scale;
+            e->qzp = t->quant.zero_point;
+            e->n_q = t->quant.n;
+            continue;
+        }
+        if (t->dtype != MP_DTYPE_INT8)
+            return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s' is %s; the executor runs int8 "
+                             "activations only", t->name, mp_dtype_name(t->dtype));
+        if (t->quant.n > 1)
+            return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': per-channel activation "
+                             "quantization", t->name);
+        if (t->quant.n == 1) {
+            if (!(t->quant.scale[0] > 0) || !isfinite(t->quant.scale[0]))
+                return mp_errorf(err, MP_E_INVALID, "tensor '%s': scale must be positive",
+                                 t->name);
+            if (t->quant.zero_point[0] < -128 || t->quant.zero_point[0] > 127)
+                return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': zero point %d is outside "
+                                 "int8", t->name, t->quant.zero_point[0]);
+            e->has_quant = true;
+            e->scale = t->quant.scale[0];
+            e->zp = t->quant.zero_point[0];
+        }
+    }
+    return MP_OK;
+}
+
+mp_status mp_exec_model_new(const mp_graph *g, const mp_exec_opts *opts, mp_exec_model **out,
+                            mp_error *err)
+{
+    *out = NULL;
+    if (!g || !g->finalized)
+        return mp_errorf(err, MP_E_INVALID, "the graph is not finalized");
+    mp_exec_model *m = mp_calloc(1, sizeof *m);
+    if (!m)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    m->g = g;
+    mp_exec_opts_init(&m->opts);
+    if (opts)
+        m->opts = *opts;
+    mp_pool_init(&m->pool);
+    m->t = mp_pool_array(&m->pool, g->n_tensors ? g->n_tensors : 1, sizeof *m->t);
+    m->ops = mp_pool_array(&m->pool, g->n_ops ? g->n_ops : 1, sizeof *m->ops);
+    mp_status st = (m->t && m->ops) ? init_tensors(m, err)
+                                    : mp_errorf(err, MP_E_NOMEM, "out of memory");
+    if (st == MP_OK && exec_needs_synthesis(m)) {
+        st = exec_synthesize(m, err);
+    } else {
+        for (uint32_t s = 0; st == MP_OK && s < g->n_ops; s++)
+            st = exec_prepare_op(m, g->order[s], err);
+    }
+    if (st != MP_OK) {
+        mp_exec_model_free(m);
+        return st;
+    }
+    *out = m;
+    return MP_OK;
+}
+
+void mp_exec_model_free(mp_exec_model *m)
+{
+    if (!m)
+        return;
+    mp_pool_release(&m->pool);
+    mp_free(m);
+}
+
+const mp_graph *mp_exec_model_graph(const mp_exec_model *m)
+{
+    return m->g;
+}
+
+bool mp_exec_model_synthesized(const mp_exec_model *m)
+{
+    return m->synthesized;
+}
+
+bool mp_exec_tensor_quant(const mp_exec_model *m, mp_tensor_id t, float *scale,
+                          int32_t *zero_point)
+{
+    if (!m || t >= m->g->n_tensors || !m->t[t].has_quant)
+        return false;
+    *scale = m->t[t].scale;
+    *zero_point = m->t[t].zp;
+    return true;
+}

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * op.c - running one op of a prepared model on a region (module exec):
+ * rectangles and views, the input region an output rectangle needs, the checks
+ * that keep kernels inside their views, dispatch, and in-place depthwise.
+ *
+ * Every check happens before any kernel runs, so a bad view fails cleanly with
+ * nothing written and nothing read out of bounds.
+ */
+#include "exec_int.h"
+
+#include "../util/checked.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- rectangles and views ----------------------------------------------------------- */
+
+mp_rect mp_rect_of_tensor(const mp_tensor *t)
+{
+    mp_rect r = {0, t->shape.h, 0, t->shape.w};
+    return r;
+}
+
+mp_rect mp_rect_intersect(mp_rect a, mp_rect b)
+{
+    mp_rect r = {a.y0 > b.y0 ? a.y0 : b.y0, a.y1 < b.y1 ? a.y1 : b.y1,
+                 a.x0 > b.x0 ? a.x0 : b.x0, a.x1 < b.x1 ? a.x1 : b.x1};
+    if (mp_rect_empty(r))
+        r = (mp_rect){0, 0, 0, 0};
+    return r;
+}
+
+mp_view mp_view_of_rect(const mp_tensor *t, mp_rect r, int8_t *data)
+{
+    mp_view v = {data, r.y0, r.x0, r.y1 - r.y0, r.x1 - r.x0, t->shape.c,
+                 (r.x1 - r.x0) * t->shape.c};
+    return v;
+}
+
+mp_view mp_view_of_tensor(const mp_tensor *t, int8_t *data)
+{
+    return mp_view_of_rect(t, mp_rect_of_tensor(t), data);
+}
+
+bool mp_rect_bytes(const mp_tensor *t, mp_rect r, size_t *bytes)
+{
+    if (mp_rect_empty(r)) {
+        *bytes = 0;
+        return true;
+    }
+    return mp_mul4_size((size_t)(r.y1 - r.y0), (size_t)(r.x1 - r.x0), (size_t)t->shape.c, 1,
+                        bytes);
+}
+
+const char *exec_op_where(const mp_exec_model *m, uint32_t i, char *buf, size_t n)
+{
+    return mp_graph_op_where(m->g, i, buf, n);
+}
+
+/* ---- what a region needs ------------------------------------------------------------- */
+
+/* Activation input k of op: its position in op->in, or -1. */
+static int32_t act_operand(const mp_graph *g, const mp_op *op, uint32_t k)
+{
+    uint32_t seen = 0;
+    for (uint32_t i = 0; i < op->n_in; i++) {
+        if (op->in[i] == MP_NO_TENSOR || !mp_tensor_is_activation(&g->tensors[op->in[i]]))
+            continue;
+        if (seen++ == k)
+            return (int32_t)i;
+    }
+    return -1;
+}
+
+/* Input interval along one axis of a window op, clipped to [0, size). */
+/* The input positions the taps read (mp_window_taps: shared with the planner). */
+static void window_span(int32_t a, int32_t b, int32_t k, int32_t s, int32_t d, int32_t pad,
+                        int32_t size, int32_t *lo, int32_t *hi)
+{
+    mp_interval v = mp_window_taps((mp_interval){a, b}, k, s, d, pad, size);
+    *lo = v.a;
+    *hi = v.b;
+}
+
+static mp_rect window_rect(mp_rect r, int32_t kh, int32_t kw, int32_t sh, int32_t sw, int32_t dh,
+                           int32_t dw, int32_t pt, int32_t pl, int32_t in_h, int32_t in_w)
+{
+    mp_rect o;
+    window_span(r.y0, r.y1, kh, sh, dh, pt, in_h, &o.y0, &o.y1);
+    window_span(r.x0, r.x1, kw, sw, dw, pl, in_w, &o.x0, &o.x1);
+    return o;
+}
+
+static mp_rect concat_rect(const exec_concat *p, uint32_t k, mp_rect r, const mp_tensor *t)
+{
+    int32_t s = p->start[k], e = s + p->size[k];
+    if (p->axis == 1) {
+        r.y0 = (r.y0 > s ? r.y0 : s) - s;
+        r.y1 = (r.y1 < e ? r.y1 : e) - s;
+    } else if (p->axis == 2) {
+        r.x0 = (r.x0 > s ? r.x0 : s) - s;
+        r.x1 = (r.x1 < e ? r.x1 : e) - s;
+    }
+    return mp_rect_intersect(r, mp_rect_of_tensor(t));
+}
+
+static mp_rect resize_rect(const exec_resize *p, mp_rect r)
+{
+    mp_rect o = {0, 0, 0, 0};
+    if (mp_rect_empty(r))
+        return o;
+    o.y0 = exec_resize_src(r.y0, p->in_h, p->out_h, p->align_corners, p->half_pixel_centers);
+    o.y1 = exec_resize_src(r.y1 - 1, p->in_h, p->out_h, p->align_corners,
+                           p->half_pixel_centers) + 1;
+    o.x0 = exec_resize_src(r.x0, p->in_w, p->out_w, p->align_corners, p->half_pixel_centers);
+    o.x1 = exec_resize_src(r.x1 - 1, p->in_w, p->out_w, p->align_corners,
+                           p->half_pixel_centers) + 1;
+    return o;
+}
+
+/* The needed rectangle of activation input k (op and k already checked). */
+static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_rect r)
+{
+    const mp_graph *g = m->g;
+    const mp_op *op = &g->ops[i];
+    const exec_op *e = &m->ops[i];
+    const mp_tensor *t = &g->tensors[op->in[act_operand(g, op, k)]];
+    mp_rect whole = mp_rect_of_tensor(t), none = {0, 0, 0, 0};
+    if (mp_rect_empty(r))
+        return none;
+    switch (e->type) {
+    case MP_OP_CONV2D:
+    case MP_OP_DEPTHWISE_CONV2D: {
+        const exec_conv *c = &e->u.conv;
+        return window_rect(r, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, c->pad_top, c->pad_left,
+                           c->in_h, c->in_w);
+    }
+    case MP_OP_AVG_POOL2D:
+    case MP_OP_MAX_POOL2D: {
+        const exec_pool *p = &e->u.pool;
+        return window_rect(r, p->kh, p->kw, p->sh, p->sw, 1, 1, p->pad_top, p->pad_left, p->in_h,
+                           p->in_w);
+    }
+    case MP_OP_ADD:
+    case MP_OP_MUL:
+        if (t->shape.h == 1)
+            r.y0 = 0, r.y1 = 1;
+        if (t->shape.w == 1)
+            r.x0 = 0, r.x1 = 1;
+        return r;
+    case MP_OP_CONCAT:
+        return concat_rect(&e->u.concat, k, r, t);
+    case MP_OP_PAD: {
+        mp_rect s = {r.y0 - e->u.pad.pad_top, r.y1 - e->u.pad.pad_top, r.x0 - e->u.pad.pad_left,
+                     r.x1 - e->u.pad.pad_left};
+        return mp_rect_intersect(s, whole);
+    }
+    case MP_OP_RESIZE_NEAREST:
+        return resize_rect(&e->u.resize, r);
+    case MP_OP_SOFTMAX:
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE:
+        return r;
+    default: /* fully connected, mean, reshape: global */
+        return whole;
+    }
+}
+
+static bool rect_in_tensor(mp_rect r, const mp_tensor *t)
+{
+    return r.y0 >= 0 && r.x0 >= 0 && r.y0 <= r.y1 && r.x0 <= r.x1 && r.y1 <= t->shape.h &&
+           r.x1 <= t->shape.w;
+}
+
+static bool op_checked(const mp_exec_model *m, uint32_t i, mp_error *err)
+{
+    if (!m || i >= m->g->n_ops) {
+        mp_errorf(err, MP_E_INVALID, "op %u does not exist", i);
+        return false;
+    }
+    return true;
+}
+
+mp_status mp_exec_input_rect(const mp_exec_model *m, uint32_t op, uint32_t k, mp_rect out_rect,
+                             mp_rect *in_rect, mp_error *err)
+{
+    if (!op_checked(m, op, err))
+        return MP_E_INVALID;
+    char where[160];
+    const mp_op *o = &m->g->ops[op];
+    if (k >= m->ops[op].n_act)
+        return mp_errorf(err, MP_E_INVALID, "%s: no activation input %u (it has %u)",
+                         exec_op_where(m, op, where, sizeof where), k, m->ops[op].n_act);
+    if (!rect_in_tensor(out_rect, &m->g->tensors[o->out[0]]))
+        return mp_errorf(err, MP_E_INVALID, "%s: rows [%d, %d) x columns [%d, %d) lie outside "
+                         "the output", exec_op_where(m, op, where, sizeof where), out_rect.y0,
+                         out_rect.y1, out_rect.x0, out_rect.x1);
+    *in_rect = needed_rect(m, op, k, out_rect);
+    if (mp_rect_empty(*in_rect))
+        *in_rect = (mp_rect){0, 0, 0, 0};
+    return MP_OK;
+}
+
+/* ---- checks --------------------------------------------------------------------------- */
+
+static bool view_holds(const mp_view *v, mp_rect r)
+{
+    return v->data && r.y0 >= v->y0 && r.x0 >= v->x0 && r.y1 <= v->y0 + v->h &&
+           r.x1 <= v->x0 + v->w && v->h >= 0 && v->w >= 0 &&
+           (int64_t)v->row_stride >= (int64_t)v->w * v->c;
+}
+
+static bool is_global(mp_op_type t)
+{
+    return t == MP_OP_FULLY_CONNECTED || t == MP_OP_MEAN || t == MP_OP_RESHAPE;
+}
+
+bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op)
+{
+    return m && op < m->g->n_ops && m->ops[op].prepared && !is_global(m->ops[op].type);
+}
+
+static mp_status check_view(const mp_exec_model *m, uint32_t i, const char *role, uint32_t k,
+                            const mp_view *v, const mp_tensor *t, mp_rect need, mp_error *err)
+{
+    char where[160];
+    if (mp_rect_empty(need))
+        return MP_OK;
+    if (v->c != t->shape.c)
+        return mp_errorf(err, MP_E_INVALID, "%s: %s %u view has %d channels, tensor '%s' has %d",
+                         exec_op_where(m, i, where, sizeof where), role, k, v->c, t->name,
+                         t->shape.c);
+    if (!view_holds(v, need))
+        return mp_errorf(err, MP_E_INVALID,
+                         "%s: %s %u view holds rows [%d, %d) x columns [%d, %d) of '%s', the "
+                         "region needs rows [%d, %d) x columns [%d, %d)",
+                         exec_op_where(m, i, where, sizeof where), role, k, v->y0, v->y0 + v->h,
+                         v->x0, v->x0 + v->w, t->name, need.y0, need.y1, need.x0, need.x1);
+    if (is_global(m->ops[i].type) && v->row_stride != v->w * v->c)
+        return mp_errorf(err, MP_E_INVALID, "%s: %s %u view of '%s' must be dense",
+                         exec_op_where(m, i, where, sizeof where), role, k, t->name);
+    return MP_OK;
+}
+
+static mp_status check_call(const mp_exec_model *m, uint32_t i, const mp_view *in, uint32_t n_in,
+                            const mp_view *out, mp_rect r, mp_error *err)
+{
+    const mp_graph *g = m->g;
+    const mp_op *op = &g->ops[i];
+    const mp_tensor *to = &g->tensors[op->out[0]];
+    char where[160];
+    if (!m->ops[i].prepared)
+        return mp_errorf(err, MP_E_INVALID, "%s: op is not prepared",
+                         exec_op_where(m, i, where, sizeof where));
+    if (n_in != m->ops[i].n_act)
+        return mp_errorf(err, MP_E_INVALID, "%s: %u input views given, the op has %u",
+                         exec_op_where(m, i, where, sizeof where), n_in, m->ops[i].n_act);
+    if (!rect_in_tensor(r, to))
+        return mp_errorf(err, MP_E_INVALID, "%s: rows [%d, %d) x columns [%d, %d) lie outside "
+                         "the output '%s' (%dx%d)", exec_op_where(m, i, where, sizeof where),
+                         r.y0, r.y1, r.x0, r.x1, to->name, to->shape.h, to->shape.w);
+    if (is_global(m->ops[i].type) && !mp_rect_empty(r) &&
+        (r.y0 != 0 || r.x0 != 0 || r.y1 != to->shape.h || r.x1 != to->shape.w))
+        return mp_errorf(err, MP_E_UNSUPPORTED, "%s: %s computes its whole output only",
+                         exec_op_where(m, i, where, sizeof where), op->type_name);
+    MP_TRY(check_view(m, i, "output", 0, out, to, r, err));
+    for (uint32_t k = 0; k < n_in; k++) {
+        const mp_tensor *t = &g->tensors[op->in[act_operand(g, op, k)]];
+        MP_TRY(check_view(m, i, "input", k, &in[k], t, needed_rect(m, i, k, r), err));
+    }
+    return MP_OK;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------- */
+
+/* Operand views of add/mul: a view for each activation operand, in operand order. */
+static void elem_views(const exec_elem *p, const mp_view *in, const mp_view **a,
+                       const mp_view **b)
+{
+    *a = p->a_const ? NULL : &in[0];
+    *b = p->b_const ? NULL : &in[p->a_const ? 0 : 1];
+}
+
+static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp_rect r)
+{
+    const mp_view *a, *b;
+    switch (e->type) {
+    case MP_OP_CONV2D:
+        exec_conv_run(&e->u.conv, &in[0], out, r);
+        break;
+    case MP_OP_DEPTHWISE_CONV2D:
+        exec_dw_run(&e->u.conv, &in[0], out, r);
+        break;
+    case MP_OP_FULLY_CONNECTED:
+        exec_fc_run(&e->u.conv, in[0].data, out->data);
+        break;
+    case MP_OP_AVG_POOL2D:
+        exec_avgpool_run(&e->u.pool, &in[0], out, r);
+        break;
+    case MP_OP_MAX_POOL2D:
+        exec_maxpool_run(&e->u.pool, &in[0], out, r);
+        break;
+    case MP_OP_MEAN:
+        exec_mean_run(&e->u.mean, &in[0], out->data);
+        break;
+    case MP_OP_ADD:
+    case MP_OP_MUL:
+        elem_views(&e->u.elem, in, &a, &b);
+        if (e->type == MP_OP_ADD)
+            exec_add_run(&e->u.elem, a, b, out, r);
+        else
+            exec_mul_run(&e->u.elem, a, b, out, r);
+        break;
+    case MP_OP_SOFTMAX:
+        exec_softmax_run(&e->u.softmax, &in[0], out, r);
+        break;
+    case MP_OP_PAD:
+        exec_pad_run(&e->u.pad, &in[0], out, r);
+        break;
+    case MP_OP_CONCAT:
+        exec_concat_run(&e->u.concat, in, out, r);
+        break;
+    case MP_OP_RESIZE_NEAREST:
+        exec_resize_run(&e->u.resize, &in[0], out, r);
+        break;
+    case MP_OP_RESHAPE:
+        memmove(out->data, in[0].data, (size_t)out->h * (size_t)out->row_stride);
+        break;
+    default: /* quantize, dequantize */
+        exec_requant1_run(&e->u.rq1, &in[0], out, r);
+        break;
+    }
+}
+
+mp_status mp_exec_op(const mp_exec_model *m, uint32_t op, const mp_view *in, uint32_t n_in,
+                     const mp_view *out, mp_rect out_rect, mp_error *err)
+{
+    if (!op_checked(m, op, err))
+        return MP_E_INVALID;
+    MP_TRY(check_call(m, op, in, n_in, out, out_rect, err));
+    if (!mp_rect_empty(out_rect))
+        dispatch(&m->ops[op], in, out, out_rect);
+    return MP_OK;
+}
+
+mp_status exec_run_whole(const mp_exec_model *m, uint32_t i, int8_t *const *bufs, mp_error *err)
+{
+    const mp_graph *g = m->g;
+    const mp_op *op = &g->ops[i];
+    mp_view views[MP_MAX_OP_INPUTS];
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < op->n_in && n < MP_MAX_OP_INPUTS; k++) {
+        mp_tensor_id id = op->in[k];
+        if (id == MP_NO_TENSOR || !mp_tensor_is_activation(&g->tensors[id]))
+            continue;
+        views[n++] = mp_view_of_tensor(&g->tensors[id], bufs[id]);
+    }
+    const mp_tensor *to = &g->tensors[op->out[0]];
+    mp_view out = mp_view_of_tensor(to, bufs[op->out[0]]);
+    return mp_exec_op(m, i, views, n, &out, mp_rect_of_tensor(to), err);
+}
+
+/* ---- in-place depthwise ---------------------------------------------------------------- */
+
+bool mp_exec_dw_inplace_ok(const mp_exec_model *m, uint32_t op)
+{
+    return m && op < m->g->n_ops && m->ops[op].prepared &&
+           m->ops[op].type == MP_OP_DEPTHWISE_CONV2D && m->ops[op].u.conv.depth_mult == 1;
+}
+
+size_t mp_exec_dw_inplace_temp_bytes(mp_rect r)
+{
+    if (mp_rect_empty(r))
+        return 0;
+    return (size_t)(r.y1 - r.y0) * (size_t)(r.x1 - r.x0);
+}
+
+static mp_status check_shared(const mp_exec_model *m, uint32_t op, const mp_view *in,
+                              const mp_view *out, mp_error *err)
+{
+    char where[160];
+    int32_t c = in->c;
+    if (out->c != c || in->row_stride % c || out->row_stride % c ||
+        (uintptr_t)in->data % (uintptr_t)c != (uintptr_t)out->data % (uintptr_t)c)
+        return mp_errorf(err, MP_E_INVALID, "%s: in-place views must share one buffer with "
+                         "channel-aligned positions", exec_op_where(m, op, where, sizeof where));
+    return MP_OK;
+}
+
+mp_status mp_exec_dw_inplace(const mp_exec_model *m, uint32_t op, const mp_view *in,
+                             const mp_view *out, mp_rect out_rect, int8_t *temp,
+                             size_t temp_bytes, mp_error *err)
+{
+    char where[160];
+    if (!op_checked(m, op, err))
+        return MP_E_INVALID;
+    if (!mp_exec_dw_inplace_ok(m, op))
+        return mp_errorf(err, MP_E_UNSUPPORTED, "%s: only a depthwise convolution with "
+                         "multiplier 1 runs in place", exec_op_where(m, op, where, sizeof where));
+    MP_TRY(check_call(m, op, in, 1, out, out_rect, err));
+    if (mp_rect_empty(out_rect))
+        return MP_OK;
+    MP_TRY(check_shared(m, op, in, out, err));
+    size_t need = mp_exec_dw_inplace_temp_bytes(out_rect);
+    if (!temp || temp_bytes < need)
+        return mp_errorf(err, MP_E_INVALID, "%s: in-place temp of %zu bytes, %zu needed",
+                         exec_op_where(m, op, where, sizeof where), temp_bytes, need);
+    const exec_conv *p = &m->ops[op].u.conv;
+    int32_t width = out_rect.x1 - out_rect.x0;
+    for (int32_t ch = 0; ch < p->out_c; ch++) {
+        exec_dw_channel(p, in, ch, out_rect, temp);
+        for (int32_t y = out_rect.y0; y < out_rect.y1; y++)
+            for (int32_t x = out_rect.x0; x < out_rect.x1; x++)
+                view_at(out, y, x)[ch] = temp[(size_t)(y - out_rect.y0) * width + (x - out_rect.x0)];
+    }
+    return MP_OK;
+}

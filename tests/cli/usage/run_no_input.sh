@@ -1,0 +1,1 @@
+$MEMPLAN run tests/data/exec/tiny.json
