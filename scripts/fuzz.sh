@@ -26,7 +26,7 @@ seeds() { # harness -> seed directory
       ./build-fuzz/memplan plan tests/data/fuzz/net_fz.json -o "$dir/s1.json" >/dev/null 2>&1 || true
       ./build-fuzz/memplan plan tests/data/fuzz/net_fz.json --split add --patches 2x2 --halo cache \
         -o "$dir/s2.json" >/dev/null 2>&1 || true ;;
-    tflite) cp tests/data/*.tflite tests/data/bad/*.tflite "$dir" 2>/dev/null || true
+    tflite) cp tests/data/tflite/*.tflite tests/data/bad/*.tflite "$dir" 2>/dev/null || true
             cp ../shared/models/*.tflite "$dir" 2>/dev/null || true ;;
     catalog) cp tests/data/catalog/*.json "$dir" 2>/dev/null || true ;;
   esac

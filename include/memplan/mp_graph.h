@@ -82,6 +82,9 @@ typedef struct mp_tensor {
     uint32_t flags;     /* MP_TENSOR_* */
     const void *data;   /* constant contents (size_bytes), or NULL when not given */
     int32_t producer;   /* index of the op writing it, -1 for inputs and constants */
+    uint32_t source_index; /* position in the source's tensor list (TFLite tensor index, or
+                              net.json "tflite_tensor"); the id when the source gives none.
+                              TFLite Micro's planner breaks ties in this order */
 } mp_tensor;
 
 typedef enum mp_op_type {
@@ -214,6 +217,8 @@ typedef struct mp_tensor_spec {
     size_t data_bytes;  /* bytes at data; must equal the tensor size when given */
     bool borrow_data;   /* true: keep the pointer (caller keeps it alive, see mp_graph_adopt) */
     mp_quant quant;     /* copied */
+    bool has_source_index;  /* source_index below is given (else the tensor's id is used) */
+    uint32_t source_index;
 } mp_tensor_spec;
 
 typedef struct mp_op_spec {

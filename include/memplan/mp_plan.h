@@ -204,6 +204,41 @@ bool mp_arena_check(const mp_buffer *bufs, uint32_t n, size_t align, size_t aren
 
 const char *mp_buffer_kind_name(mp_buffer_kind k);
 
+/* ---- TFLite Micro's arena figure (src/plan/tflm_greedy.c) ------------------------------ */
+
+#define MP_TFLM_ALIGN 16 /* TFLite Micro aligns every arena buffer to 16 bytes */
+
+/* One buffer as TFLite Micro's GreedyMemoryPlanner sees it (times are inclusive). */
+typedef struct mp_tflm_buffer {
+    size_t bytes;      /* size as given to the planner (already aligned) */
+    int32_t first;     /* first time the buffer is live */
+    int32_t last;      /* last time the buffer is live */
+} mp_tflm_buffer;
+
+/*
+ * The placement of TFLite Micro's GreedyMemoryPlanner for n buffers given in
+ * the planner's insertion order: buffers are taken largest first (equal sizes:
+ * the one added later first), and each goes to the lowest offset where it
+ * overlaps no already placed buffer whose lifetime overlaps its own. Writes
+ * every buffer's offset to offsets (n entries, may be NULL) and the arena size
+ * (largest offset + size) to arena_bytes. Errors: MP_E_NOMEM, MP_E_OVERFLOW.
+ */
+mp_status mp_plan_tflm_greedy_buffers(const mp_tflm_buffer *bufs, uint32_t n, size_t *offsets,
+                                      size_t *arena_bytes, mp_error *err);
+
+/*
+ * The tensor arena TFLite Micro's greedy planner computes for g (what
+ * MicroAllocator plans for the non-persistent head of tensor_arena, not
+ * counting kernel scratch buffers nor TFLM's own bookkeeping in the tail):
+ * every non-constant tensor, in source_index order, sized up to a multiple of
+ * align (MP_TFLM_ALIGN for TFLM); times count the graph's start as 0 and op i
+ * (source order) as i + 1: inputs from 0, outputs to n_ops, a tensor from its
+ * producer to its last reader; tensors no op uses are planned at time -1, as
+ * TFLM does. Errors: MP_E_NOMEM, MP_E_OVERFLOW.
+ */
+mp_status mp_plan_tflm_greedy(const mp_graph *g, size_t align, size_t *arena_bytes,
+                              mp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

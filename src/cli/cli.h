@@ -64,4 +64,7 @@ void plan_print_json(mp_cli *cli, const mp_schedule *s);
 extern const char run_usage[];
 int cmd_run(mp_cli *cli, int argc, char **argv);
 
+extern const char convert_usage[];
+int cmd_convert(mp_cli *cli, int argc, char **argv);
+
 #endif

@@ -175,10 +175,27 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
     }
 }
 
+/* The ops without a MAC count (unknown to memplan), by index and name. */
+static void print_unknown_ops(FILE *f, const mp_graph *g)
+{
+    uint32_t shown = 0;
+    fprintf(f, "                 (no MAC count for %u op%s:", g->n_unknown_ops,
+            g->n_unknown_ops == 1 ? "" : "s");
+    for (uint32_t i = 0; i < g->n_ops && shown < 8; i++) {
+        char where[200];
+        if (!g->ops[i].macs_known)
+            fprintf(f, "%s %s", shown++ ? "," : "", mp_graph_op_where(g, i, where, sizeof where));
+    }
+    if (g->n_unknown_ops > shown)
+        fprintf(f, ", and %u more", g->n_unknown_ops - shown);
+    fprintf(f, ")\n");
+}
+
 /* Arena sizes of the per-layer schedule and of the best patch schedule. */
 typedef struct arenas {
     size_t per_layer;
     size_t best; /* 0 when the best is per-layer */
+    size_t tflm; /* TFLite Micro's greedy planner: tensors only (src/plan/tflm_greedy.c) */
 } arenas;
 
 static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_patch_search *ps,
@@ -186,6 +203,7 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_
 {
     mp_schedule_spec spec;
     mp_schedule *s;
+    MP_TRY(mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &ar->tflm, err));
     mp_schedule_spec_init(&spec);
     spec.opts = o->plan;
     MP_TRY(mp_schedule_build(g, &spec, &s, err));
@@ -211,7 +229,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
     fprintf(f, "ops              %u\n", g->n_ops);
     fprintf(f, "MACs             %s\n", cli_count(g->macs));
     if (g->n_unknown_ops)
-        fprintf(f, "                 (%u ops without a MAC count)\n", g->n_unknown_ops);
+        print_unknown_ops(f, g);
     fprintf(f, "params           %s\n", cli_count(g->params));
     fprintf(f, "weight bytes     %s (flash)\n", cli_count(g->weight_bytes));
     fprintf(f, "per-layer peak   %s B (%s) at step %u '%s'%s%s\n", cli_count(pl->peak_bytes),
@@ -219,6 +237,8 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
             o->plan.inplace_dw ? ", in-place depthwise" : "",
             o->plan.align > 1 ? ", aligned" : "");
     fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
+    fprintf(f, "TFLM greedy arena %s B (%s) for tensors; TFLite Micro adds its own "
+               "bookkeeping on top\n", cli_count(ar->tflm), cli_kib(ar->tflm));
 }
 
 static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
@@ -343,6 +363,7 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
     mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"file\",\n",
                      ar->best ? ar->best : ar->per_layer);
+    mp_strbuf_printf(&sb, "  \"tflm_greedy_arena_bytes\": %zu,\n", ar->tflm);
     mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, "
                           "\"arena_bytes\": %zu, \"steps\": [\n",
                      pl->peak_bytes, pl->peak_step, ar->per_layer);

@@ -23,6 +23,7 @@ static const command commands[] = {
     {"validate", cmd_validate, validate_usage_head, "run a schedule in its arena, bit-exact against per-layer"},
     {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
     {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
+    {"convert", cmd_convert, convert_usage, "write a .tflite (or net.json) as memplan's net.json"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

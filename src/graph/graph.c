@@ -222,6 +222,7 @@ mp_status mp_graph_add_tensor(mp_graph *g, const mp_tensor_spec *spec, mp_tensor
     t->rank = spec->rank ? spec->rank : 4;
     t->flags = spec->flags;
     t->producer = -1;
+    t->source_index = spec->has_source_index ? spec->source_index : g->n_tensors;
     MP_TRY(copy_quant(&priv->pool, &spec->quant, &t->quant, spec->name, err));
     if (spec->data) {
         t->data = spec->borrow_data ? spec->data

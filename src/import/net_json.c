@@ -19,7 +19,7 @@
 #include <string.h>
 
 static const char *const common_keys[] = {"name", "op", "inputs", "activation", "quant",
-                                          "dtype", "comment", NULL};
+                                          "dtype", "comment", "tflite_tensor", NULL};
 
 /* ---- quantization and constants ------------------------------------------------------- */
 
@@ -136,7 +136,8 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
     jctx *c = &n->j;
     const cJSON *obj;
     MP_TRY(jmember(c, layer, key, false, &obj));
-    static const char *const keys[] = {"data", "data_base64", "file", "quant", "dtype", NULL};
+    static const char *const keys[] = {"data", "data_base64", "file", "quant", "dtype", "name",
+                                       NULL};
     mp_tensor_spec spec = {.dtype = def_dtype, .flags = MP_TENSOR_CONST};
     char name[512];
     snprintf(name, sizeof name, "%s/%s", layer_name, key);
@@ -153,6 +154,10 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
         st = jonly(c, obj, keys, NULL);
         if (st == MP_OK)
             st = jstring(c, obj, "dtype", false, NULL, &dts);
+        if (st == MP_OK)
+            st = jstring(c, obj, "name", false, spec.name, &spec.name);
+        if (st == MP_OK && !*spec.name)
+            st = jfail(c, "name", MP_E_INVALID, "must not be empty");
         if (st == MP_OK && dts && !mp_dtype_parse(dts, &spec.dtype))
             st = jfail(c, "dtype", MP_E_INVALID, "unknown dtype '%s'", dts);
         if (st == MP_OK)
@@ -162,6 +167,8 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
             st = read_const_data(n, obj, &spec, &owned);
         memcpy(c->path, saved, sizeof saved);
     }
+    if (st == MP_OK && mp_graph_find_tensor(n->g, spec.name) != MP_NO_TENSOR)
+        st = jfail(c, key, MP_E_INVALID, "tensor name \"%s\" is already taken", spec.name);
     if (st == MP_OK)
         st = mp_graph_add_tensor(n->g, &spec, id, c->err);
     mp_free(owned);
@@ -441,8 +448,6 @@ static mp_status read_layer_output(net_ctx *n, const cJSON *layer, uint32_t inde
     MP_TRY(jstring(c, layer, "name", true, NULL, &name));
     if (!*name)
         return jfail(c, "name", MP_E_INVALID, "must not be empty");
-    if (strchr(name, '/'))
-        return jfail(c, "name", MP_E_INVALID, "'/' is reserved for weight tensors: \"%s\"", name);
     if (mp_graph_find_tensor(n->g, name) != MP_NO_TENSOR)
         return jfail(c, "name", MP_E_INVALID, "duplicate name \"%s\"", name);
     MP_TRY(jstring(c, layer, "dtype", false, "int8", &dts));
@@ -450,6 +455,7 @@ static mp_status read_layer_output(net_ctx *n, const cJSON *layer, uint32_t inde
     if (!mp_dtype_parse(dts, &spec.dtype))
         return jfail(c, "dtype", MP_E_INVALID, "unknown dtype \"%s\"", dts);
     MP_TRY(read_quant(n, layer, "quant", &spec.quant, n->qscale, n->qzp, 1));
+    MP_TRY(net_json_read_source_index(n, layer, &spec));
     return mp_graph_add_tensor(n->g, &spec, &n->layer_out[index], c->err);
 }
 

@@ -40,5 +40,7 @@ mp_status net_json_read_shape(net_ctx *n, const cJSON *obj, const char *key, boo
 mp_status net_json_file_ref(net_ctx *n, const cJSON *ref, const char *key, const void **data,
                             size_t *bytes);
 void net_json_release_files(net_ctx *n);
+/* Optional "tflite_tensor": the tensor's index in the .tflite the network came from. */
+mp_status net_json_read_source_index(net_ctx *n, const cJSON *obj, mp_tensor_spec *spec);
 
 #endif

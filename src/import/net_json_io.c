@@ -6,6 +6,7 @@
 #include "memplan/mp_import.h"
 
 #include "../util/alloc.h"
+#include "import_int.h"
 #include "net_json_int.h"
 
 #include <stdio.h>
@@ -61,15 +62,16 @@ mp_status net_json_read_shape(net_ctx *n, const cJSON *obj, const char *key, boo
 static mp_status read_one_input(net_ctx *n, const cJSON *obj, mp_tensor_id *id)
 {
     jctx *c = &n->j;
-    static const char *const keys[] = {"name", "shape", "dtype", "quant", "comment", NULL};
+    static const char *const keys[] = {"name",    "shape",         "dtype", "quant",
+                                       "comment", "tflite_tensor", NULL};
     if (!cJSON_IsObject(obj))
         return jfail(c, NULL, MP_E_INVALID, "expected an object with name and shape");
     MP_TRY(jonly(c, obj, keys, NULL));
     mp_tensor_spec spec = {0};
     const char *dts;
     MP_TRY(jstring(c, obj, "name", false, "input", &spec.name));
-    if (!*spec.name || strchr(spec.name, '/'))
-        return jfail(c, "name", MP_E_INVALID, "must be non-empty and without '/'");
+    if (!*spec.name)
+        return jfail(c, "name", MP_E_INVALID, "must not be empty");
     if (mp_graph_find_tensor(n->g, spec.name) != MP_NO_TENSOR)
         return jfail(c, "name", MP_E_INVALID, "duplicate name \"%s\"", spec.name);
     MP_TRY(net_json_read_shape(n, obj, "shape", false, &spec.shape, &spec.rank));
@@ -89,7 +91,19 @@ static mp_status read_one_input(net_ctx *n, const cJSON *obj, mp_tensor_id *id)
         n->qzp[0] = zp;
         spec.quant = (mp_quant){1, 0, n->qscale, n->qzp};
     }
+    MP_TRY(net_json_read_source_index(n, obj, &spec));
     return mp_graph_add_tensor(n->g, &spec, id, c->err);
+}
+
+mp_status net_json_read_source_index(net_ctx *n, const cJSON *obj, mp_tensor_spec *spec)
+{
+    int32_t index;
+    if (!cJSON_GetObjectItemCaseSensitive(obj, "tflite_tensor"))
+        return MP_OK;
+    MP_TRY(jint(&n->j, obj, "tflite_tensor", true, 0, 0, INT32_MAX, &index));
+    spec->has_source_index = true;
+    spec->source_index = (uint32_t)index;
+    return MP_OK;
 }
 
 mp_status net_json_read_inputs(net_ctx *n, const cJSON *root)
@@ -185,24 +199,25 @@ void net_json_release_files(net_ctx *n)
     n->n_files = 0;
 }
 
-mp_status mp_import_json(const char *path, mp_graph **out, mp_error *err)
+mp_status import_json_loaded(const char *text, size_t len, const char *path, mp_graph **out,
+                             mp_error *err)
 {
-    char *text;
-    size_t len;
-    *out = NULL;
-    MP_TRY(mp_file_read(path, MP_IMPORT_MAX_FILE_BYTES, &text, &len, err));
     char dir[4096];
     const char *slash = strrchr(path, '/');
     if (slash)
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     else
         dir[0] = '\0';
-    mp_status st = mp_import_json_text(text, len, path, dir, out, err);
-    mp_file_free(text);
-    return st;
+    return mp_import_json_text(text, len, path, dir, out, err);
 }
 
-mp_status mp_import_file(const char *path, mp_graph **out, mp_error *err)
+mp_status mp_import_json(const char *path, mp_graph **out, mp_error *err)
 {
-    return mp_import_json(path, out, err);
+    char *text;
+    size_t len;
+    *out = NULL;
+    MP_TRY(mp_file_read(path, MP_IMPORT_MAX_FILE_BYTES, &text, &len, err));
+    mp_status st = import_json_loaded(text, len, path, out, err);
+    mp_file_free(text);
+    return st;
 }

@@ -38,7 +38,7 @@ for f in tests/data/bad/*; do
 done
 rm -f /tmp/memplan-bad.$$
 if [ "$mode" = "--valgrind" ]; then
-  for f in nets/*.json; do
+  for f in nets/*.json tests/data/tflite/*.tflite; do
     count=$((count + 1))
     if ! $wrap "$memplan" analyze "$f" >/dev/null; then
       echo "FAIL valgrind: analyze $f"; fail=$((fail + 1))

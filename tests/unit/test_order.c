@@ -303,6 +303,39 @@ static void test_order_darts_net(void **state)
     mp_graph_free(g);
 }
 
+/*
+ * The shared MLPerf Tiny ResNet-8: its two downsampling blocks may run the 1x1
+ * shortcut before or after the main branch, but the peak is the first residual
+ * block's (input + two 32x32x16 convs = 3 x 16,384 = 49,152 B), forced in every
+ * order: proven by the lower bound without a search, and the file order stays.
+ */
+static void test_order_shared_resnet(void **state)
+{
+    (void)state;
+    const char *dir = getenv("MEMPLAN_MODELS"); /* overrides <source root>/../shared/models */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pretrainedResnet_quant.tflite",
+             dir ? dir : MEMPLAN_SOURCE_ROOT "/../shared/models");
+    mp_graph *g = NULL;
+    mp_error err;
+    mp_error_init(&err);
+    if (mp_import_file(path, &g, &err) != MP_OK) {
+        print_message("cannot import %s (%s): skipped\n", path, err.msg);
+        skip();
+    }
+    mp_order_result r;
+    best_order(g, NULL, NULL, &r);
+    assert_int_equal(r.file_peak_bytes, 49152);
+    assert_int_equal(r.peak_bytes, 49152);
+    assert_true(r.optimal);
+    assert_int_equal(r.n_parts, 2);
+    assert_int_equal(r.n_states, 0);
+    for (uint32_t s = 0; s < g->n_ops; s++)
+        assert_int_equal(r.order[s], g->order[s]);
+    mp_order_result_release(&r);
+    mp_graph_free(g);
+}
+
 /* ---- brute force over random small graphs -------------------------------------------- */
 
 static uint32_t rnd(uint64_t *s, uint32_t n)
@@ -647,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_order_chains_are_instant),
         cmocka_unit_test(test_order_rejects_unfinalized_graph),
         cmocka_unit_test(test_order_darts_net),
+        cmocka_unit_test(test_order_shared_resnet),
         cmocka_unit_test(test_order_matches_brute_force),
         cmocka_unit_test(test_order_allocation_failures),
         cmocka_unit_test(test_order_layered_search_counts_states),

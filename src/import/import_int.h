@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * import_int.h - entry points shared by the importers and mp_import_file
+ * (module import; private).
+ */
+#ifndef MEMPLAN_IMPORT_IMPORT_INT_H
+#define MEMPLAN_IMPORT_IMPORT_INT_H
+
+#include "memplan/mp_import.h"
+
+/* Import a TFLite model read from a file; the graph takes data over (mp_file_free). */
+mp_status import_tflite_owned(char *data, size_t size, const char *label, mp_graph **out,
+                              mp_error *err);
+/* Import net.json text read from path (weight files resolve relative to its directory). */
+mp_status import_json_loaded(const char *text, size_t len, const char *path, mp_graph **out,
+                             mp_error *err);
+
+#endif

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * net_json_write.c - write a graph as memplan's net.json (module import).
+ *
+ * The writer is the inverse of net_json.c: one layer per op in source order,
+ * named after the op (whose output tensor carries the same name), with every
+ * attribute written explicitly, quantization, and constant data either as a
+ * {"offset", "bytes"} reference into the top-level "weights_file" (zero copy:
+ * the .tflite itself) or inline as base64. Tensor names, op names and the
+ * TFLite tensor indices ("tflite_tensor") are kept, so re-importing the
+ * document gives the same network hash and the same analysis figures,
+ * TFLite Micro's arena included.
+ */
+#include "memplan/mp_import.h"
+
+#include "../util/alloc.h"
+#include "../util/base64.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct writer {
+    const mp_graph *g;
+    const mp_export_opts *opts;
+    mp_strbuf *sb;
+    mp_error *err;
+    uint8_t *const_used; /* per tensor: already written as some layer's weights */
+} writer;
+
+static mp_status unsupported(writer *w, uint32_t op, const char *fmt, const char *name)
+{
+    char where[200];
+    mp_graph_op_where(w->g, op, where, sizeof where);
+    char msg[300];
+    snprintf(msg, sizeof msg, fmt, name);
+    return mp_errorf(w->err, MP_E_UNSUPPORTED, "%s: %s: %s", w->g->source, where, msg);
+}
+
+static void key(writer *w, const char *k)
+{
+    mp_strbuf_puts(w->sb, ", ");
+    mp_strbuf_json_string(w->sb, k);
+    mp_strbuf_puts(w->sb, ": ");
+}
+
+static void key_str(writer *w, const char *k, const char *v)
+{
+    key(w, k);
+    mp_strbuf_json_string(w->sb, v);
+}
+
+static void key_pair(writer *w, const char *k, int32_t a, int32_t b)
+{
+    key(w, k);
+    mp_strbuf_printf(w->sb, "[%d, %d]", a, b);
+}
+
+/* The tensor's dimensions as written in its source (its rank, right-aligned NHWC). */
+static void put_dims(writer *w, mp_shape s, uint32_t rank)
+{
+    const int32_t d[4] = {s.n, s.h, s.w, s.c};
+    if (rank < 1 || rank > 4)
+        rank = 4;
+    mp_strbuf_puts(w->sb, "[");
+    for (uint32_t k = 4 - rank; k < 4; k++)
+        mp_strbuf_printf(w->sb, "%s%d", k > 4 - rank ? ", " : "", d[k]);
+    mp_strbuf_puts(w->sb, "]");
+}
+
+static bool scale_ok(float s)
+{
+    return isfinite(s) && s > 0 && s <= 1e30f;
+}
+
+/* "quant": per tensor as numbers, per channel as arrays. */
+static mp_status put_quant(writer *w, uint32_t op, const mp_tensor *t, bool per_channel_ok)
+{
+    const mp_quant *q = &t->quant;
+    if (!q->n)
+        return MP_OK;
+    if (q->n > 1 && !per_channel_ok)
+        return unsupported(w, op, "tensor '%s': per-channel quantization of an activation",
+                           t->name);
+    for (uint32_t i = 0; i < q->n; i++)
+        if (!scale_ok(q->scale[i]) || q->zero_point[i] < -32768 || q->zero_point[i] > 65535)
+            return unsupported(w, op, "tensor '%s': a scale or zero point net.json cannot hold",
+                               t->name);
+    key(w, "quant");
+    if (q->n == 1) {
+        mp_strbuf_printf(w->sb, "{\"scale\": %.9g, \"zero_point\": %d}", (double)q->scale[0],
+                         q->zero_point[0]);
+        return MP_OK;
+    }
+    mp_strbuf_puts(w->sb, "{\"scale\": [");
+    for (uint32_t i = 0; i < q->n; i++)
+        mp_strbuf_printf(w->sb, "%s%.9g", i ? ", " : "", (double)q->scale[i]);
+    mp_strbuf_puts(w->sb, "], \"zero_point\": [");
+    for (uint32_t i = 0; i < q->n; i++)
+        mp_strbuf_printf(w->sb, "%s%d", i ? ", " : "", q->zero_point[i]);
+    mp_strbuf_puts(w->sb, "]}");
+    return MP_OK;
+}
+
+static void put_data(writer *w, const mp_tensor *t)
+{
+    const mp_export_opts *o = w->opts;
+    if (!t->data)
+        return;
+    const char *base = o ? o->weights_base : NULL;
+    const char *p = t->data;
+    if (base && p >= base && t->size_bytes <= o->weights_bytes &&
+        (size_t)(p - base) <= o->weights_bytes - t->size_bytes) {
+        key(w, "file");
+        mp_strbuf_printf(w->sb, "{\"offset\": %zu, \"bytes\": %zu}", (size_t)(p - base),
+                         t->size_bytes);
+        return;
+    }
+    key(w, "data_base64");
+    mp_strbuf_puts(w->sb, "\"");
+    mp_base64_encode(t->data, t->size_bytes, w->sb);
+    mp_strbuf_puts(w->sb, "\"");
+}
+
+/* "weights" / "bias": a constant operand with its name, dtype, quantization and data. */
+static mp_status put_const(writer *w, uint32_t op, const char *role, mp_tensor_id id,
+                           mp_dtype def_dtype, int32_t def_axis)
+{
+    const mp_tensor *t = &w->g->tensors[id];
+    if (!(t->flags & MP_TENSOR_CONST))
+        return unsupported(w, op, "%s is not a constant (net.json holds constant weights only)",
+                           role);
+    if (w->const_used[id])
+        return unsupported(w, op, "tensor '%s' is shared with another layer", t->name);
+    if (t->quant.n > 1 && t->quant.axis != def_axis)
+        return unsupported(w, op, "tensor '%s': per-channel quantization along another axis",
+                           t->name);
+    w->const_used[id] = 1;
+    key(w, role);
+    mp_strbuf_puts(w->sb, "{\"name\": ");
+    mp_strbuf_json_string(w->sb, t->name);
+    if (t->dtype != def_dtype)
+        key_str(w, "dtype", mp_dtype_name(t->dtype));
+    MP_TRY(put_quant(w, op, t, true));
+    put_data(w, t);
+    mp_strbuf_puts(w->sb, "}");
+    return MP_OK;
+}
+
+static void put_padding(writer *w, const mp_op_params *p)
+{
+    if (p->padding == MP_PADDING_EXPLICIT) {
+        key(w, "padding");
+        mp_strbuf_printf(w->sb, "[%d, %d, %d, %d]", p->pad_top, p->pad_bottom, p->pad_left,
+                         p->pad_right);
+    } else {
+        key_str(w, "padding", mp_padding_name(p->padding));
+    }
+}
+
+/* Kernel, stride, dilation and padding of conv, depthwise and pooling layers. */
+static void put_window(writer *w, const mp_op_params *p, bool dilation)
+{
+    key_pair(w, "kernel", p->kernel_h, p->kernel_w);
+    key_pair(w, "stride", p->stride_h, p->stride_w);
+    if (dilation)
+        key_pair(w, "dilation", p->dilation_h, p->dilation_w);
+    put_padding(w, p);
+}
+
+/* conv, depthwise, fc: [input, weights, bias]. */
+static mp_status put_weighted(writer *w, uint32_t i)
+{
+    const mp_op *op = &w->g->ops[i];
+    const mp_op_params *p = &op->p;
+    int32_t axis = op->type == MP_OP_CONV2D ? 0 : op->type == MP_OP_DEPTHWISE_CONV2D ? 3 : 2;
+    if (op->n_in != 3 || op->in[1] == MP_NO_TENSOR)
+        return unsupported(w, i, "%s: expected input, weights and bias", op->type_name);
+    if (op->type == MP_OP_CONV2D) {
+        key(w, "filters");
+        mp_strbuf_printf(w->sb, "%d", p->filters);
+        if (p->groups > 1) {
+            key(w, "groups");
+            mp_strbuf_printf(w->sb, "%d", p->groups);
+        }
+        put_window(w, p, true);
+    } else if (op->type == MP_OP_DEPTHWISE_CONV2D) {
+        key(w, "depth_multiplier");
+        mp_strbuf_printf(w->sb, "%d", p->depth_multiplier);
+        put_window(w, p, true);
+    } else {
+        key(w, "units");
+        mp_strbuf_printf(w->sb, "%d", p->filters);
+    }
+    key_str(w, "activation", mp_activation_name(p->activation));
+    MP_TRY(put_const(w, i, "weights", op->in[1], MP_DTYPE_INT8, axis));
+    if (op->in[2] == MP_NO_TENSOR) {
+        mp_strbuf_puts(w->sb, ", \"use_bias\": false");
+        return MP_OK;
+    }
+    return put_const(w, i, "bias", op->in[2], MP_DTYPE_INT32, 3);
+}
+
+/* The attributes of op i (after "op"). */
+static mp_status put_attributes(writer *w, uint32_t i)
+{
+    const mp_op *op = &w->g->ops[i];
+    const mp_op_params *p = &op->p;
+    const mp_tensor *out = &w->g->tensors[op->out[0]];
+    switch (op->type) {
+    case MP_OP_CONV2D:
+    case MP_OP_DEPTHWISE_CONV2D:
+    case MP_OP_FULLY_CONNECTED:
+        return put_weighted(w, i);
+    case MP_OP_AVG_POOL2D:
+    case MP_OP_MAX_POOL2D:
+        if (p->activation != MP_ACT_NONE)
+            return unsupported(w, i, "%s with a fused activation", op->type_name);
+        put_window(w, p, false);
+        return MP_OK;
+    case MP_OP_CONCAT:
+        key(w, "axis");
+        mp_strbuf_printf(w->sb, "%d", p->axis);
+        /* fall through */
+    case MP_OP_ADD:
+    case MP_OP_MUL:
+        key_str(w, "activation", mp_activation_name(p->activation));
+        return MP_OK;
+    case MP_OP_MEAN:
+        mp_strbuf_printf(w->sb, ", \"keep_dims\": %s", p->keep_dims ? "true" : "false");
+        return MP_OK;
+    case MP_OP_PAD:
+        put_padding(w, p);
+        return MP_OK;
+    case MP_OP_RESHAPE:
+        key(w, "shape");
+        put_dims(w, out->shape, out->rank);
+        return MP_OK;
+    case MP_OP_SOFTMAX:
+        if (!isfinite(p->beta))
+            return unsupported(w, i, "%s: beta is not a finite number", op->type_name);
+        mp_strbuf_printf(w->sb, ", \"beta\": %.9g", (double)p->beta);
+        return MP_OK;
+    case MP_OP_RESIZE_NEAREST:
+        key_pair(w, "size", p->out_h, p->out_w);
+        mp_strbuf_printf(w->sb, ", \"align_corners\": %s, \"half_pixel_centers\": %s",
+                         p->align_corners ? "true" : "false",
+                         p->half_pixel_centers ? "true" : "false");
+        return MP_OK;
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE:
+        return MP_OK;
+    default:
+        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
+                                       "describe it");
+    }
+}
+
+/* Activation inputs as layer names; constant ones cannot be expressed. */
+static mp_status put_inputs(writer *w, uint32_t i)
+{
+    const mp_op *op = &w->g->ops[i];
+    bool many = op->type == MP_OP_ADD || op->type == MP_OP_MUL || op->type == MP_OP_CONCAT;
+    uint32_t n = many ? op->n_in : 1;
+    key(w, "inputs");
+    mp_strbuf_puts(w->sb, "[");
+    for (uint32_t k = 0; k < n; k++) {
+        const mp_tensor *t = op->in[k] == MP_NO_TENSOR ? NULL : &w->g->tensors[op->in[k]];
+        if (!t || (t->flags & MP_TENSOR_CONST)) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "input %u '%s' is %s (net.json layers read activations only)",
+                     k, t ? t->name : "-", t ? "a constant" : "absent");
+            return unsupported(w, i, "%s", msg);
+        }
+        mp_strbuf_printf(w->sb, "%s", k ? ", " : "");
+        mp_strbuf_json_string(w->sb, t->name);
+    }
+    mp_strbuf_puts(w->sb, "]");
+    if (!many && op->n_in > 1 && op->type != MP_OP_CONV2D && op->type != MP_OP_FULLY_CONNECTED &&
+        op->type != MP_OP_DEPTHWISE_CONV2D)
+        return unsupported(w, i, "%s takes 1 input in net.json", op->type_name);
+    return MP_OK;
+}
+
+/* Name, dtype, quantization and TFLite index of an activation tensor. */
+static mp_status put_tensor_info(writer *w, uint32_t op, const mp_tensor *t, mp_tensor_id id)
+{
+    if (t->dtype != MP_DTYPE_INT8)
+        key_str(w, "dtype", mp_dtype_name(t->dtype));
+    MP_TRY(put_quant(w, op, t, false));
+    if (w->g->source_kind == MP_SOURCE_TFLITE || t->source_index != id) {
+        key(w, "tflite_tensor");
+        mp_strbuf_printf(w->sb, "%u", t->source_index);
+    }
+    return MP_OK;
+}
+
+static mp_status put_layer(writer *w, uint32_t i)
+{
+    const mp_op *op = &w->g->ops[i];
+    if (op->type == MP_OP_UNKNOWN)
+        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
+                                       "describe it");
+    const mp_tensor *out = &w->g->tensors[op->out[0]];
+    if (op->n_out != 1 || strcmp(out->name, op->name) != 0)
+        return unsupported(w, i, "the layer must have one output named like it ('%s')",
+                           out->name);
+    mp_strbuf_puts(w->sb, i ? ",\n    {\"name\": " : "    {\"name\": ");
+    mp_strbuf_json_string(w->sb, op->name);
+    key_str(w, "op", mp_op_type_name(op->type));
+    MP_TRY(put_inputs(w, i));
+    MP_TRY(put_attributes(w, i));
+    MP_TRY(put_tensor_info(w, i, out, op->out[0]));
+    mp_strbuf_puts(w->sb, "}");
+    return MP_OK;
+}
+
+static mp_status put_io(writer *w)
+{
+    const mp_graph *g = w->g;
+    mp_strbuf_puts(w->sb, "  \"inputs\": [\n");
+    for (uint32_t i = 0; i < g->n_inputs; i++) {
+        const mp_tensor *t = &g->tensors[g->inputs[i]];
+        mp_strbuf_puts(w->sb, i ? ",\n    {\"name\": " : "    {\"name\": ");
+        mp_strbuf_json_string(w->sb, t->name);
+        key(w, "shape");
+        put_dims(w, t->shape, t->rank);
+        MP_TRY(put_tensor_info(w, 0, t, g->inputs[i]));
+        mp_strbuf_puts(w->sb, "}");
+    }
+    mp_strbuf_puts(w->sb, "\n  ],\n  \"layers\": [\n");
+    for (uint32_t i = 0; i < g->n_ops; i++)
+        MP_TRY(put_layer(w, i));
+    mp_strbuf_puts(w->sb, "\n  ],\n  \"outputs\": [");
+    for (uint32_t i = 0; i < g->n_outputs; i++) {
+        const mp_tensor *t = &g->tensors[g->outputs[i]];
+        if (t->producer < 0)
+            return mp_errorf(w->err, MP_E_UNSUPPORTED,
+                             "%s: network output '%s' is not written by a layer", g->source,
+                             t->name);
+        mp_strbuf_puts(w->sb, i ? ", " : "");
+        mp_strbuf_json_string(w->sb, t->name);
+    }
+    mp_strbuf_puts(w->sb, "]\n}\n");
+    return MP_OK;
+}
+
+mp_status mp_export_net_json(const mp_graph *g, const mp_export_opts *opts, mp_strbuf *out,
+                             mp_error *err)
+{
+    if (!g->finalized)
+        return mp_errorf(err, MP_E_INVALID, "%s: the graph is not finalized", g->source);
+    writer w = {.g = g, .opts = opts, .sb = out, .err = err};
+    w.const_used = mp_calloc(g->n_tensors ? g->n_tensors : 1, 1);
+    if (!w.const_used)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    mp_strbuf_printf(out, "{\n  \"format\": \"memplan-net\",\n  \"version\": %d,\n  \"name\": ",
+                     MP_NET_JSON_VERSION);
+    mp_strbuf_json_string(out, g->name);
+    if (opts && opts->description) {
+        mp_strbuf_puts(out, ",\n  \"description\": ");
+        mp_strbuf_json_string(out, opts->description);
+    }
+    if (opts && opts->weights_base && opts->weights_file) {
+        mp_strbuf_puts(out, ",\n  \"weights_file\": ");
+        mp_strbuf_json_string(out, opts->weights_file);
+    }
+    mp_strbuf_puts(out, ",\n");
+    mp_status st = put_io(&w);
+    mp_free(w.const_used);
+    if (st == MP_OK && out->failed)
+        st = mp_errorf(err, MP_E_NOMEM, "out of memory writing net.json");
+    return st;
+}

@@ -1,0 +1,1 @@
+$MEMPLAN convert --embed-weights tests/data/tflite/ops_net.tflite

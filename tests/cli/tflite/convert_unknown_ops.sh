@@ -1,0 +1,1 @@
+$MEMPLAN convert tests/data/tflite/unknown_ops.tflite -o "$SCRATCH/x.json"
