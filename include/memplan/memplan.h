@@ -17,7 +17,10 @@
 #include "memplan/mp_import.h"
 #include "memplan/mp_patch.h"
 #include "memplan/mp_plan.h"
+#include "memplan/mp_report.h"
 #include "memplan/mp_schedule.h"
+#include "memplan/mp_store.h"
+#include "memplan/mp_sweep.h"
 #include "memplan/mp_util.h"
 
 /* Version string of the library ("0.1.0"). */

@@ -285,6 +285,11 @@ mp_status mp_exec_random_input(const mp_exec_model *m, uint32_t k, uint64_t seed
  * (MP_E_INVALID otherwise, nothing run); overlapping offsets are run as given.
  * inputs[i]: network input i; outputs[k]: caller buffers for network output k
  * (size_bytes each).
+ *
+ * With reference (a reference run of the same inputs with keep_all), every
+ * tensor is compared as soon as the schedule has produced it whole (each
+ * per-layer step's output, each tiled segment's outputs); the first
+ * difference goes to *first (which names the tensor) and the run goes on.
  */
 typedef struct mp_exec_schedule_stats {
     size_t arena_bytes;   /* bytes allocated for the arena */
@@ -292,20 +297,23 @@ typedef struct mp_exec_schedule_stats {
     uint32_t patches;     /* patches run over all tiled segments */
 } mp_exec_schedule_stats;
 
+typedef struct mp_exec_mismatch mp_exec_mismatch;
 mp_status mp_exec_run_schedule(const mp_exec_model *m, const mp_schedule *s,
                                const int8_t *const *inputs, int8_t *const *outputs,
-                               mp_exec_schedule_stats *stats, mp_error *err);
+                               const mp_exec_run *reference, mp_exec_schedule_stats *stats,
+                               mp_exec_mismatch *first, mp_error *err);
 
-/* The first difference between two runs' network outputs. */
-typedef struct mp_exec_mismatch {
+/* The first difference between two runs (network outputs, or any tensor). */
+struct mp_exec_mismatch {
     bool found;
-    uint32_t output;      /* network output index */
+    uint32_t output;      /* network output index (output comparisons) */
     mp_tensor_id tensor;
     size_t index;         /* element index in NHWC order */
     int32_t y, x, c;      /* its coordinates */
     int8_t expected, actual;
     uint64_t n_different; /* elements that differ in all outputs */
-} mp_exec_mismatch;
+    uint64_t tensors_checked; /* tensors compared during a checked run */
+};
 
 /* Compare actual[k] with expected[k] for every network output; fills mm. */
 void mp_exec_compare_outputs(const mp_exec_model *m, const int8_t *const *expected,

@@ -323,6 +323,12 @@ void mp_fused_release(mp_fused_result *r);
 bool mp_fused_min_peak(const mp_fused_result *r, uint64_t max_macs, const mp_fused_point **out);
 /* (b) the fewest MACs with peak <= max_peak; false when none. */
 bool mp_fused_min_macs(const mp_fused_result *r, size_t max_peak, const mp_fused_point **out);
+/*
+ * Recompute the recommendation of a finished search (per_layer_best,
+ * have_best, best, fits, missing_bytes) for so's budget, by the rule above;
+ * the front is unchanged. A sweep searches once and asks for many budgets.
+ */
+void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so);
 
 const char *mp_halo_name(mp_halo h);
 bool mp_halo_parse(const char *s, mp_halo *out);

@@ -57,6 +57,15 @@ int cmd_validate(mp_cli *cli, int argc, char **argv);
 extern const char export_usage[];
 int cmd_export(mp_cli *cli, int argc, char **argv);
 
+extern const char mcus_usage[];
+int cmd_mcus(mp_cli *cli, int argc, char **argv);
+extern const char sweep_usage[];
+int cmd_sweep(mp_cli *cli, int argc, char **argv);
+extern const char merge_usage[];
+int cmd_merge(mp_cli *cli, int argc, char **argv);
+extern const char report_usage[];
+int cmd_report(mp_cli *cli, int argc, char **argv);
+
 /* plan_print.c: a schedule in text (summary: no per-patch detail) or JSON */
 void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary);
 void plan_print_json(mp_cli *cli, const mp_schedule *s);

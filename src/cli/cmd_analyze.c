@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "analyze_fused.h"
 #include "sched_opts.h"
+#include "record.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -37,6 +38,7 @@ const char analyze_usage[] =
     "  --max-macs F       fused: the lowest peak within F x per-layer MACs (1.1x)\n"
     "  --max-stages N     fused: at most N tiled blocks\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
+    RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
 typedef struct analyze_opts {
@@ -49,6 +51,7 @@ typedef struct analyze_opts {
     bool fused;
     double max_macs;
     mp_fused_opts fused_opts;
+    record_opts rec;
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -80,6 +83,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"fused", no_argument, NULL, OPT_FUSED},
         {"max-macs", required_argument, NULL, OPT_MAX_MACS},
         {"max-stages", required_argument, NULL, OPT_MAX_STAGES},
+        RECORD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -150,6 +154,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         case ':':
             return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (record_option(c, optarg, &o->rec))
+                break;
             return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -433,7 +439,7 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     int rc = parse_args(cli, argc, argv, &o);
     if (rc < 0)
         return cli_help(cli);
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK || (rc = record_mcu_budget(cli, &o.rec, &o.search, true)) != EXIT_OK)
         return rc;
     mp_error err;
     mp_error_init(&err);
@@ -455,6 +461,8 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     }
     bool fits = (o.no_patch || !o.search.have_budget || a.ps.fits) && (!o.fused || a.fz.fits);
     rc = fits ? EXIT_OK : EXIT_FAIL;
+    rc = record_mcu_flash(cli, &o.rec, a.g, !o.json, rc);
+    rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, o.no_patch ? NULL : &a.ps, rc);
     analysis_release(&a);
     return rc;
 }

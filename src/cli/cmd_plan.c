@@ -4,6 +4,7 @@
  * offset, print it in detail, optionally save it (module cli).
  */
 #define _GNU_SOURCE
+#include "record.h"
 #include "sched_opts.h"
 
 #include <getopt.h>
@@ -23,12 +24,14 @@ const char plan_usage_head[] =
     "  -o, --output FILE  write the schedule JSON to FILE (atomically)\n"
     "  --summary          omit the per-patch detail\n"
     "  --json             print the schedule JSON instead of text\n"
+    RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
 typedef struct plan_opts {
     const char *net, *output;
     sched_opts so;
     bool summary, json;
+    record_opts rec;
 } plan_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
@@ -36,9 +39,11 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
     enum { OPT_SUMMARY = 256, OPT_JSON };
     static const struct option longopts[] = {
         SCHED_LONGOPTS,
+        RECORD_LONGOPTS,
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"json", no_argument, NULL, OPT_JSON},
         {"output", required_argument, NULL, 'o'},
+        RECORD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -67,6 +72,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
         case ':':
             return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (record_option(c, optarg, &o->rec))
+                break;
             return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -101,7 +108,8 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
         fputs(sched_opts_usage, cli->out);
         return EXIT_OK;
     }
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK ||
+        (rc = record_mcu_budget(cli, &o.rec, &o.so.search, o.so.best || o.so.fused)) != EXIT_OK)
         return rc;
     mp_error err;
     mp_error_init(&err);
@@ -120,6 +128,7 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
             rc = write_schedule(cli, s, o.output);
         if (rc == EXIT_OK && !fits)
             rc = EXIT_FAIL;
+        rc = record_plan(cli, &o.rec, argc, argv, s, rc);
     }
     mp_schedule_free(s);
     mp_graph_free(g);

@@ -114,7 +114,8 @@ typedef struct validation {
     int8_t **inputs, **ref_out, **sched_out;
     mp_exec_run ref;
     mp_exec_schedule_stats stats;
-    mp_exec_mismatch mm;
+    mp_exec_mismatch mm;      /* network outputs */
+    mp_exec_mismatch first;   /* first tensor that differs during the run */
     mp_exec_saturation sat;
     size_t bytes;
 } validation;
@@ -159,8 +160,8 @@ static mp_status run_both(const validate_opts *o, const mp_exec_model *m, const 
     MP_TRY(mp_exec_run_saturation(m, &v->ref, &v->sat, err));
     for (uint32_t k = 0; k < g->n_outputs; k++)
         v->ref_out[k] = (int8_t *)mp_exec_run_output(&v->ref, m, k);
-    MP_TRY(mp_exec_run_schedule(m, s, (const int8_t *const *)v->inputs, v->sched_out, &v->stats,
-                                err));
+    MP_TRY(mp_exec_run_schedule(m, s, (const int8_t *const *)v->inputs, v->sched_out, &v->ref,
+                                &v->stats, &v->first, err));
     mp_exec_compare_outputs(m, (const int8_t *const *)v->ref_out,
                             (const int8_t *const *)v->sched_out, &v->mm);
     return MP_OK;
@@ -204,9 +205,19 @@ static void print_text(mp_cli *cli, const validate_opts *o, const mp_exec_model 
     if (v->sat.total)
         fprintf(f, "saturation       %.3f%% of %s reference values\n",
                 100.0 * (double)v->sat.saturated / (double)v->sat.total, cli_count(v->sat.total));
-    if (!v->mm.found) {
+    fprintf(f, "tensors checked  %s as the schedule produced them\n",
+            cli_count(v->first.tensors_checked));
+    if (v->first.found)
+        fprintf(f, "first difference tensor '%s' element %zu (y %d, x %d, c %d): expected %d, got %d\n",
+                g->tensors[v->first.tensor].name, v->first.index, v->first.y, v->first.x,
+                v->first.c, v->first.expected, v->first.actual);
+    if (!v->mm.found && !v->first.found) {
         fprintf(f, "bit-exact: %u output%s, %s bytes\n", g->n_outputs, g->n_outputs == 1 ? "" : "s",
                 cli_count(v->bytes));
+        return;
+    }
+    if (!v->mm.found) {
+        fprintf(f, "MISMATCH inside the schedule, outputs equal (%s bytes)\n", cli_count(v->bytes));
         return;
     }
     fprintf(f, "MISMATCH: output '%s' element %zu (y %d, x %d, c %d): expected %d, got %d; %s of "
@@ -221,19 +232,22 @@ static void print_json(mp_cli *cli, const mp_schedule *s, const validation *v)
     mp_strbuf_init(&sb);
     mp_strbuf_printf(&sb, "{\"bit_exact\": %s, \"outputs\": %u, \"bytes\": %zu, "
                           "\"arena_bytes\": %zu, \"peak_bytes\": %zu, \"layout_ok\": %s, "
-                          "\"op_runs\": %llu, \"patches\": %u, \"saturation\": %.6f, \"mismatch\": ",
-                     v->mm.found ? "false" : "true", s->g->n_outputs, v->bytes, s->arena_bytes,
+                          "\"op_runs\": %llu, \"patches\": %u, \"tensors_checked\": %llu, "
+                          "\"saturation\": %.6f, \"mismatch\": ",
+                     v->mm.found || v->first.found ? "false" : "true", s->g->n_outputs, v->bytes,
+                     s->arena_bytes,
                      s->peak_bytes, s->layout_ok ? "true" : "false",
                      (unsigned long long)v->stats.op_runs, v->stats.patches,
-                     v->sat.total ? (double)v->sat.saturated / (double)v->sat.total : 0.0);
-    if (!v->mm.found) {
+                     (unsigned long long)v->first.tensors_checked, v->sat.total ? (double)v->sat.saturated / (double)v->sat.total : 0.0);
+    const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
+    if (!mm->found) {
         mp_strbuf_puts(&sb, "null}\n");
     } else {
-        mp_strbuf_puts(&sb, "{\"output\": ");
-        mp_strbuf_json_string(&sb, s->g->tensors[v->mm.tensor].name);
+        mp_strbuf_puts(&sb, "{\"tensor\": ");
+        mp_strbuf_json_string(&sb, s->g->tensors[mm->tensor].name);
         mp_strbuf_printf(&sb, ", \"index\": %zu, \"y\": %d, \"x\": %d, \"c\": %d, \"expected\": %d, "
-                              "\"actual\": %d, \"different\": %llu}}\n",
-                         v->mm.index, v->mm.y, v->mm.x, v->mm.c, v->mm.expected, v->mm.actual,
+                              "\"actual\": %d, \"outputs_different\": %llu}}\n",
+                         mm->index, mm->y, mm->x, mm->c, mm->expected, mm->actual,
                          (unsigned long long)v->mm.n_different);
     }
     fputs(sb.buf, cli->out);
@@ -279,7 +293,7 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
             print_json(cli, s, &v);
         else
             print_text(cli, &o, m, s, &v);
-        rc = v.mm.found ? EXIT_FAIL : EXIT_OK;
+        rc = v.mm.found || v.first.found ? EXIT_FAIL : EXIT_OK;
     }
     validation_release(&v, g);
     mp_exec_model_free(m);

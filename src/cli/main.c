@@ -24,6 +24,10 @@ static const command commands[] = {
     {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
     {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
     {"convert", cmd_convert, convert_usage, "write a .tflite (or net.json) as memplan's net.json"},
+    {"mcus", cmd_mcus, mcus_usage, "the MCU catalog: SRAM budget, total SRAM, flash"},
+    {"sweep", cmd_sweep, sweep_usage, "which networks fit which SRAM budgets or MCUs, and how"},
+    {"merge", cmd_merge, merge_usage, "combine databases (sweep shards) without duplicates"},
+    {"report", cmd_report, report_usage, "runs, a network's schedules or a sweep from the database"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

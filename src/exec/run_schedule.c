@@ -42,6 +42,8 @@ typedef struct runner {
     uint8_t *arena;
     const int8_t *const *inputs;
     mp_exec_schedule_stats *stats;
+    const mp_exec_run *ref;   /* compare against it, or NULL */
+    mp_exec_mismatch *first;  /* first difference found */
     mp_error *err;
 } runner;
 
@@ -101,6 +103,33 @@ static void load_inputs(const runner *r)
     }
 }
 
+/* Compare tensor t, just produced whole in its buffer, with the reference. */
+static void check_tensor(runner *r, mp_tensor_id t)
+{
+    if (!r->ref || !r->first || t >= r->ref->n_tensors || !r->ref->tensor[t])
+        return;
+    const mp_tensor *x = &r->g->tensors[t];
+    const int8_t *want = r->ref->tensor[t], *got = buffer_data(r, r->s->tensor_buffer[t]);
+    r->first->tensors_checked++;
+    if (r->first->found || memcmp(want, got, x->size_bytes) == 0)
+        return;
+    for (size_t e = 0; e < x->size_bytes; e++) {
+        if (want[e] == got[e])
+            continue;
+        size_t c = (size_t)x->shape.c;
+        mp_exec_mismatch *mm = r->first;
+        mm->found = true;
+        mm->tensor = t;
+        mm->index = e;
+        mm->y = (int32_t)(e / c / (size_t)x->shape.w);
+        mm->x = (int32_t)(e / c % (size_t)x->shape.w);
+        mm->c = (int32_t)(e % c);
+        mm->expected = want[e];
+        mm->actual = got[e];
+        break;
+    }
+}
+
 /* ---- per-layer segments --------------------------------------------------------------- */
 
 static mp_status run_layer_step(runner *r, uint32_t st)
@@ -120,10 +149,13 @@ static mp_status run_layer_step(runner *r, uint32_t st)
         int32_t pb = find_buffer(s, MP_BUF_PLANE, o->out[0], -1, st);
         if (pb < 0)
             return mp_errorf(r->err, MP_E_INVALID, "step %u: no plane buffer", st);
-        return mp_exec_dw_inplace(r->m, op, &in[0], &out, rect, buffer_data(r, pb),
-                                  s->buffers[pb].bytes, r->err);
+        MP_TRY(mp_exec_dw_inplace(r->m, op, &in[0], &out, rect, buffer_data(r, pb),
+                                  s->buffers[pb].bytes, r->err));
+    } else {
+        MP_TRY(mp_exec_op(r->m, op, in, n_in, &out, rect, r->err));
     }
-    return mp_exec_op(r->m, op, in, n_in, &out, rect, r->err);
+    check_tensor(r, o->out[0]);
+    return MP_OK;
 }
 
 /* ---- tiled segments ------------------------------------------------------------------- */
@@ -350,14 +382,20 @@ static mp_status run_tiled(runner *r, uint32_t si)
     for (uint32_t i = 0; st == MP_OK && i < p->spec.rows; i++)
         for (uint32_t j = 0; st == MP_OK && j < p->spec.cols; j++)
             st = run_patch(&t, i, j);
+    for (uint32_t k = 0; st == MP_OK && k < p->n_slots; k++)
+        if (p->slots[k].role == MP_ROLE_OUTPUT)
+            check_tensor(r, p->slots[k].id);
     mp_free(t.cache);
     return st;
 }
 
 mp_status mp_exec_run_schedule(const mp_exec_model *m, const mp_schedule *s,
                                const int8_t *const *inputs, int8_t *const *outputs,
-                               mp_exec_schedule_stats *stats, mp_error *err)
+                               const mp_exec_run *reference, mp_exec_schedule_stats *stats,
+                               mp_exec_mismatch *first, mp_error *err)
 {
+    if (first)
+        memset(first, 0, sizeof *first);
     mp_exec_schedule_stats local;
     if (!stats)
         stats = &local;
@@ -365,7 +403,7 @@ mp_status mp_exec_run_schedule(const mp_exec_model *m, const mp_schedule *s,
     if (s->g != m->g)
         return mp_errorf(err, MP_E_INVALID, "the schedule and the model are for different graphs");
     MP_TRY(check_bounds(s, err));
-    runner r = {m, m->g, s, NULL, inputs, stats, err};
+    runner r = {m, m->g, s, NULL, inputs, stats, reference, first, err};
     r.arena = mp_malloc(s->arena_bytes ? s->arena_bytes : 1);
     if (!r.arena)
         return mp_errorf(err, MP_E_NOMEM, "out of memory for a %zu-byte arena", s->arena_bytes);
@@ -405,7 +443,7 @@ void mp_exec_compare_outputs(const mp_exec_model *m, const int8_t *const *expect
             *mm = (mp_exec_mismatch){true, k, m->g->outputs[k], e,
                                      (int32_t)(e / c / (size_t)t->shape.w),
                                      (int32_t)(e / c % (size_t)t->shape.w), (int32_t)(e % c),
-                                     expected[k][e], actual[k][e], mm->n_different};
+                                     expected[k][e], actual[k][e], mm->n_different, 0};
         }
     }
 }

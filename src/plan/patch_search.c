@@ -252,7 +252,7 @@ static bool front_dominated(const mp_patch_search *s, uint32_t i)
     return false;
 }
 
-static void recommend(mp_patch_search *s, const mp_search_opts *so)
+void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so)
 {
     s->fits = true;
     s->per_layer_best = true;
@@ -314,6 +314,6 @@ mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const m
         mp_patch_search_release(out);
         return st;
     }
-    recommend(out, so);
+    mp_patch_search_recommend(out, so);
     return MP_OK;
 }

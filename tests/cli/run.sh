@@ -9,6 +9,8 @@
 #   MEMPLAN  the binary under test (possibly wrapped by $MEMPLAN_WRAPPER)
 #   ROOT     the source tree
 #   SCRATCH  an empty temporary directory of the case, removed afterwards
+#   MEMPLAN_DB  $SCRATCH/memplan.db, so runs are recorded there and never in
+#            the source tree's reports/ (docs/database.md)
 # Expectations beside it (all optional):
 #   NAME.exit    expected exit status (default 0)
 #   NAME.stdout  exact expected standard output
@@ -26,7 +28,7 @@ for case in "$dir"/*.sh; do
   scratch=$(mktemp -d)
   out="$scratch/.stdout" err="$scratch/.stderr"
   (cd "$root" && MEMPLAN="${MEMPLAN_WRAPPER:-} $memplan" ROOT="$root" SCRATCH="$scratch" \
-     bash "$case" >"$out" 2>"$err")
+     MEMPLAN_DB="$scratch/memplan.db" bash "$case" >"$out" 2>"$err")
   rc=$?
   count=$((count + 1))
   if [ "$update" = "--update" ]; then

@@ -11,6 +11,10 @@
 set -u
 memplan=$1 root=$2 mode=${3:-}
 cd "$root" || exit 2
+# analyze records its runs: keep them out of the source tree
+db_dir=$(mktemp -d)
+export MEMPLAN_DB="$db_dir/memplan.db"
+trap 'rm -rf "$db_dir"' EXIT
 wrap=""
 if [ "$mode" = "--valgrind" ]; then
   wrap="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"

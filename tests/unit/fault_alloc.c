@@ -5,12 +5,14 @@
  * be made to fail, so tests can replay a scenario with the 1st, 2nd, 3rd ...
  * allocation failing and check that each run ends in success or a clean
  * MP_E_NOMEM (sqlite's fault-injection tests). The counter is the one mutable
- * global of memplan and lives only in test code.
+ * global of memplan and lives only in test code. A mutex serialises the calls:
+ * cmocka's allocation list is not thread-safe and sweeps allocate from threads.
  */
 #include "fault_alloc.h"
 
 #include "../../src/util/alloc.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +23,7 @@
 
 static long fail_countdown = -1; /* -1: never fail */
 static long calls;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 void fault_alloc_fail_after(long n)
 {
@@ -46,29 +49,35 @@ static int should_fail(void)
 
 void *mp_malloc(size_t n)
 {
-    if (should_fail())
-        return NULL;
-    return _test_malloc(n ? n : 1, __FILE__, __LINE__);
+    pthread_mutex_lock(&lock);
+    void *p = should_fail() ? NULL : _test_malloc(n ? n : 1, __FILE__, __LINE__);
+    pthread_mutex_unlock(&lock);
+    return p;
 }
 
 void *mp_calloc(size_t count, size_t size)
 {
-    if (should_fail())
-        return NULL;
-    if (count && size > SIZE_MAX / count)
-        return NULL;
-    return _test_calloc(count ? count : 1, size ? size : 1, __FILE__, __LINE__);
+    pthread_mutex_lock(&lock);
+    void *p = NULL;
+    if (!should_fail() && !(count && size > SIZE_MAX / count))
+        p = _test_calloc(count ? count : 1, size ? size : 1, __FILE__, __LINE__);
+    pthread_mutex_unlock(&lock);
+    return p;
 }
 
 void *mp_realloc(void *p, size_t n)
 {
-    if (should_fail())
-        return NULL;
-    return _test_realloc(p, n ? n : 1, __FILE__, __LINE__);
+    pthread_mutex_lock(&lock);
+    void *q = should_fail() ? NULL : _test_realloc(p, n ? n : 1, __FILE__, __LINE__);
+    pthread_mutex_unlock(&lock);
+    return q;
 }
 
 void mp_free(void *p)
 {
-    if (p)
-        _test_free(p, __FILE__, __LINE__);
+    if (!p)
+        return;
+    pthread_mutex_lock(&lock);
+    _test_free(p, __FILE__, __LINE__);
+    pthread_mutex_unlock(&lock);
 }

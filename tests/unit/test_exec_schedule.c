@@ -42,17 +42,22 @@ static uint64_t run_and_compare(const mp_exec_model *m, const mp_schedule *s, ui
     for (uint32_t k = 0; k < g->n_outputs; k++)
         out[k] = malloc(g->tensors[g->outputs[k]].size_bytes);
     mp_exec_run run;
-    assert_int_equal(mp_exec_run_reference(m, (const int8_t *const *)in, false, &run, &err), MP_OK);
+    assert_int_equal(mp_exec_run_reference(m, (const int8_t *const *)in, true, &run, &err), MP_OK);
     for (uint32_t k = 0; k < g->n_outputs; k++)
         ref[k] = mp_exec_run_output(&run, m, k);
     mp_exec_schedule_stats st;
-    if (mp_exec_run_schedule(m, s, (const int8_t *const *)in, out, &st, &err) != MP_OK) {
+    mp_exec_mismatch first;
+    if (mp_exec_run_schedule(m, s, (const int8_t *const *)in, out, &run, &st, &first, &err) !=
+        MP_OK) {
         print_error("%s\n", err.msg);
         fail();
     }
     assert_int_equal(st.arena_bytes, s->arena_bytes);
     mp_exec_mismatch mm;
     mp_exec_compare_outputs(m, ref, (const int8_t *const *)out, &mm);
+    assert_true(first.tensors_checked > 0);
+    if (first.found && !mm.n_different)
+        mm.n_different = 1; /* an intermediate tensor differs: count it */
     mp_exec_run_release(&run);
     for (uint32_t i = 0; i < g->n_inputs; i++)
         free(in[i]);
@@ -242,13 +247,80 @@ static void test_exec_schedule_broken_layout_is_caught(void **state)
     /* an offset past the arena is refused before anything runs */
     s->buffers[b].offset = s->arena_bytes;
     int8_t *in = malloc(g->tensors[g->inputs[0]].size_bytes), *out = malloc(1000);
-    assert_int_equal(mp_exec_run_schedule(m, s, (const int8_t *const *)&in, &out, NULL, &err),
-                     MP_E_INVALID);
+    assert_int_equal(
+        mp_exec_run_schedule(m, s, (const int8_t *const *)&in, &out, NULL, NULL, NULL, &err),
+        MP_E_INVALID);
     free(in);
     free(out);
     mp_schedule_free(s);
     mp_exec_model_free(m);
     mp_graph_free(g);
+}
+
+/* Every shared model (real weights): per-layer and several patch schedules at
+ * different splits, even and uneven grids, recompute and cache. */
+static void test_exec_schedule_shared_models(void **state)
+{
+    (void)state;
+    static const char *const models[] = {
+        "person_detect", "vww_96_int8", "vww_96_14blk_836k_int8", "vww_96_20blk_791k_int8",
+        "pretrainedResnet_quant", "kws_ref_model", "model_ToyCar_quant_fullint_micro_intio"};
+    char path[512];
+    snprintf(path, sizeof path, "%s/../shared/models/person_detect.tflite", MEMPLAN_SOURCE_ROOT);
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        print_message("skipped: ../shared/models is absent\n");
+        skip();
+    }
+    fclose(probe);
+    int runs = 0;
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "../shared/models/%s.tflite", models[i]);
+        mp_graph *g = load(rel);
+        mp_exec_model *m;
+        mp_exec_opts eo;
+        mp_error err;
+        mp_error_init(&err);
+        mp_exec_opts_init(&eo);
+        assert_int_equal(mp_exec_model_new(g, &eo, &m, &err), MP_OK);
+        int32_t last = mp_patch_last_patchable_step(g, NULL);
+        for (int v = 0; v < 4; v++) {
+            mp_schedule_spec spec;
+            mp_schedule_spec_init(&spec);
+            spec.opts.inplace_dw = v & 1;
+            spec.opts.input_mode = v >= 2 ? MP_INPUT_STREAM : MP_INPUT_SRAM;
+            if (v > 0 && last >= 1) {
+                uint32_t split = (uint32_t)(last * v / 3);
+                const mp_tensor *S = &g->tensors[g->ops[g->order[split]].out[0]];
+                if (mp_patch_op_reduces(g, g->order[split]))
+                    S = &g->tensors[g->ops[g->order[split]].in[0]];
+                uint32_t r = S->shape.h >= 3 ? 3 : (uint32_t)S->shape.h;
+                uint32_t c = S->shape.w >= 2 ? 2 : (uint32_t)S->shape.w;
+                spec.tiled[0] = (mp_patch_spec){0, split, r, c,
+                                                v == 2 ? MP_CUTS_BALANCED : MP_CUTS_EVEN, NULL,
+                                                NULL, v == 1 ? MP_HALO_RECOMPUTE : MP_HALO_CACHE};
+                spec.n_tiled = 1;
+            }
+            mp_schedule *s = NULL;
+            mp_status st = mp_schedule_build(g, &spec, &s, &err);
+            if (st == MP_E_UNSUPPORTED || st == MP_E_INVALID) { /* e.g. a grid larger than S */
+                mp_error_init(&err);
+                continue;
+            }
+            assert_int_equal(st, MP_OK);
+            uint64_t diff = run_and_compare(m, s, 11 + (uint64_t)v);
+            if (diff)
+                print_error("%s variant %d: %llu bytes differ\n", models[i], v,
+                            (unsigned long long)diff);
+            assert_int_equal(diff, 0);
+            runs++;
+            mp_schedule_free(s);
+        }
+        mp_exec_model_free(m);
+        mp_graph_free(g);
+    }
+    assert_true(runs >= 20);
 }
 
 static uint32_t rnd(uint64_t *s, uint32_t n)
@@ -340,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_exec_schedule_fused),
         cmocka_unit_test(test_exec_schedule_broken_layout_is_caught),
         cmocka_unit_test(test_exec_schedule_random_nets),
+        cmocka_unit_test(test_exec_schedule_shared_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

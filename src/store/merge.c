@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * merge.c - combining databases (module store), e.g. the shards of a sweep.
+ *
+ * The output is built in a temporary database next to it: each input is
+ * attached (only read) and copied in one transaction with INSERT ... SELECT,
+ * mapping ids through temporary tables:
+ *
+ *   networks       by hash (a network met again is the same row)
+ *   runs           by uuid; a run already present is skipped with all its rows
+ *   schedules      (and their steps and validations) of new runs, with ids
+ *                  shifted past the output's largest id
+ *   sweeps         by key; targets by (sweep, idx)
+ *   sweep_results  by (sweep, network index, target index): the first one wins
+ *
+ * Then the temporary file is closed (SQLite checkpoints its WAL into it),
+ * synced and renamed over the output: readers see the old or the new output.
+ */
+#include "store_int.h"
+
+#include "../util/alloc.h"
+#include "../util/checked.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The copy, statement by statement; ?1 is the schedule id offset where used. */
+static const char *const copy_sql[] = {
+    "CREATE TEMP TABLE IF NOT EXISTS net_map (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL)",
+    "CREATE TEMP TABLE IF NOT EXISTS run_map (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL, "
+    "new INTEGER NOT NULL)",
+    "CREATE TEMP TABLE IF NOT EXISTS sweep_map (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL)",
+    "DELETE FROM temp.net_map",
+    "DELETE FROM temp.run_map",
+    "DELETE FROM temp.sweep_map",
+    "INSERT INTO main.networks (hash, name, source, ops, macs, params, weight_bytes) "
+    "SELECT hash, name, source, ops, macs, params, weight_bytes FROM src.networks WHERE true "
+    "ORDER BY id ON CONFLICT (hash) DO UPDATE SET "
+    "params = coalesce(params, excluded.params), "
+    "weight_bytes = coalesce(weight_bytes, excluded.weight_bytes)",
+    "INSERT INTO temp.net_map SELECT s.id, m.id FROM src.networks s "
+    "JOIN main.networks m ON m.hash = s.hash",
+    "INSERT INTO temp.run_map SELECT s.id, m.id, 0 FROM src.runs s "
+    "JOIN main.runs m ON m.uuid = s.uuid",
+    "INSERT INTO main.runs (uuid, command, command_line, memplan_version, started_at, "
+    "finished_at) SELECT uuid, command, command_line, memplan_version, started_at, "
+    "finished_at FROM src.runs WHERE id NOT IN (SELECT src FROM temp.run_map) ORDER BY id",
+    "INSERT INTO temp.run_map SELECT s.id, m.id, 1 FROM src.runs s "
+    "JOIN main.runs m ON m.uuid = s.uuid WHERE s.id NOT IN (SELECT src FROM temp.run_map)",
+    "INSERT INTO main.schedules (id, run_id, network_id, role, mode, split, split_step, "
+    "grid_rows, grid_cols, cuts, halo, input, inplace_dw, inplace_ops, align, peak_bytes, "
+    "arena_bytes, macs, overhead, schedule_json) "
+    "SELECT s.id + ?1, r.dst, n.dst, s.role, s.mode, s.split, s.split_step, s.grid_rows, "
+    "s.grid_cols, s.cuts, s.halo, s.input, s.inplace_dw, s.inplace_ops, s.align, "
+    "s.peak_bytes, s.arena_bytes, s.macs, s.overhead, s.schedule_json FROM src.schedules s "
+    "JOIN temp.run_map r ON r.src = s.run_id AND r.new "
+    "JOIN temp.net_map n ON n.src = s.network_id ORDER BY s.id",
+    "INSERT INTO main.schedule_steps (schedule_id, step, op, live_bytes, macs) "
+    "SELECT t.schedule_id + ?1, t.step, t.op, t.live_bytes, t.macs FROM src.schedule_steps t "
+    "JOIN src.schedules s ON s.id = t.schedule_id "
+    "JOIN temp.run_map r ON r.src = s.run_id AND r.new",
+    "INSERT INTO main.validations (run_id, schedule_id, bit_exact, bytes_compared, "
+    "mismatched_bytes, arena_bytes, detail) SELECT r.dst, v.schedule_id + ?1, v.bit_exact, "
+    "v.bytes_compared, v.mismatched_bytes, v.arena_bytes, v.detail FROM src.validations v "
+    "JOIN temp.run_map r ON r.src = v.run_id AND r.new ORDER BY v.id",
+    "INSERT OR IGNORE INTO main.sweeps (key, options, n_networks, n_targets) "
+    "SELECT key, options, n_networks, n_targets FROM src.sweeps ORDER BY id",
+    "INSERT INTO temp.sweep_map SELECT s.id, m.id FROM src.sweeps s "
+    "JOIN main.sweeps m ON m.key = s.key",
+    "INSERT OR IGNORE INTO main.sweep_targets (sweep_id, idx, label, is_mcu, sram_bytes, "
+    "flash_bytes) SELECT w.dst, t.idx, t.label, t.is_mcu, t.sram_bytes, t.flash_bytes "
+    "FROM src.sweep_targets t JOIN temp.sweep_map w ON w.src = t.sweep_id",
+};
+
+/* Kept apart: its change count is the number of results added. */
+static const char results_sql[] =
+    "INSERT OR IGNORE INTO main.sweep_results (sweep_id, network_idx, target_idx, path, "
+    "network_id, run_id, schedule_id, fits, sram_fits, flash_fits, missing_bytes, "
+    "flash_missing_bytes) SELECT w.dst, x.network_idx, x.target_idx, x.path, n.dst, r.dst, "
+    "x.schedule_id + ?1, x.fits, x.sram_fits, x.flash_fits, x.missing_bytes, "
+    "x.flash_missing_bytes FROM src.sweep_results x "
+    "JOIN temp.sweep_map w ON w.src = x.sweep_id JOIN temp.net_map n ON n.src = x.network_id "
+    "JOIN temp.run_map r ON r.src = x.run_id AND r.new "
+    "ORDER BY x.sweep_id, x.network_idx, x.target_idx";
+
+/* Run one statement; ?1 (when the statement has it) is bound to offset. */
+static mp_status run_sql(mp_store *st, const char *sql, int64_t offset, int *changes,
+                         mp_error *err)
+{
+    sqlite3_stmt *s;
+    MP_TRY(store_prepare(st, sql, &s, err));
+    mp_status rc = MP_OK;
+    if (sqlite3_bind_parameter_count(s) > 0)
+        rc = store_bind_i64(st, s, 1, offset, err);
+    if (rc == MP_OK)
+        rc = store_step_done(st, s, err);
+    if (changes)
+        *changes = sqlite3_changes(st->db);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static mp_status copy_rows(mp_store *st, mp_merge_stats *stats, mp_error *err)
+{
+    int64_t offset, total, old_runs;
+    int added;
+    MP_TRY(store_query_int(st, "SELECT coalesce(max(id), 0) FROM main.schedules", &offset, err));
+    for (size_t i = 0; i < sizeof copy_sql / sizeof copy_sql[0]; i++)
+        MP_TRY(run_sql(st, copy_sql[i], offset, NULL, err));
+    MP_TRY(run_sql(st, results_sql, offset, &added, err));
+    MP_TRY(store_query_int(st, "SELECT count(*) FROM src.sweep_results", &total, err));
+    MP_TRY(store_query_int(st, "SELECT count(*) FROM temp.run_map WHERE new = 0", &old_runs,
+                           err));
+    int64_t runs;
+    MP_TRY(store_query_int(st, "SELECT count(*) FROM temp.run_map", &runs, err));
+    stats->results_added += (uint32_t)added;
+    stats->results_skipped += (uint32_t)(total - added);
+    stats->runs_added += (uint32_t)(runs - old_runs);
+    stats->runs_skipped += (uint32_t)old_runs;
+    return MP_OK;
+}
+
+/* "file:/a%20b.db": a URI for ATTACH, so no character of the path is special. The input
+ * is attached read-write but only read: a read-only attach (mode=ro) of a WAL database
+ * leaves its -wal and -shm files behind; a read-write one checkpoints and removes them on
+ * detach, as closing the database would. */
+static char *ro_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path), bytes;
+    if (!mp_mul_size(n, 3, &bytes) || !mp_add_size(bytes, 8, &bytes))
+        return NULL;
+    char *u = mp_malloc(bytes);
+    if (!u)
+        return NULL;
+    char *p = u;
+    memcpy(p, "file:", 5);
+    p += 5;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                     (*c >= '0' && *c <= '9') || strchr("-._~/", *c);
+        if (plain) {
+            *p++ = (char)*c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+        }
+    }
+    *p = '\0';
+    return u;
+}
+
+static mp_status attach(mp_store *st, const char *path, mp_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return mp_errorf(err, MP_E_IO, "%s: no such database file", path);
+    char *uri = ro_uri(path);
+    if (!uri)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    mp_status rc = store_prepare(st, "ATTACH DATABASE ?1 AS src", &s, err);
+    if (rc == MP_OK) {
+        rc = store_bind_text(st, s, 1, uri, err);
+        if (rc == MP_OK && sqlite3_step(s) != SQLITE_DONE)
+            rc = (sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB
+                     ? mp_errorf(err, MP_E_DB, "%s: not an SQLite database", path)
+                     : mp_errorf(err, MP_E_DB, "%s: cannot open: %s", path,
+                                 sqlite3_errmsg(st->db));
+        sqlite3_finalize(s);
+    }
+    mp_free(uri);
+    return rc;
+}
+
+static mp_status check_input(mp_store *st, const char *path, mp_error *err)
+{
+    int64_t v, tables;
+    mp_error local;
+    mp_error_init(&local);
+    if (store_query_int(st, "PRAGMA src.user_version", &v, &local) != MP_OK ||
+        store_query_int(st, "SELECT count(*) FROM src.sqlite_master", &tables, &local) != MP_OK)
+        return mp_errorf(err, MP_E_DB, "%s: not an SQLite database", path);
+    if (v == 0)
+        return mp_errorf(err, MP_E_DB, "%s: not a memplan database", path);
+    if (v != MP_STORE_SCHEMA_VERSION)
+        return mp_errorf(err, MP_E_DB,
+                         "%s: schema version %lld, expected %d (open it once with this memplan, "
+                         "e.g. 'memplan report --db %s', to migrate it)",
+                         path, (long long)v, MP_STORE_SCHEMA_VERSION, path);
+    return MP_OK;
+}
+
+static mp_status merge_one(mp_store *st, const char *path, mp_merge_stats *stats,
+                           mp_error *err)
+{
+    MP_TRY(attach(st, path, err));
+    mp_status rc = check_input(st, path, err);
+    if (rc == MP_OK)
+        rc = store_exec(st, "BEGIN IMMEDIATE", err);
+    if (rc == MP_OK) {
+        rc = copy_rows(st, stats, err);
+        if (rc == MP_OK)
+            rc = store_exec(st, "COMMIT", err);
+        if (rc != MP_OK)
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (sqlite3_exec(st->db, "DETACH DATABASE src", NULL, NULL, NULL) != SQLITE_OK &&
+        rc == MP_OK)
+        rc = store_fail(st, err, "detach");
+    return rc;
+}
+
+static mp_status publish(const char *tmp, const char *output, mp_error *err)
+{
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return mp_errorf(err, MP_E_IO, "%s: cannot sync the merged database: %s", output,
+                         strerror(e));
+    }
+    close(fd);
+    if (rename(tmp, output) != 0)
+        return mp_errorf(err, MP_E_IO, "%s: cannot rename the temporary database: %s", output,
+                         strerror(errno));
+    return MP_OK;
+}
+
+static mp_status make_temp(const char *output, char **tmp, mp_error *err)
+{
+    static const char suffix[] = ".tmp.XXXXXX";
+    size_t n = strlen(output);
+    *tmp = mp_malloc(n + sizeof suffix);
+    if (!*tmp)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    memcpy(*tmp, output, n);
+    memcpy(*tmp + n, suffix, sizeof suffix);
+    int fd = mkstemp(*tmp);
+    if (fd < 0) {
+        mp_status rc = mp_errorf(err, MP_E_IO, "%s: cannot create a temporary file: %s", output,
+                                 strerror(errno));
+        mp_free(*tmp);
+        *tmp = NULL;
+        return rc;
+    }
+    close(fd);
+    return MP_OK;
+}
+
+mp_status mp_store_merge(const char *const *inputs, uint32_t n_inputs, const char *output,
+                         mp_merge_stats *stats, mp_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    char *tmp;
+    MP_TRY(make_temp(output, &tmp, err));
+    mp_store *st = NULL;
+    mp_status rc = mp_store_open(tmp, NULL, &st, err);
+    struct stat sb;
+    mp_merge_stats base; /* the existing output's rows are not counted */
+    memset(&base, 0, sizeof base);
+    if (rc == MP_OK && stat(output, &sb) == 0)
+        rc = merge_one(st, output, &base, err);
+    for (uint32_t i = 0; rc == MP_OK && i < n_inputs; i++)
+        rc = merge_one(st, inputs[i], stats, err);
+    mp_store_close(st);
+    if (rc == MP_OK)
+        rc = publish(tmp, output, err);
+    if (rc != MP_OK)
+        mp_store_remove_files(tmp);
+    mp_free(tmp);
+    return rc;
+}

@@ -1,0 +1,1 @@
+$MEMPLAN mcus --catalog tests/data/catalogs/good.json

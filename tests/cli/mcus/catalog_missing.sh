@@ -1,0 +1,2 @@
+# a catalog that is not there
+$MEMPLAN mcus --catalog tests/data/catalogs/nothing.json

@@ -1,0 +1,2 @@
+# malformed catalog: the message names the file, the JSON path and the problem
+$MEMPLAN mcus --catalog tests/data/catalogs/total_below_sram.json

@@ -1,0 +1,1 @@
+$MEMPLAN merge a.db

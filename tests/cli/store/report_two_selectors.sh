@@ -1,0 +1,1 @@
+$MEMPLAN report --run 1 --sweep 1

@@ -1,0 +1,1 @@
+$MEMPLAN sweep --budgets 64K
