@@ -4,9 +4,14 @@
 # run its test suite). Packages already present are left alone; apt-get runs
 # only when something is missing. Uses sudo when not run as root.
 set -eu
-pkgs="gcc libc6-dev pkg-config meson ninja-build libcjson-dev libgraphviz-dev libsqlite3-dev"
+# libgvc6 carries Graphviz's runtime plugins (dot and neato layouts, SVG, and
+# the cairo renderer behind PNG and PDF); fonts-dejavu-core gives its text
+# layout a font, so pictures look the same on every machine; zlib1g-dev is
+# for memplan's PNG encoder (src/render/gv_png.c).
+pkgs="gcc libc6-dev pkg-config meson ninja-build libcjson-dev libgraphviz-dev libgvc6 fonts-dejavu-core zlib1g-dev libsqlite3-dev"
 if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs libcmocka-dev valgrind sqlite3 clang gcc-arm-none-eabi libnewlib-arm-none-eabi"
+  pkgs="$pkgs libexpat1-dev libxml2-utils" # SVG checks of the render tests
 fi
 missing=""
 for p in $pkgs; do

@@ -18,6 +18,7 @@
 #include "memplan/mp_patch.h"
 #include "memplan/mp_plan.h"
 #include "memplan/mp_report.h"
+#include "memplan/mp_render.h"
 #include "memplan/mp_schedule.h"
 #include "memplan/mp_store.h"
 #include "memplan/mp_sweep.h"

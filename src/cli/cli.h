@@ -65,6 +65,12 @@ extern const char merge_usage[];
 int cmd_merge(mp_cli *cli, int argc, char **argv);
 extern const char report_usage[];
 int cmd_report(mp_cli *cli, int argc, char **argv);
+extern const char render_usage[];
+int cmd_render(mp_cli *cli, int argc, char **argv);
+/* cmd_render.c: the three pictures (DIR/graph.svg, timeline.svg, lifecycle.svg) of the schedule
+ * analyze chose (ps's best, or per-layer when ps is NULL or has none); exit code. */
+int cli_render_dir(mp_cli *cli, const mp_graph *g, const mp_plan_opts *plan,
+                   const mp_patch_search *ps, const mp_search_opts *search, const char *dir);
 
 /* plan_print.c: a schedule in text (summary: no per-patch detail) or JSON */
 void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary);

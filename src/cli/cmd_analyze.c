@@ -39,6 +39,8 @@ const char analyze_usage[] =
     "  --max-stages N     fused: at most N tiled blocks\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
+    "  --render DIR       draw the chosen schedule: DIR/graph.svg, timeline.svg,\n"
+    "                     lifecycle.svg (see 'memplan render')\n"
     "  -h, --help         show this help\n";
 
 typedef struct analyze_opts {
@@ -52,6 +54,7 @@ typedef struct analyze_opts {
     double max_macs;
     mp_fused_opts fused_opts;
     record_opts rec;
+    const char *render_dir;
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -68,7 +71,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_NO_PATCH,
         OPT_FUSED,
         OPT_MAX_MACS,
-        OPT_MAX_STAGES
+        OPT_MAX_STAGES,
+        OPT_RENDER
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -84,6 +88,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"max-macs", required_argument, NULL, OPT_MAX_MACS},
         {"max-stages", required_argument, NULL, OPT_MAX_STAGES},
         RECORD_LONGOPTS,
+        {"render", required_argument, NULL, OPT_RENDER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -148,6 +153,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
                 return EXIT_USAGE;
             o->fused_opts.max_stages = (uint32_t)v;
             o->fused = true;
+            break;
+        case OPT_RENDER:
+            o->render_dir = optarg;
             break;
         case 'h':
             return -1;
@@ -461,6 +469,9 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     }
     bool fits = (o.no_patch || !o.search.have_budget || a.ps.fits) && (!o.fused || a.fz.fits);
     rc = fits ? EXIT_OK : EXIT_FAIL;
+    if (o.render_dir && cli_render_dir(cli, a.g, &o.plan, o.no_patch ? NULL : &a.ps, &o.search,
+                                       o.render_dir) != EXIT_OK)
+        rc = EXIT_FAIL;
     rc = record_mcu_flash(cli, &o.rec, a.g, !o.json, rc);
     rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, o.no_patch ? NULL : &a.ps, rc);
     analysis_release(&a);

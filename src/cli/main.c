@@ -28,6 +28,7 @@ static const command commands[] = {
     {"sweep", cmd_sweep, sweep_usage, "which networks fit which SRAM budgets or MCUs, and how"},
     {"merge", cmd_merge, merge_usage, "combine databases (sweep shards) without duplicates"},
     {"report", cmd_report, report_usage, "runs, a network's schedules or a sweep from the database"},
+    {"render", cmd_render, render_usage, "a picture of a schedule: graph, timeline or lifecycle"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

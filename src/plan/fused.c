@@ -61,8 +61,22 @@ static bool push_cand(cand_list *l, const mp_fused_seg *s)
     return true;
 }
 
+/* Order among candidates of equal cost, independent of the order of
+ * evaluation: fewer patches, then fewer rows, even cuts, recompute. */
+static bool preferred(const mp_fused_seg *a, const mp_fused_seg *b)
+{
+    uint32_t pa = a->rows * a->cols, pb = b->rows * b->cols;
+    if (pa != pb)
+        return pa < pb;
+    if (a->rows != b->rows)
+        return a->rows < b->rows;
+    if (a->cuts != b->cuts)
+        return a->cuts < b->cuts;
+    return a->halo < b->halo;
+}
+
 /* Keep only the non-dominated tiled candidates of one block (appended from
- * index from on). */
+ * index from on); of equal ones, the preferred. */
 static void prune_block(cand_list *l, uint32_t from)
 {
     uint32_t w = from;
@@ -75,7 +89,7 @@ static void prune_block(cand_list *l, uint32_t from)
                 continue;
             dom = (b->peak <= a->peak && b->macs < a->macs) ||
                   (b->peak < a->peak && b->macs <= a->macs) ||
-                  (b->peak == a->peak && b->macs == a->macs && k < i);
+                  (b->peak == a->peak && b->macs == a->macs && preferred(b, a));
         }
         if (!dom)
             l->v[w++] = *a;
@@ -116,8 +130,8 @@ static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, mp_error
         st = axis_plan_build(b, 0, n, cuts, NULL, halo, &rows[n], err);
     for (uint32_t n = 1; n <= nc && st == MP_OK; n++, built_c++)
         st = axis_plan_build(b, 1, n, cuts, NULL, halo, &cols[n], err);
-    for (uint32_t r = 1; st == MP_OK && r <= nr; r++) {
-        for (uint32_t c = 1; st == MP_OK && c <= nc; c++) {
+    for (uint32_t r = nr; st == MP_OK && r >= 1; r--) {
+        for (uint32_t c = nc; st == MP_OK && c >= 1; c--) {
             patch_cost cost;
             size_t lb, stage_lb;
             uint64_t macs;
@@ -155,7 +169,10 @@ static mp_status block_candidates(const mp_graph *g, const mp_per_layer *pl,
     uint32_t from = out->n;
     mp_status st = block_init(&b, g, pl, opts, i, j, err);
     block_ctx bc = {&b, fo, out, from, n_eval};
-    for (int h = 0; st == MP_OK && h < MP_HALO_COUNT; h++) {
+    /* Cache mode first (its MACs are the fewest possible), finer grids first
+     * (the lowest peaks): later candidates are then mostly dominated and
+     * skipped after a cheap bound. */
+    for (int h = MP_HALO_COUNT - 1; st == MP_OK && h >= 0; h--) {
         if ((h == MP_HALO_RECOMPUTE && !fo->recompute) || (h == MP_HALO_CACHE && !fo->cache))
             continue;
         for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)

@@ -118,20 +118,24 @@ static uint32_t greedy_tiles(const mp_interval *single, int32_t ssz, int32_t lim
     return count;
 }
 
-/* Uneven cuts that equalise the balance slot's region lengths (edge tiles get
- * more rows because their halo is clipped). Falls back to even cuts. */
-static mp_status balanced_cuts(const block_info *b, int axis, uint32_t n, int32_t *cuts,
-                               mp_error *err)
+/*
+ * The balance slot's needed interval for every single row (column) of S,
+ * computed once per block and axis (balanced cuts of every tile count and
+ * halo mode use it). Left NULL when S is huge or the needs do not move
+ * forward monotonically (balanced cuts then fall back to even cuts).
+ */
+mp_status axis_balance_needs(block_info *b, int axis, mp_error *err)
 {
     int32_t ssz = block_axis_size(b->g, b->slots[b->split_slot].id, axis);
-    even_cuts(ssz, n, cuts);
-    if (ssz > 4096 || n <= 1)
+    b->balance_need[axis] = NULL;
+    if (ssz > 4096 || ssz < 2)
         return MP_OK;
     size_t cells = (size_t)b->n_slots * (size_t)ssz;
     mp_interval *need = mp_calloc(cells, sizeof *need), *comp = mp_calloc(cells, sizeof *comp);
     int32_t *single_cuts = mp_calloc((size_t)ssz + 1, sizeof *single_cuts);
+    mp_interval *single = mp_calloc((size_t)ssz, sizeof *single);
     mp_status st = MP_OK;
-    if (!need || !comp || !single_cuts) {
+    if (!need || !comp || !single_cuts || !single) {
         st = mp_errorf(err, MP_E_NOMEM, "out of memory");
         goto out;
     }
@@ -139,11 +143,30 @@ static mp_status balanced_cuts(const block_info *b, int axis, uint32_t n, int32_
     st = propagate_all(b, axis, single_cuts, (uint32_t)ssz, MP_HALO_RECOMPUTE, need, comp, err);
     if (st != MP_OK)
         goto out;
-    const mp_interval *single = need + (size_t)b->balance_slot * (size_t)ssz;
+    memcpy(single, need + (size_t)b->balance_slot * (size_t)ssz, (size_t)ssz * sizeof *single);
     for (int32_t r = 0; r < ssz; r++)
         if (single[r].b <= single[r].a || (r > 0 && (single[r].a < single[r - 1].a ||
                                                      single[r].b < single[r - 1].b)))
             goto out; /* not monotone: keep even cuts */
+    b->balance_need[axis] = single;
+    single = NULL;
+out:
+    mp_free(need);
+    mp_free(comp);
+    mp_free(single_cuts);
+    mp_free(single);
+    return st;
+}
+
+/* Uneven cuts that equalise the balance slot's region lengths (edge tiles get
+ * more rows because their halo is clipped). Falls back to even cuts. */
+static void balanced_cuts(const block_info *b, int axis, uint32_t n, int32_t *cuts)
+{
+    int32_t ssz = block_axis_size(b->g, b->slots[b->split_slot].id, axis);
+    const mp_interval *single = b->balance_need[axis];
+    even_cuts(ssz, n, cuts);
+    if (!single || n <= 1)
+        return;
     int32_t lo = 1, hi = single[ssz - 1].b - single[0].a;
     while (lo < hi) {
         int32_t mid = lo + (hi - lo) / 2;
@@ -163,11 +186,6 @@ static mp_status balanced_cuts(const block_info *b, int axis, uint32_t n, int32_
         cuts[w + 1] = cuts[w] + (cuts[w + 2] - cuts[w]) / 2;
         m++;
     }
-out:
-    mp_free(need);
-    mp_free(comp);
-    mp_free(single_cuts);
-    return st;
 }
 
 static mp_status given_cuts(const block_info *b, int axis, uint32_t n, const int32_t *given,
@@ -254,6 +272,29 @@ static void find_classes(const block_info *b, axis_plan *ap)
     }
 }
 
+/* Per slot: summed computed length (MACs), longest and hull length of the
+ * needs, and the cache length (cache mode), so each grid costs O(slots). */
+static void slot_sums(const block_info *b, axis_plan *ap, mp_halo halo)
+{
+    for (uint32_t k = 0; k < b->n_slots; k++) {
+        int64_t sum = 0;
+        int32_t lo = INT32_MAX, hi = 0, longest = 0;
+        for (uint32_t i = 0; i < ap->n; i++) {
+            mp_interval c = ap->comp[k * ap->n + i], v = ap->need[k * ap->n + i];
+            sum += mp_interval_len(c);
+            longest = mp_interval_len(v) > longest ? mp_interval_len(v) : longest;
+            if (v.b > v.a) {
+                lo = v.a < lo ? v.a : lo;
+                hi = v.b > hi ? v.b : hi;
+            }
+        }
+        ap->comp_sum[k] = sum;
+        ap->max_len[k] = longest;
+        ap->hull_len[k] = hi > lo ? hi - lo : 0;
+        ap->cache_len[k] = halo == MP_HALO_CACHE ? axis_cache_len(ap, k) : 0;
+    }
+}
+
 /* In-place depthwise inside a stage is decided once for all patches (buffers
  * have one layout): the output's region must never be longer than its
  * input's on this axis. */
@@ -286,7 +327,13 @@ mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cut
     ap->comp = mp_calloc(cells, sizeof *ap->comp);
     ap->class_tile = mp_calloc(n, sizeof *ap->class_tile);
     ap->inplace_fits = mp_calloc(b->n_ops, sizeof *ap->inplace_fits);
-    if (!ap->cuts || !ap->need || !ap->comp || !ap->class_tile || !ap->inplace_fits) {
+    uint32_t ns = b->n_slots ? b->n_slots : 1;
+    ap->comp_sum = mp_calloc(ns, sizeof *ap->comp_sum);
+    ap->max_len = mp_calloc(ns, sizeof *ap->max_len);
+    ap->hull_len = mp_calloc(ns, sizeof *ap->hull_len);
+    ap->cache_len = mp_calloc(ns, sizeof *ap->cache_len);
+    if (!ap->cuts || !ap->need || !ap->comp || !ap->class_tile || !ap->inplace_fits ||
+        !ap->comp_sum || !ap->max_len || !ap->hull_len || !ap->cache_len) {
         axis_plan_release(ap);
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     }
@@ -294,7 +341,7 @@ mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cut
     if (cuts == MP_CUTS_GIVEN)
         st = given_cuts(b, axis, n, given, ap->cuts, err);
     else if (cuts == MP_CUTS_BALANCED)
-        st = balanced_cuts(b, axis, n, ap->cuts, err);
+        balanced_cuts(b, axis, n, ap->cuts);
     else
         even_cuts(ssz, n, ap->cuts);
     if (st == MP_OK)
@@ -309,6 +356,7 @@ mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cut
         ap->cache_ok = true;
     find_classes(b, ap);
     inplace_fits(b, ap);
+    slot_sums(b, ap, halo);
     return MP_OK;
 }
 
@@ -319,5 +367,9 @@ void axis_plan_release(axis_plan *ap)
     mp_free(ap->comp);
     mp_free(ap->class_tile);
     mp_free(ap->inplace_fits);
+    mp_free(ap->comp_sum);
+    mp_free(ap->max_len);
+    mp_free(ap->hull_len);
+    mp_free(ap->cache_len);
     memset(ap, 0, sizeof *ap);
 }

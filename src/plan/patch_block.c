@@ -377,6 +377,8 @@ mp_status block_init(block_info *b, const mp_graph *g, const mp_per_layer *pl,
     }
     op_facts(b);
     MP_TRY(collect_live(b, err));
+    MP_TRY(axis_balance_needs(b, 0, err));
+    MP_TRY(axis_balance_needs(b, 1, err));
     return fixed_costs(b, pl, err);
 }
 
@@ -396,5 +398,7 @@ void block_release(block_info *b)
     mp_free(b->scratch);
     mp_free(b->px_bytes);
     mp_free(b->region_slot);
+    mp_free(b->balance_need[0]);
+    mp_free(b->balance_need[1]);
     memset(b, 0, sizeof *b);
 }

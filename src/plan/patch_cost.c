@@ -14,8 +14,6 @@
 
 #include "../util/checked.h"
 
-static int32_t max_len(const axis_plan *ap, uint32_t k);
-
 static bool is_region(const mp_stage_tensor *s)
 {
     return s->role == MP_ROLE_WORKING || s->role == MP_ROLE_STREAM_INPUT;
@@ -35,39 +33,16 @@ size_t patch_region_bytes(const block_info *b, const axis_plan *rows, const axis
            (size_t)mp_interval_len(cols->need[k * cols->n + j]) * elem_row_bytes(b, k);
 }
 
-static int32_t max_len(const axis_plan *ap, uint32_t k)
-{
-    int32_t best = 0;
-    for (uint32_t i = 0; i < ap->n; i++)
-        if (mp_interval_len(ap->need[k * ap->n + i]) > best)
-            best = mp_interval_len(ap->need[k * ap->n + i]);
-    return best;
-}
-
-static int32_t hull_len(const axis_plan *ap, uint32_t k)
-{
-    int32_t a = INT32_MAX, b = 0;
-    for (uint32_t i = 0; i < ap->n; i++) {
-        mp_interval v = ap->need[k * ap->n + i];
-        if (v.b <= v.a)
-            continue;
-        a = v.a < a ? v.a : a;
-        b = v.b > b ? v.b : b;
-    }
-    return b > a ? b - a : 0;
-}
-
 /* Row cache: K rows x the full needed width; column cache: K columns x the
  * tallest region (see axis_cache_len). Cache mode only. */
 static bool cache_bytes(const block_info *b, const axis_plan *rows, const axis_plan *cols,
                         size_t *total)
 {
     *total = 0;
-    for (uint32_t k = 0; k < b->n_slots; k++) {
-        if (!is_region(&b->slots[k]))
-            continue;
-        size_t row = (size_t)axis_cache_len(rows, k) * (size_t)hull_len(cols, k) * elem_row_bytes(b, k);
-        size_t col = (size_t)axis_cache_len(cols, k) * (size_t)max_len(rows, k) * elem_row_bytes(b, k);
+    for (uint32_t e = 0; e < b->n_region; e++) {
+        uint32_t k = b->region_slot[e];
+        size_t row = (size_t)rows->cache_len[k] * (size_t)cols->hull_len[k] * b->px_bytes[k];
+        size_t col = (size_t)cols->cache_len[k] * (size_t)rows->max_len[k] * b->px_bytes[k];
         if (!mp_plan_aligned(b->opts, row, &row) || !mp_plan_aligned(b->opts, col, &col) ||
             !mp_add_size(*total, row, total) || !mp_add_size(*total, col, total))
             return false;
@@ -154,7 +129,7 @@ static bool upper_bound(const block_info *b, const axis_plan *rows, const axis_p
     *ub = 0;
     for (uint32_t e = 0; e < b->n_region; e++) {
         uint32_t k = b->region_slot[e];
-        size_t v = (size_t)max_len(rows, k) * (size_t)max_len(cols, k) * b->px_bytes[k];
+        size_t v = (size_t)rows->max_len[k] * (size_t)cols->max_len[k] * b->px_bytes[k];
         if (!mp_plan_aligned(b->opts, v, &b->scratch[k]))
             return false;
     }
@@ -168,7 +143,7 @@ static bool upper_bound(const block_info *b, const axis_plan *rows, const axis_p
             size_t plane;
             const mp_tensor *t = &b->g->tensors[b->slots[o].id];
             if (!mp_plan_aligned(b->opts,
-                                 (size_t)max_len(rows, o) * (size_t)max_len(cols, o) *
+                                 (size_t)rows->max_len[o] * (size_t)cols->max_len[o] *
                                      mp_dtype_size(t->dtype),
                                  &plane))
                 return false;
@@ -206,12 +181,7 @@ static uint64_t stage_macs(const block_info *b, const axis_plan *rows, const axi
         if (!b->macs_per_px[l])
             continue;
         uint32_t o = (uint32_t)b->out_slot[l];
-        uint64_t sr = 0, sc = 0;
-        for (uint32_t i = 0; i < rows->n; i++)
-            sr += (uint64_t)mp_interval_len(rows->comp[o * rows->n + i]);
-        for (uint32_t j = 0; j < cols->n; j++)
-            sc += (uint64_t)mp_interval_len(cols->comp[o * cols->n + j]);
-        total += b->macs_per_px[l] * sr * sc;
+        total += b->macs_per_px[l] * (uint64_t)rows->comp_sum[o] * (uint64_t)cols->comp_sum[o];
     }
     return total;
 }

@@ -39,6 +39,7 @@ typedef struct block_info {
     size_t *px_bytes;         /* per slot: bytes of one pixel (channels x dtype size) */
     uint32_t n_region;        /* WORKING/STREAM slots ... */
     uint32_t *region_slot;    /* ... their indices */
+    mp_interval *balance_need[2]; /* per axis: the balance slot's need of each single row/col */
     size_t rest_peak;         /* per-layer peak after the block */
     uint32_t rest_peak_step;
 } block_info;
@@ -50,6 +51,10 @@ typedef struct axis_plan {
     mp_interval *comp;        /* [slot * n + i] */
     bool cache_ok;            /* MP_HALO_CACHE only: every slot's regions advance monotonically */
     uint8_t *inplace_fits;    /* per local op: the output region is never longer than the input's */
+    int64_t *comp_sum;        /* per slot: summed computed lengths over tiles */
+    int32_t *max_len;         /* per slot: longest needed interval */
+    int32_t *hull_len;        /* per slot: length of the hull of the needed intervals */
+    int32_t *cache_len;       /* per slot: sliding cache length (MP_HALO_CACHE), else 0 */
     int32_t cache_bad_slot;   /* the first slot that does not (when !cache_ok) */
     uint32_t n_classes;       /* tiles with distinct region lengths */
     uint32_t *class_tile;     /* a representative tile per class */
@@ -69,6 +74,8 @@ int32_t block_axis_size(const mp_graph *g, mp_tensor_id t, int axis);
 mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cuts,
                           const int32_t *given, mp_halo halo, axis_plan *ap, mp_error *err);
 void axis_plan_release(axis_plan *ap);
+/* Fill b->balance_need[axis] (for balanced cuts); called by block_init. */
+mp_status axis_balance_needs(block_info *b, int axis, mp_error *err);
 /* Length of slot k's sliding cache along this axis (MP_HALO_CACHE). */
 int32_t axis_cache_len(const axis_plan *ap, uint32_t k);
 

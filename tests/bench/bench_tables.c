@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_tables.c - the tables of docs/performance.md for a list of networks:
+ *
+ *   patch   per-layer peak, the best single-stage patch schedule (and the best
+ *           with recompute only / cache only), MAC overhead, search time;
+ *   arena   per-layer peak, memplan's arena and TFLite Micro's greedy arena,
+ *           16-byte aligned, file order (what a TFLM user would get);
+ *   fused   the fused (multi-stage) front at MAC factors 1.10 / 1.38 / 1.68
+ *           and the time to compute the front.
+ *
+ *   build/tests/bench/bench_tables patch|arena|fused [--inplace-dw] [--stream]
+ *                                  [--max-grid N] NET...
+ *
+ * Prints Markdown rows. Not a test: the figures go to docs/performance.md.
+ */
+#include "memplan/memplan.h"
+
+#include "bench_util.h"
+
+#include <string.h>
+
+static void fmt(char *buf, size_t n, uint64_t v)
+{
+    mp_format_count(v, buf, n);
+}
+
+static const char *base(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int patch_row(const mp_graph *g, const mp_plan_opts *o, const char *name)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_per_layer pl;
+    if (mp_plan_per_layer(g, NULL, o, &pl, &err) != MP_OK)
+        return 1;
+    size_t best[3] = {0};
+    double ovh[3] = {0};
+    double t_ms = 0;
+    for (int mode = 0; mode < 3; mode++) { /* both, recompute, cache */
+        mp_search_opts so;
+        mp_search_opts_init(&so);
+        so.recompute = mode != 2;
+        so.cache = mode != 1;
+        mp_patch_search ps;
+        double t0 = bench_now();
+        if (mp_patch_search_run(g, &pl, o, &so, &ps, &err) != MP_OK)
+            return 1;
+        if (mode == 0)
+            t_ms = (bench_now() - t0) * 1e3;
+        best[mode] = ps.have_best ? ps.best.peak : pl.peak_bytes;
+        ovh[mode] = ps.have_best ? ps.best.overhead : 0;
+        mp_patch_search_release(&ps);
+    }
+    char a[32], b[32], c[32], d[32];
+    fmt(a, sizeof a, pl.peak_bytes);
+    fmt(b, sizeof b, best[0]);
+    fmt(c, sizeof c, best[1]);
+    fmt(d, sizeof d, best[2]);
+    printf("| %s | %s | %s (%.1f%%) | %s (%.1f%%) | %s (%.1f%%) | %.2fx | %.1f ms |\n", name, a, b,
+           ovh[0] * 100, c, ovh[1] * 100, d, ovh[2] * 100,
+           (double)pl.peak_bytes / (double)best[0], t_ms);
+    mp_per_layer_release(&pl);
+    return 0;
+}
+
+static int arena_row(const mp_graph *g, const char *name)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_schedule_spec spec;
+    mp_schedule_spec_init(&spec);
+    spec.opts.align = 16;
+    mp_schedule *s;
+    size_t tflm = 0;
+    if (mp_schedule_build(g, &spec, &s, &err) != MP_OK ||
+        mp_plan_tflm_greedy(g, 16, &tflm, &err) != MP_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    char a[32], b[32], c[32];
+    fmt(a, sizeof a, s->peak_bytes);
+    fmt(b, sizeof b, s->arena_bytes);
+    fmt(c, sizeof c, tflm);
+    printf("| %s | %s | %s | %s | %s |\n", name, a, b, c,
+           s->arena_bytes == s->peak_bytes ? "= peak" : s->arena_bytes <= tflm ? "<= TFLM" : "WORSE");
+    int bad = s->arena_bytes > tflm;
+    mp_schedule_free(s);
+    return bad;
+}
+
+static int fused_row(const mp_graph *g, const mp_plan_opts *o, uint32_t grid, const char *name)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_per_layer pl;
+    if (mp_plan_per_layer(g, NULL, o, &pl, &err) != MP_OK)
+        return 1;
+    mp_fused_opts fo;
+    mp_fused_opts_init(&fo);
+    fo.max_rows = fo.max_cols = grid;
+    mp_fused_result r;
+    double t0 = bench_now();
+    if (mp_fused_search(g, &pl, o, &fo, &r, &err) != MP_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    double t_ms = (bench_now() - t0) * 1e3;
+    char pl_s[32];
+    fmt(pl_s, sizeof pl_s, pl.peak_bytes);
+    printf("| %s | %s", name, pl_s);
+    static const double factors[] = {1.10, 1.38, 1.68};
+    for (int i = 0; i < 3; i++) {
+        const mp_fused_point *p;
+        if (mp_fused_min_peak(&r, (uint64_t)(factors[i] * (double)g->macs), &p)) {
+            char v[32];
+            fmt(v, sizeof v, p->peak);
+            printf(" | %s B, %.2fx (%.3fx MACs)", v, (double)pl.peak_bytes / (double)p->peak,
+                   p->factor);
+        } else {
+            printf(" | none");
+        }
+    }
+    printf(" | %u | %.0f ms |\n", r.n_pareto, t_ms);
+    mp_fused_release(&r);
+    mp_per_layer_release(&pl);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_tables patch|arena|fused [--inplace-dw] [--stream] "
+                        "[--max-grid N] NET...\n");
+        return 2;
+    }
+    const char *kind = argv[1];
+    mp_plan_opts o;
+    mp_plan_opts_init(&o);
+    uint32_t grid = 8;
+    int i = 2, bad = 0;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--inplace-dw") == 0)
+            o.inplace_dw = true;
+        else if (strcmp(argv[i], "--stream") == 0)
+            o.input_mode = MP_INPUT_STREAM;
+        else if (strcmp(argv[i], "--max-grid") == 0 && i + 1 < argc)
+            grid = (uint32_t)atoi(argv[++i]);
+    }
+    if (strcmp(kind, "patch") == 0)
+        printf("| network | per-layer peak | best patch (overhead) | recompute only | cache only "
+               "| reduction | search |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    else if (strcmp(kind, "arena") == 0)
+        printf("| network | per-layer peak | memplan arena | TFLM greedy arena | |\n"
+               "| --- | ---: | ---: | ---: | --- |\n");
+    else
+        printf("| network | per-layer peak | MACs <= 1.10x | MACs <= 1.38x | MACs <= 1.68x "
+               "| front | time |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (; i < argc; i++) {
+        mp_graph *g;
+        mp_error err;
+        mp_error_init(&err);
+        if (mp_import_file(argv[i], &g, &err) != MP_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        char name[128];
+        snprintf(name, sizeof name, "%s", base(argv[i]));
+        if (strcmp(kind, "patch") == 0)
+            bad |= patch_row(g, &o, name);
+        else if (strcmp(kind, "arena") == 0)
+            bad |= arena_row(g, name);
+        else
+            bad |= fused_row(g, &o, grid, name);
+        mp_graph_free(g);
+    }
+    return bad;
+}

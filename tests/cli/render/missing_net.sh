@@ -1,0 +1,1 @@
+$MEMPLAN render does/not/exist.json -o "$SCRATCH/x.svg"

@@ -1,0 +1,1 @@
+$MEMPLAN render nets/mobilenetv1-w0.25-r96-gray.json --schedule s.json --inplace-dw -o x.svg

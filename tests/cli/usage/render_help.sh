@@ -1,0 +1,1 @@
+$MEMPLAN render --help
