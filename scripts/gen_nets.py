@@ -162,18 +162,20 @@ def darts_cell(net, k, genotype, s0, s1, c, reduction, reduction_prev):
     return net.add(p + "_out", "concat", states[2:])
 
 
-def darts_cifar(c=36, layers=20, classes=10):
+def darts_cifar(c=16, layers=8, classes=10):
     net = Net("darts-v2-c%d-l%d-cifar" % (c, layers),
-              "DARTS (Liu et al., ICLR 2019), cell DARTS_V2 searched on CIFAR-10, evaluation "
-              "network of the paper: %d cells, %d initial channels, 32x32 RGB input, %d classes; "
-              "cells 7 and 14 reduce. Layers in the reference code's forward order. "
+              "DARTS (Liu et al., ICLR 2019), cell DARTS_V2 searched on CIFAR-10, in the paper's "
+              "search-network configuration: %d cells, %d initial channels, 32x32 RGB input, %d "
+              "classes; cells c%d and c%d reduce (the evaluation network stacks 20 of the same "
+              "cells with 36 channels). Layers in the reference code's forward order. "
               "Adaptations: BN folded into the convolutions; the ReLU that opens each "
               "SepConv/DilConv/ReLUConvBN is omitted (memplan fuses activations into the "
               "producing op, and these inputs are also read without ReLU); the second path of "
               "FactorizedReduce (a 1x1 conv of the input shifted by one pixel) is a plain "
               "stride-2 1x1 conv (same sizes); 3x3 max pools use TFLite SAME padding (PyTorch "
               "pads one pixel on each side: same output size); no auxiliary head "
-              "(training only); the output is the logits" % (layers, c, classes),
+              "(training only); the output is the logits"
+              % (layers, c, classes, layers // 3, 2 * layers // 3),
               [32, 32, 3])
     stem = net.add("stem", "conv2d", filters=3 * c, kernel=3)
     s0 = s1 = stem
