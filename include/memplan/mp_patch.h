@@ -36,6 +36,9 @@
  * column cache (the overlap columns of the previous patch, full region
  * height), so every element is computed once. A patch then computes only its
  * "new" region; the caches count in the peak for the whole block.
+ * MP_HALO_CACHE_COLS mixes the two per axis: overlap columns come from the
+ * (small) column cache, overlap rows are recomputed, so there is no
+ * full-width row cache; MACs lie between the two other modes.
  *
  * Accounting (docs/algorithms.md): while patch P runs op j, SRAM holds every
  * WHOLE_INPUT and OUTPUT buffer, every tensor live across the block, all
@@ -67,8 +70,21 @@ extern "C" {
 typedef enum mp_halo {
     MP_HALO_RECOMPUTE, /* MCUNetV2: neighbouring patches recompute their overlap */
     MP_HALO_CACHE,     /* raster order with row and column caches: nothing recomputed */
+    MP_HALO_CACHE_COLS, /* column cache only: overlap columns cached, overlap rows recomputed */
     MP_HALO_COUNT
 } mp_halo;
+
+#define MP_HALO_BIT(h) (1u << (unsigned)(h))
+#define MP_HALO_ALL ((1u << MP_HALO_COUNT) - 1u)
+
+/* The halo handling along one axis (0 rows, 1 columns): MP_HALO_CACHE or
+ * MP_HALO_RECOMPUTE. */
+static inline mp_halo mp_halo_on_axis(mp_halo h, int axis)
+{
+    if (h == MP_HALO_CACHE || (h == MP_HALO_CACHE_COLS && axis == 1))
+        return MP_HALO_CACHE;
+    return MP_HALO_RECOMPUTE;
+}
 
 typedef enum mp_cuts {
     MP_CUTS_EVEN,     /* tile boundaries at round(k * size / n) */
@@ -109,8 +125,8 @@ typedef struct mp_stage_tensor {
     mp_tensor_id id;
     mp_stage_role role;
     int32_t first_op, last_op; /* block-local op indices of its region's lifetime in a patch */
-    size_t row_cache_bytes;    /* MP_HALO_CACHE: rows kept for the next patch row */
-    size_t col_cache_bytes;    /* MP_HALO_CACHE: columns kept for the next patch */
+    size_t row_cache_bytes;    /* rows kept for the next patch row (row axis cached) */
+    size_t col_cache_bytes;    /* columns kept for the next patch (column axis cached) */
     size_t max_region_bytes;   /* largest region over patches (WORKING/STREAM) */
 } mp_stage_tensor;
 
@@ -134,7 +150,7 @@ typedef struct mp_patch_plan {
     /* Costs */
     size_t whole_bytes;       /* WHOLE_INPUT + OUTPUT + live-across buffers (+ accumulators) */
     size_t accum_bytes;       /* reduction block: the int32 accumulators (in whole_bytes) */
-    size_t cache_bytes;       /* all caches (MP_HALO_CACHE) */
+    size_t cache_bytes;       /* all caches (MP_HALO_CACHE, MP_HALO_CACHE_COLS) */
     size_t stage_peak;        /* max over patches and ops */
     uint32_t peak_patch;      /* patch index (row-major) reaching the stage peak */
     uint32_t peak_op;         /* block-local op index reaching the stage peak */
@@ -228,7 +244,7 @@ typedef struct mp_patch_point {
 
 typedef struct mp_search_opts {
     uint32_t max_rows, max_cols; /* largest grid tried (default 8 x 8) */
-    bool recompute, cache;       /* halo modes tried (default both) */
+    uint32_t halos;              /* MP_HALO_BIT of each halo mode tried (default all) */
     bool balanced;               /* try balanced (uneven) cuts besides even ones (default) */
     bool have_budget;
     size_t budget;               /* SRAM budget in bytes when have_budget */
@@ -275,7 +291,7 @@ void mp_patch_search_release(mp_patch_search *s);
  */
 typedef struct mp_fused_opts {
     uint32_t max_rows, max_cols; /* largest grid tried per block (default 8 x 8) */
-    bool recompute, cache;       /* halo modes tried (default both) */
+    uint32_t halos;              /* MP_HALO_BIT of each halo mode tried (default all) */
     bool balanced;               /* balanced cuts besides even ones (default) */
     uint32_t max_stages;         /* most tiled blocks in a schedule (0: no limit) */
     uint32_t max_block_ops;      /* longest block tried (0: no limit) */
@@ -323,6 +339,15 @@ void mp_fused_release(mp_fused_result *r);
 bool mp_fused_min_peak(const mp_fused_result *r, uint64_t max_macs, const mp_fused_point **out);
 /* (b) the fewest MACs with peak <= max_peak; false when none. */
 bool mp_fused_min_macs(const mp_fused_result *r, size_t max_peak, const mp_fused_point **out);
+/*
+ * The recommendation for a MAC limit (UINT64_MAX: none) and an optional
+ * budget: with a budget, the fewest MACs at a peak <= budget; without, the
+ * lowest peak; MACs <= max_macs either way. *fits is false when no point
+ * meets the limits, and the closest is returned: the lowest peak within
+ * max_macs, else the point with the fewest MACs. NULL only for an empty front.
+ */
+const mp_fused_point *mp_fused_pick(const mp_fused_result *r, uint64_t max_macs, bool have_budget,
+                                    size_t budget, bool *fits);
 /*
  * Recompute the recommendation of a finished search (per_layer_best,
  * have_best, best, fits, missing_bytes) for so's budget, by the rule above;

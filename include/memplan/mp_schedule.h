@@ -48,6 +48,14 @@ typedef struct mp_schedule_spec {
 
 void mp_schedule_spec_init(mp_schedule_spec *spec);
 
+/* The tiled segments of spec become the patch search's point p (one stage
+ * from step 0), or those of the fused schedule p; NULL: none (per-layer).
+ * A fused point has at most MP_SCHEDULE_MAX_TILED tiled segments when
+ * mp_fused_opts.max_stages allows no more; otherwise MP_E_INVALID. */
+void mp_schedule_spec_set_patch(mp_schedule_spec *spec, const mp_patch_point *p);
+mp_status mp_schedule_spec_set_fused(mp_schedule_spec *spec, const mp_fused_point *p,
+                                     mp_error *err);
+
 typedef struct mp_schedule {
     const mp_graph *g;
     mp_plan_opts opts;

@@ -24,24 +24,6 @@ static void describe(const mp_graph *g, const mp_per_layer *pl, const mp_fused_p
         mp_strbuf_puts(sb, "per-layer");
 }
 
-const mp_fused_point *analyze_fused_best(const mp_fused_result *r, const mp_graph *g,
-                                         double max_macs, bool have_budget, size_t budget,
-                                         bool *fits)
-{
-    const mp_fused_point *p = NULL;
-    uint64_t limit = max_macs > 0 ? (uint64_t)(max_macs * (double)g->macs) : UINT64_MAX;
-    *fits = mp_fused_min_peak(r, limit, &p);
-    if (!*fits)
-        return NULL;
-    if (have_budget) {
-        const mp_fused_point *q = NULL;
-        if (mp_fused_min_macs(r, budget, &q) && q->macs <= limit)
-            return q;
-        *fits = false;
-    }
-    return p;
-}
-
 void analyze_fused_text(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                         const mp_fused_result *r, const mp_fused_point *best, bool fits,
                         bool pareto)
@@ -58,15 +40,15 @@ void analyze_fused_text(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
         fprintf(f, "  %13s B %8.3fx MACs  %6.2fx smaller  tiled %s\n", cli_count(p->peak),
                 p->factor, (double)r->per_layer_peak / (double)p->peak, sb.buf);
     }
+    if (!fits)
+        fprintf(f, "fused best       none meets the limits%s\n", best ? "; the closest:" : "");
     if (best) {
         mp_strbuf_reset(&sb);
         describe(g, pl, best, &sb);
-        fprintf(f, "fused best       peak %s B (%s), %s MACs (%.3fx), %u segments: tiled %s\n",
-                cli_count(best->peak), cli_kib(best->peak), cli_count(best->macs), best->factor,
-                best->n_segs, sb.buf);
+        fprintf(f, "%s peak %s B (%s), %s MACs (%.3fx), %u segments: tiled %s\n",
+                fits ? "fused best      " : "                ", cli_count(best->peak),
+                cli_kib(best->peak), cli_count(best->macs), best->factor, best->n_segs, sb.buf);
     }
-    if (!fits)
-        fprintf(f, "fused best       none meets the limits\n");
     mp_strbuf_release(&sb);
 }
 

@@ -5,11 +5,7 @@
 
 #include "cli.h"
 
-/* The front point for --max-macs (factor, 0 = none) then --budget; NULL and
- * *fits = false when none meets them. */
-const mp_fused_point *analyze_fused_best(const mp_fused_result *r, const mp_graph *g,
-                                         double max_macs, bool have_budget, size_t budget,
-                                         bool *fits);
+/* best: mp_fused_pick's choice (the closest when !fits). */
 void analyze_fused_text(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                         const mp_fused_result *r, const mp_fused_point *best, bool fits,
                         bool pareto);

@@ -88,16 +88,33 @@ int cli_parse_input_mode(mp_cli *cli, const char *text, mp_input_mode *out)
     return EXIT_OK;
 }
 
-int cli_parse_halo_modes(mp_cli *cli, const char *text, bool *recompute, bool *cache)
+int cli_parse_halo_modes(mp_cli *cli, const char *text, uint32_t *halos)
 {
-    mp_halo h;
-    if (strcmp(text, "both") == 0) {
-        *recompute = *cache = true;
+    if (strcmp(text, "all") == 0) {
+        *halos = MP_HALO_ALL;
         return EXIT_OK;
     }
-    if (!mp_halo_parse(text, &h))
-        return cli_usage_error(cli, "--halo: expected recompute, cache or both, got '%s'", text);
-    *recompute = h == MP_HALO_RECOMPUTE;
-    *cache = h == MP_HALO_CACHE;
+    uint32_t mask = 0;
+    const char *p = text;
+    for (;;) { /* a comma-separated list of modes */
+        char name[32];
+        size_t n = strcspn(p, ",");
+        mp_halo h;
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, p, n);
+        name[n] = '\0';
+        if (!mp_halo_parse(name, &h))
+            return cli_usage_error(cli,
+                                   "--halo: expected recompute, cache, cache-cols, a comma-"
+                                   "separated list of them or all, got '%s'",
+                                   text);
+        mask |= MP_HALO_BIT(h);
+        p += strcspn(p, ",");
+        if (*p == '\0')
+            break;
+        p++;
+    }
+    *halos = mask;
     return EXIT_OK;
 }

@@ -41,7 +41,7 @@ bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned lon
 /* --input sram|stream */
 int cli_parse_input_mode(mp_cli *cli, const char *text, mp_input_mode *out);
 /* --halo recompute|cache|both */
-int cli_parse_halo_modes(mp_cli *cli, const char *text, bool *recompute, bool *cache);
+int cli_parse_halo_modes(mp_cli *cli, const char *text, uint32_t *halos);
 /* Thousands-separated count in a static rotating buffer (for printf arguments). */
 const char *cli_count(uint64_t n);
 /* "1372.0 KiB" style in a static rotating buffer. */
@@ -67,10 +67,10 @@ extern const char report_usage[];
 int cmd_report(mp_cli *cli, int argc, char **argv);
 extern const char render_usage[];
 int cmd_render(mp_cli *cli, int argc, char **argv);
-/* cmd_render.c: the three pictures (DIR/graph.svg, timeline.svg, lifecycle.svg) of the schedule
- * analyze chose (ps's best, or per-layer when ps is NULL or has none); exit code. */
-int cli_render_dir(mp_cli *cli, const mp_graph *g, const mp_plan_opts *plan,
-                   const mp_patch_search *ps, const mp_search_opts *search, const char *dir);
+/* cmd_render.c: the three pictures (DIR/graph.svg, timeline.svg, lifecycle.svg) of schedule s,
+ * search's budget drawn when it has one; exit code. */
+int cli_render_dir(mp_cli *cli, const mp_schedule *s, const mp_search_opts *search,
+                   const char *dir);
 
 /* plan_print.c: a schedule in text (summary: no per-patch detail) or JSON */
 void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary);

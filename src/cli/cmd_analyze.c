@@ -17,11 +17,10 @@ const char analyze_usage[] =
     "Report the exact per-layer peak SRAM of a network (net.json or .tflite):\n"
     "a table of every step (layer, op, output shape, MACs, live bytes, the peak\n"
     "marked) and a summary (peak, MACs, params, weight bytes).\n"
-    "\n"
-    "options:\n"
     "Then search patch-based schedules (MCUNetV2): every split of the first\n"
-    "stage x patch grids up to 8x8 x even/balanced cuts x halo recompute/cache,\n"
-    "and show the best next to per-layer.\n"
+    "stage x patch grids up to 8x8 x even/balanced cuts x halo modes (recompute,\n"
+    "cache, cache-cols), and show the best next to per-layer; with --fused,\n"
+    "multi-stage fused tiling (tiled blocks anywhere in the network).\n"
     "\n"
     "options:\n"
     "  --inplace-dw       depthwise convolutions write over their input (MCUNet)\n"
@@ -30,7 +29,8 @@ const char analyze_usage[] =
     "                     stream: only each patch's input region (camera/JPEG decode)\n"
     "  --budget SIZE      SRAM budget (300000, 256K, 320KiB): pick the cheapest\n"
     "                     schedule that fits, or say how much is missing\n"
-    "  --halo MODE        recompute, cache or both (default both)\n"
+    "  --halo MODES       halo modes searched: recompute, cache, cache-cols, a\n"
+    "                     comma-separated list of them, or all (default all)\n"
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
     "  --pareto           print the Pareto front of (peak, MACs)\n"
     "  --no-patch         skip the patch search\n"
@@ -122,11 +122,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             o->search.have_budget = true;
             break;
         case OPT_HALO:
-            if (cli_parse_halo_modes(cli, optarg, &o->search.recompute, &o->search.cache) !=
-                EXIT_OK)
+            if (cli_parse_halo_modes(cli, optarg, &o->search.halos) != EXIT_OK)
                 return EXIT_USAGE;
-            o->fused_opts.recompute = o->search.recompute;
-            o->fused_opts.cache = o->search.cache;
+            o->fused_opts.halos = o->search.halos;
             break;
         case OPT_GRID:
             if (!cli_parse_uint(cli, "--max-grid", optarg, 1, MP_PATCH_MAX_GRID, &v))
@@ -225,9 +223,7 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_
     mp_schedule_free(s);
     if (!ps || !ps->have_best)
         return MP_OK;
-    const mp_patch_point *b = &ps->best;
-    spec.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL, b->halo};
-    spec.n_tiled = 1;
+    mp_schedule_spec_set_patch(&spec, &ps->best);
     MP_TRY(mp_schedule_build(g, &spec, &s, err));
     ar->best = s->arena_bytes;
     mp_schedule_free(s);
@@ -435,10 +431,36 @@ static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
     if (o->fused) {
         MP_TRY(mp_fused_search(a->g, &a->pl, &o->plan, &o->fused_opts, &a->fr, err));
         a->fz.r = &a->fr;
-        a->fz.best = analyze_fused_best(&a->fr, a->g, o->max_macs, o->search.have_budget,
-                                        o->search.budget, &a->fz.fits);
+        uint64_t limit =
+            o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)a->g->macs) : UINT64_MAX;
+        a->fz.best = mp_fused_pick(&a->fr, limit, o->search.have_budget, o->search.budget,
+                                   &a->fz.fits);
     }
     return plan_arenas(a->g, o, o->no_patch ? NULL : &a->ps, &a->ar, err);
+}
+
+/* --render DIR draws the schedule analyze recommends: the fused best with
+ * --fused, else the patch search's best, else per-layer. */
+static int render_chosen(mp_cli *cli, const analyze_opts *o, const analysis *a)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_schedule_spec spec;
+    mp_schedule_spec_init(&spec);
+    spec.opts = o->plan;
+    mp_status st = MP_OK;
+    if (o->fused && a->fz.best)
+        st = mp_schedule_spec_set_fused(&spec, a->fz.best, &err);
+    else if (!o->no_patch && a->ps.have_best)
+        mp_schedule_spec_set_patch(&spec, &a->ps.best);
+    mp_schedule *s = NULL;
+    if (st == MP_OK)
+        st = mp_schedule_build(a->g, &spec, &s, &err);
+    if (st != MP_OK)
+        return cli_fail(cli, &err);
+    int rc = cli_render_dir(cli, s, &o->search, o->render_dir);
+    mp_schedule_free(s);
+    return rc;
 }
 
 int cmd_analyze(mp_cli *cli, int argc, char **argv)
@@ -469,8 +491,7 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     }
     bool fits = (o.no_patch || !o.search.have_budget || a.ps.fits) && (!o.fused || a.fz.fits);
     rc = fits ? EXIT_OK : EXIT_FAIL;
-    if (o.render_dir && cli_render_dir(cli, a.g, &o.plan, o.no_patch ? NULL : &a.ps, &o.search,
-                                       o.render_dir) != EXIT_OK)
+    if (o.render_dir && render_chosen(cli, &o, &a) != EXIT_OK)
         rc = EXIT_FAIL;
     rc = record_mcu_flash(cli, &o.rec, a.g, !o.json, rc);
     rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, o.no_patch ? NULL : &a.ps, rc);

@@ -105,6 +105,7 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
     int rc = parse_args(cli, argc, argv, &o);
     if (rc < 0) {
         fputs(plan_usage_head, cli->out);
+        fputs("schedule (default: per-layer):\n", cli->out);
         fputs(sched_opts_usage, cli->out);
         return EXIT_OK;
     }

@@ -33,7 +33,8 @@ const char sweep_usage[] =
     "  --inplace-dw       depthwise convolutions write over their input\n"
     "  --align N          round every buffer up to N bytes\n"
     "  --input MODE       sram (default) or stream\n"
-    "  --halo MODE        recompute, cache or both (default both)\n"
+    "  --halo MODES       halo modes searched: recompute, cache, cache-cols, a\n"
+    "                     comma-separated list of them, or all (default all)\n"
     "  --max-grid N       largest patch rows/cols tried (default 8)\n"
     "  --json             print one JSON document (docs/cli.md)\n"
     RECORD_USAGE_DB
@@ -95,7 +96,7 @@ static int parse_option(mp_cli *cli, int c, sweep_opts *o)
     case 'I':
         return cli_parse_input_mode(cli, optarg, &o->plan.input_mode);
     case 'H':
-        return cli_parse_halo_modes(cli, optarg, &o->search.recompute, &o->search.cache);
+        return cli_parse_halo_modes(cli, optarg, &o->search.halos);
     case 'g':
         if (!cli_parse_uint(cli, "--max-grid", optarg, 1, MP_PATCH_MAX_GRID, &v))
             return EXIT_USAGE;

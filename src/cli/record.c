@@ -184,10 +184,7 @@ static mp_status put_analyze(mp_store *st, const void *ctx, mp_error *err)
     MP_TRY(add_built(st, a->g, net, &spec, "per-layer", err));
     if (!a->ps || !a->ps->have_best)
         return MP_OK;
-    const mp_patch_point *b = &a->ps->best;
-    spec.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL,
-                                    b->halo};
-    spec.n_tiled = 1;
+    mp_schedule_spec_set_patch(&spec, &a->ps->best);
     return add_built(st, a->g, net, &spec, "best", err);
 }
 

@@ -6,12 +6,13 @@
 #include <string.h>
 
 const char sched_opts_usage[] =
-    "schedule (default: per-layer):\n"
     "  --schedule FILE    a schedule saved by `memplan plan -o`\n"
     "  --split NAME       a patch stage from the first layer to the layer producing\n"
     "  --patches RxC        NAME, on an R x C grid of NAME (e.g. 4x4)\n"
     "  --cuts SPEC        even (default), balanced, or boundaries 'R0,..,Rr:C0,..,Cc'\n"
-    "  --halo MODE        recompute (default) or cache\n"
+    "  --halo MODE        recompute (default), cache or cache-cols; with --best or\n"
+    "                     --fused, the modes searched: a list (recompute,cache) or\n"
+    "                     all (default)\n"
     "  --best             the best schedule of the single-stage patch search\n"
     "  --fused            the best multi-stage fused schedule (tiled blocks anywhere)\n"
     "  --budget SIZE      with --best/--fused: the SRAM budget to meet (256K, 300000)\n"
@@ -86,8 +87,12 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
         o->cuts = arg;
         return EXIT_OK;
     case SO_HALO:
-        if (!mp_halo_parse(arg, &o->halo))
-            return cli_usage_error(cli, "--halo: expected recompute or cache, got '%s'", arg);
+        if (cli_parse_halo_modes(cli, arg, &o->halos) != EXIT_OK)
+            return EXIT_USAGE;
+        for (int h = 0; h < MP_HALO_COUNT; h++)
+            if (o->halos == MP_HALO_BIT(h))
+                o->halo = (mp_halo)h;
+        o->search.halos = o->fused_opts.halos = o->halos;
         o->halo_given = true;
         return EXIT_OK;
     case SO_INPUT:
@@ -144,8 +149,13 @@ int sched_opts_check(mp_cli *cli, const sched_opts *o)
         return cli_usage_error(cli, "--budget needs --best or --fused");
     if ((o->max_macs > 0 || o->fused_opts.max_stages) && !o->fused)
         return cli_usage_error(cli, "--max-macs and --max-stages need --fused");
-    if ((o->cuts || o->halo_given) && !o->split)
-        return cli_usage_error(cli, "--cuts and --halo need --split and --patches");
+    if (o->cuts && !o->split)
+        return cli_usage_error(cli, "--cuts needs --split and --patches");
+    if (o->halo_given && !o->split && !o->best && !o->fused)
+        return cli_usage_error(cli, "--halo needs --split, --best or --fused");
+    if (o->halo_given && o->split && o->halos != MP_HALO_BIT(o->halo))
+        return cli_usage_error(cli, "--halo: --split takes one mode (recompute, cache or "
+                                    "cache-cols)");
     return EXIT_OK;
 }
 
@@ -204,12 +214,7 @@ static int from_search(mp_cli *cli, const sched_opts *o, const mp_graph *g,
     mp_error_init(&err);
     if (mp_patch_search_run(g, pl, &o->plan, &o->search, &ps, &err) != MP_OK)
         return cli_fail(cli, &err);
-    if (ps.have_best) {
-        const mp_patch_point *b = &ps.best;
-        spec->tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts, NULL, NULL,
-                                         b->halo};
-        spec->n_tiled = 1;
-    }
+    mp_schedule_spec_set_patch(spec, ps.have_best ? &ps.best : NULL);
     *fits = ps.fits;
     if (!ps.fits)
         fprintf(cli->err, "memplan: %s: no schedule fits the budget of %s bytes: it needs %s "
@@ -217,24 +222,6 @@ static int from_search(mp_cli *cli, const sched_opts *o, const mp_graph *g,
                 cli->cmd, cli_count(o->search.budget), cli_count(ps.missing_bytes));
     mp_patch_search_release(&ps);
     return EXIT_OK;
-}
-
-/* The fused point the options ask for: within the MAC limit, then the budget. */
-static const mp_fused_point *pick_fused(const sched_opts *o, const mp_fused_result *r,
-                                        const mp_graph *g, bool *fits)
-{
-    const mp_fused_point *p = NULL;
-    uint64_t limit = o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)g->macs) : UINT64_MAX;
-    *fits = mp_fused_min_peak(r, limit, &p);
-    if (!*fits)
-        return r->n_pareto ? &r->pareto[r->n_pareto - 1] : NULL; /* fewest MACs */
-    if (o->search.have_budget) {
-        const mp_fused_point *q = NULL;
-        if (mp_fused_min_macs(r, o->search.budget, &q) && q->macs <= limit)
-            return q;
-        *fits = p->peak <= o->search.budget;
-    }
-    return p;
 }
 
 static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
@@ -245,12 +232,12 @@ static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
     mp_error_init(&err);
     if (mp_fused_search(g, pl, &o->plan, &o->fused_opts, &r, &err) != MP_OK)
         return cli_fail(cli, &err);
-    const mp_fused_point *p = pick_fused(o, &r, g, fits);
-    for (uint32_t k = 0; p && k < p->n_segs; k++) {
-        const mp_fused_seg *s = &p->segs[k];
-        if (s->tiled && spec->n_tiled < MP_SCHEDULE_MAX_TILED)
-            spec->tiled[spec->n_tiled++] = (mp_patch_spec){s->first_step, s->last_step, s->rows,
-                                                           s->cols, s->cuts, NULL, NULL, s->halo};
+    uint64_t limit = o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)g->macs) : UINT64_MAX;
+    const mp_fused_point *p =
+        mp_fused_pick(&r, limit, o->search.have_budget, o->search.budget, fits);
+    if (mp_schedule_spec_set_fused(spec, p, &err) != MP_OK) {
+        mp_fused_release(&r);
+        return cli_fail(cli, &err);
     }
     if (!*fits)
         fprintf(cli->err, "memplan: %s: no fused schedule meets the limits; using the closest "

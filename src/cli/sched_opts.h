@@ -45,7 +45,8 @@ enum {
         {"max-stages", required_argument, NULL, SO_MAX_STAGES},                                    \
         {"max-grid", required_argument, NULL, SO_MAX_GRID}
 
-/* Usage text of these options (for the commands' --help). */
+/* Usage text of these options (for the commands' --help), after a heading
+ * line "schedule (default: ...):" of the command's own. */
 extern const char sched_opts_usage[];
 
 typedef struct sched_opts {
@@ -53,7 +54,8 @@ typedef struct sched_opts {
     const char *split, *cuts;  /* --split NAME --patches RxC [--cuts ...] */
     uint32_t rows, cols;
     bool halo_given;
-    mp_halo halo;
+    mp_halo halo;              /* --split: the one mode given */
+    uint32_t halos;            /* MP_HALO_BIT of the modes --halo names */
     bool best;                 /* --best: the patch search's best */
     bool fused;                /* --fused: the multi-stage optimizer's best */
     double max_macs;           /* --max-macs F(x): MAC factor limit, 0 = none */

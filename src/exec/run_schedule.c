@@ -308,7 +308,7 @@ static mp_status run_tile_op(tile_ctx *t, uint32_t l, uint32_t i, uint32_t j)
             MP_TRY(mp_exec_op(r->m, op, in, n_in, &out, rect, r->err));
         }
     }
-    if (p->spec.halo == MP_HALO_CACHE && is_region(&p->slots[ko]))
+    if (p->spec.halo != MP_HALO_RECOMPUTE && is_region(&p->slots[ko]))
         halo_cache(t, ko, i, j);
     return MP_OK;
 }
@@ -320,7 +320,7 @@ static mp_status run_patch(tile_ctx *t, uint32_t i, uint32_t j)
         if (p->slots[k].role != MP_ROLE_STREAM_INPUT)
             continue;
         stream_input(t, k, i, j);
-        if (p->spec.halo == MP_HALO_CACHE)
+        if (p->spec.halo != MP_HALO_RECOMPUTE)
             halo_cache(t, k, i, j);
     }
     for (uint32_t l = 0; l < p->n_ops; l++)

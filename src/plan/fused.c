@@ -31,8 +31,7 @@ void mp_fused_opts_init(mp_fused_opts *o)
     memset(o, 0, sizeof *o);
     o->max_rows = 8;
     o->max_cols = 8;
-    o->recompute = true;
-    o->cache = true;
+    o->halos = MP_HALO_ALL;
     o->balanced = true;
 }
 
@@ -117,47 +116,65 @@ static bool dominated_in_block(const block_ctx *bc, size_t peak_lb, uint64_t mac
     return false;
 }
 
-static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, mp_error *err)
+static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, const axis_set *rows,
+                             const axis_set *cols, mp_error *err)
 {
     const block_info *b = bc->b;
-    const mp_tensor *s = &b->g->tensors[b->slots[b->split_slot].id];
-    uint32_t nr = (uint32_t)s->shape.h < bc->fo->max_rows ? (uint32_t)s->shape.h : bc->fo->max_rows;
-    uint32_t nc = (uint32_t)s->shape.w < bc->fo->max_cols ? (uint32_t)s->shape.w : bc->fo->max_cols;
-    axis_plan rows[MP_PATCH_MAX_GRID + 1], cols[MP_PATCH_MAX_GRID + 1];
-    uint32_t built_r = 0, built_c = 0;
-    mp_status st = MP_OK;
-    for (uint32_t n = 1; n <= nr && st == MP_OK; n++, built_r++)
-        st = axis_plan_build(b, 0, n, cuts, NULL, halo, &rows[n], err);
-    for (uint32_t n = 1; n <= nc && st == MP_OK; n++, built_c++)
-        st = axis_plan_build(b, 1, n, cuts, NULL, halo, &cols[n], err);
-    for (uint32_t r = nr; st == MP_OK && r >= 1; r--) {
-        for (uint32_t c = nc; st == MP_OK && c >= 1; c--) {
+    for (uint32_t r = rows->n; r >= 1; r--) {
+        for (uint32_t c = cols->n; c >= 1; c--) {
             patch_cost cost;
             size_t lb, stage_lb;
             uint64_t macs;
-            if (r * c == 1 || !rows[r].cache_ok || !cols[c].cache_ok)
+            const axis_plan *ar = &rows->p[r], *ac = &cols->p[c];
+            if (r * c == 1 || !ar->cache_ok || !ac->cache_ok)
                 continue;
-            if (!patch_cost_bound(b, &rows[r], &cols[c], halo, &lb, &stage_lb, &macs)) {
-                st = mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
-                break;
-            }
+            if (halo == MP_HALO_CACHE_COLS && (r == 1 || c == 1))
+                continue; /* the same as recompute (one column) or cache (one row) */
+            if (!patch_cost_bound(b, ar, ac, halo, &lb, &stage_lb, &macs))
+                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
             if (dominated_in_block(bc, stage_lb, macs - b->other_macs))
                 continue;
-            if (!patch_cost_eval(b, &rows[r], &cols[c], halo, &cost)) {
-                st = mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
-                break;
-            }
+            if (!patch_cost_eval(b, ar, ac, halo, &cost))
+                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
             (*bc->n_eval)++;
             mp_fused_seg seg = {b->first_step, b->last_step, true, r, c, cuts, halo,
                                 cost.stage_peak, cost.stage_macs};
             if (!push_cand(bc->out, &seg))
-                st = mp_errorf(err, MP_E_NOMEM, "out of memory");
+                return mp_errorf(err, MP_E_NOMEM, "out of memory");
         }
     }
-    for (uint32_t n = 1; n <= built_r; n++)
-        axis_plan_release(&rows[n]);
-    for (uint32_t n = 1; n <= built_c; n++)
-        axis_plan_release(&cols[n]);
+    return MP_OK;
+}
+
+/* All grids and halo modes of one block and cut style. Each axis is built at
+ * most twice (halos recomputed or cached along it) and shared by the modes.
+ * Cache mode first (its MACs are the fewest possible), finer grids first (the
+ * lowest peaks): later candidates are then mostly dominated and skipped
+ * after a cheap bound. */
+static mp_status block_cuts(block_ctx *bc, mp_cuts cuts, mp_error *err)
+{
+    static const mp_halo order[] = {MP_HALO_CACHE, MP_HALO_CACHE_COLS, MP_HALO_RECOMPUTE};
+    _Static_assert(sizeof order / sizeof order[0] == MP_HALO_COUNT, "halo order");
+    axis_set *sets = mp_calloc(4, sizeof *sets); /* [axis * 2 + cached] */
+    if (!sets)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    mp_status st = MP_OK;
+    for (size_t k = 0; st == MP_OK && k < MP_HALO_COUNT; k++) {
+        mp_halo h = order[k];
+        if (!(bc->fo->halos & MP_HALO_BIT(h)))
+            continue;
+        int rc = mp_halo_on_axis(h, 0) == MP_HALO_CACHE, cc = mp_halo_on_axis(h, 1) == MP_HALO_CACHE;
+        st = axis_set_build(bc->b, 0, bc->fo->max_rows, cuts, rc ? MP_HALO_CACHE : MP_HALO_RECOMPUTE,
+                            &sets[rc], err);
+        if (st == MP_OK)
+            st = axis_set_build(bc->b, 1, bc->fo->max_cols, cuts,
+                                cc ? MP_HALO_CACHE : MP_HALO_RECOMPUTE, &sets[2 + cc], err);
+        if (st == MP_OK)
+            st = block_grids(bc, h, cuts, &sets[rc], &sets[2 + cc], err);
+    }
+    for (int k = 0; k < 4; k++)
+        axis_set_release(&sets[k]);
+    mp_free(sets);
     return st;
 }
 
@@ -169,16 +186,9 @@ static mp_status block_candidates(const mp_graph *g, const mp_per_layer *pl,
     uint32_t from = out->n;
     mp_status st = block_init(&b, g, pl, opts, i, j, err);
     block_ctx bc = {&b, fo, out, from, n_eval};
-    /* Cache mode first (its MACs are the fewest possible), finer grids first
-     * (the lowest peaks): later candidates are then mostly dominated and
-     * skipped after a cheap bound. */
-    for (int h = MP_HALO_COUNT - 1; st == MP_OK && h >= 0; h--) {
-        if ((h == MP_HALO_RECOMPUTE && !fo->recompute) || (h == MP_HALO_CACHE && !fo->cache))
-            continue;
-        for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)
-            if (cu == MP_CUTS_EVEN || fo->balanced)
-                st = block_grids(&bc, (mp_halo)h, (mp_cuts)cu, err);
-    }
+    for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)
+        if (cu == MP_CUTS_EVEN || fo->balanced)
+            st = block_cuts(&bc, (mp_cuts)cu, err);
     block_release(&b);
     if (st == MP_OK)
         prune_block(out, from);
@@ -431,6 +441,21 @@ bool mp_fused_min_peak(const mp_fused_result *r, uint64_t max_macs, const mp_fus
         }
     }
     return false;
+}
+
+const mp_fused_point *mp_fused_pick(const mp_fused_result *r, uint64_t max_macs, bool have_budget,
+                                    size_t budget, bool *fits)
+{
+    const mp_fused_point *p = NULL, *q = NULL;
+    *fits = mp_fused_min_peak(r, max_macs, &p);
+    if (!*fits)
+        return r->n_pareto ? &r->pareto[r->n_pareto - 1] : NULL; /* the fewest MACs */
+    if (!have_budget)
+        return p;
+    if (mp_fused_min_macs(r, budget, &q) && q->macs <= max_macs)
+        return q;
+    *fits = false;
+    return p;
 }
 
 bool mp_fused_min_macs(const mp_fused_result *r, size_t max_peak, const mp_fused_point **out)

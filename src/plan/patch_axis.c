@@ -316,6 +316,7 @@ mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cut
                           const int32_t *given, mp_halo halo, axis_plan *ap, mp_error *err)
 {
     memset(ap, 0, sizeof *ap);
+    halo = mp_halo_on_axis(halo, axis);
     int32_t ssz = block_axis_size(b->g, b->slots[b->split_slot].id, axis);
     if (n < 1 || n > MP_PATCH_MAX_GRID || (int32_t)n > ssz)
         return mp_errorf(err, MP_E_INVALID, "patch grid: %u %s tiles for a split of %d %s", n,
@@ -372,4 +373,25 @@ void axis_plan_release(axis_plan *ap)
     mp_free(ap->hull_len);
     mp_free(ap->cache_len);
     memset(ap, 0, sizeof *ap);
+}
+
+void axis_set_release(axis_set *a)
+{
+    for (uint32_t k = 1; k <= a->n; k++)
+        axis_plan_release(&a->p[k]);
+    a->n = 0;
+}
+
+mp_status axis_set_build(const block_info *b, int axis, uint32_t max, mp_cuts cuts, mp_halo halo,
+                         axis_set *a, mp_error *err)
+{
+    if (a->n)
+        return MP_OK;
+    int32_t sz = block_axis_size(b->g, b->slots[b->split_slot].id, axis);
+    uint32_t n = (uint32_t)sz < max ? (uint32_t)sz : max;
+    for (uint32_t k = 1; k <= n; k++) {
+        MP_TRY(axis_plan_build(b, axis, k, cuts, NULL, halo, &a->p[k], err));
+        a->n = k;
+    }
+    return MP_OK;
 }

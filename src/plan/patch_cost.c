@@ -192,7 +192,7 @@ bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_pla
     size_t cache = 0, base;
     patch_cost c = {0};
     *macs = stage_macs(b, rows, cols) + b->other_macs;
-    if ((halo == MP_HALO_CACHE && !cache_bytes(b, rows, cols, &cache)) ||
+    if ((halo != MP_HALO_RECOMPUTE && !cache_bytes(b, rows, cols, &cache)) ||
         !mp_add_size(b->whole_bytes, cache, &base))
         return false;
     uint32_t k = (uint32_t)b->balance_slot;
@@ -207,7 +207,7 @@ bool patch_cost_eval(const block_info *b, const axis_plan *rows, const axis_plan
                      mp_halo halo, patch_cost *c)
 {
     c->cache_bytes = 0;
-    if (halo == MP_HALO_CACHE && !cache_bytes(b, rows, cols, &c->cache_bytes))
+    if (halo != MP_HALO_RECOMPUTE && !cache_bytes(b, rows, cols, &c->cache_bytes))
         return false;
     size_t base;
     if (!mp_add_size(b->whole_bytes, c->cache_bytes, &base) || !stage_peak(b, rows, cols, base, c))

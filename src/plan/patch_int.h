@@ -74,6 +74,18 @@ int32_t block_axis_size(const mp_graph *g, mp_tensor_id t, int axis);
 mp_status axis_plan_build(const block_info *b, int axis, uint32_t n, mp_cuts cuts,
                           const int32_t *given, mp_halo halo, axis_plan *ap, mp_error *err);
 void axis_plan_release(axis_plan *ap);
+
+/* The axis plans of one axis for 1..n tiles with one halo handling on it
+ * (built once per block and cut style, shared by grids and halo modes). */
+typedef struct axis_set {
+    axis_plan p[MP_PATCH_MAX_GRID + 1];
+    uint32_t n; /* built: p[1..n] */
+} axis_set;
+
+/* Build p[1..min(max, axis size)] unless already built. */
+mp_status axis_set_build(const block_info *b, int axis, uint32_t max, mp_cuts cuts, mp_halo halo,
+                         axis_set *a, mp_error *err);
+void axis_set_release(axis_set *a);
 /* Fill b->balance_need[axis] (for balanced cuts); called by block_init. */
 mp_status axis_balance_needs(block_info *b, int axis, mp_error *err);
 /* Length of slot k's sliding cache along this axis (MP_HALO_CACHE). */

@@ -10,7 +10,8 @@
 #include <string.h>
 
 static const char *const halo_names[] = {[MP_HALO_RECOMPUTE] = "recompute",
-                                         [MP_HALO_CACHE] = "cache"};
+                                         [MP_HALO_CACHE] = "cache",
+                                         [MP_HALO_CACHE_COLS] = "cache-cols"};
 _Static_assert(sizeof halo_names / sizeof halo_names[0] == MP_HALO_COUNT, "halo names");
 static const char *const cuts_names[] = {
     [MP_CUTS_EVEN] = "even", [MP_CUTS_BALANCED] = "balanced", [MP_CUTS_GIVEN] = "given"};
@@ -134,7 +135,7 @@ static void slot_sizes(const block_info *b, const axis_plan *rows, const axis_pl
             }
         s->max_region_bytes = best;
         s->row_cache_bytes = s->col_cache_bytes = 0;
-        if (halo != MP_HALO_CACHE || !best)
+        if (halo == MP_HALO_RECOMPUTE || !best)
             continue;
         const mp_tensor *t = &b->g->tensors[s->id];
         size_t px = (size_t)t->shape.c * mp_dtype_size(t->dtype);
@@ -151,8 +152,8 @@ static void slot_sizes(const block_info *b, const axis_plan *rows, const axis_pl
             }
         }
         int32_t hull_w = hi > lo ? hi - lo : 0;
-        s->row_cache_bytes = (size_t)axis_cache_len(rows, k) * (size_t)hull_w * px;
-        s->col_cache_bytes = (size_t)axis_cache_len(cols, k) * (size_t)max_h * px;
+        s->row_cache_bytes = (size_t)rows->cache_len[k] * (size_t)hull_w * px;
+        s->col_cache_bytes = (size_t)cols->cache_len[k] * (size_t)max_h * px;
     }
 }
 

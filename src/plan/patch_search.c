@@ -3,9 +3,10 @@
  * patch_search.c - the search over splits, grids, cuts and halo modes, the
  * Pareto front of (peak, MACs) and the recommendation (module plan).
  *
- * For every split (a block from step 0 to each patchable step) the row and
- * column axis plans for 1..max tiles are built once and combined into every
- * grid, so the region work is shared by all grids of a split.
+ * For every split (a block from step 0 to each patchable step) and cut
+ * style, the row and column axis plans for 1..max tiles are built once per
+ * halo handling of the axis and combined into every grid and halo mode, so
+ * the region work is shared by all grids of a split.
  */
 #include "patch_int.h"
 
@@ -19,8 +20,7 @@ void mp_search_opts_init(mp_search_opts *o)
     memset(o, 0, sizeof *o);
     o->max_rows = 8;
     o->max_cols = 8;
-    o->recompute = true;
-    o->cache = true;
+    o->halos = MP_HALO_ALL;
     o->balanced = true;
 }
 
@@ -119,56 +119,31 @@ typedef struct split_ctx {
     const block_info *b;
     mp_halo halo;
     mp_cuts cuts;
-    axis_plan rows[MP_PATCH_MAX_GRID + 1];
-    axis_plan cols[MP_PATCH_MAX_GRID + 1];
-    uint32_t n_rows, n_cols; /* plans built for 1..n */
+    const axis_set *rows, *cols;
     running_front *front;
 } split_ctx;
-
-static void split_ctx_release(split_ctx *c)
-{
-    for (uint32_t n = 1; n <= c->n_rows; n++)
-        axis_plan_release(&c->rows[n]);
-    for (uint32_t n = 1; n <= c->n_cols; n++)
-        axis_plan_release(&c->cols[n]);
-    c->n_rows = c->n_cols = 0;
-}
-
-static mp_status build_axis_plans(split_ctx *c, uint32_t max_rows, uint32_t max_cols,
-                                  mp_error *err)
-{
-    const mp_tensor *s = &c->b->g->tensors[c->b->slots[c->b->split_slot].id];
-    uint32_t nr = (uint32_t)s->shape.h < max_rows ? (uint32_t)s->shape.h : max_rows;
-    uint32_t nc = (uint32_t)s->shape.w < max_cols ? (uint32_t)s->shape.w : max_cols;
-    for (uint32_t n = 1; n <= nr; n++) {
-        MP_TRY(axis_plan_build(c->b, 0, n, c->cuts, NULL, c->halo, &c->rows[n], err));
-        c->n_rows = n;
-    }
-    for (uint32_t n = 1; n <= nc; n++) {
-        MP_TRY(axis_plan_build(c->b, 1, n, c->cuts, NULL, c->halo, &c->cols[n], err));
-        c->n_cols = n;
-    }
-    return MP_OK;
-}
 
 static mp_status eval_grids(split_ctx *c, point_list *pts, uint32_t *n_eval, mp_error *err)
 {
     const block_info *b = c->b;
-    for (uint32_t r = 1; r <= c->n_rows; r++) {
-        for (uint32_t k = 1; k <= c->n_cols; k++) {
+    for (uint32_t r = 1; r <= c->rows->n; r++) {
+        for (uint32_t k = 1; k <= c->cols->n; k++) {
+            const axis_plan *ar = &c->rows->p[r], *ac = &c->cols->p[k];
             if (r * k == 1)
                 continue; /* one patch: the per-layer schedule */
-            if (!c->rows[r].cache_ok || !c->cols[k].cache_ok)
+            if (c->halo == MP_HALO_CACHE_COLS && (r == 1 || k == 1))
+                continue; /* the same as recompute (one column) or cache (one row) */
+            if (!ar->cache_ok || !ac->cache_ok)
                 continue; /* regions do not advance monotonically: cannot cache */
             patch_cost cost;
             size_t lb, stage_lb;
             uint64_t macs;
-            if (!patch_cost_bound(b, &c->rows[r], &c->cols[k], c->halo, &lb, &stage_lb, &macs))
+            if (!patch_cost_bound(b, ar, ac, c->halo, &lb, &stage_lb, &macs))
                 return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte counts overflow");
             (*n_eval)++;
             if (dominated(c->front, lb, macs))
                 continue;
-            if (!patch_cost_eval(b, &c->rows[r], &c->cols[k], c->halo, &cost))
+            if (!patch_cost_eval(b, ar, ac, c->halo, &cost))
                 return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte counts overflow");
             mp_patch_point p = {
                 .last_step = b->last_step, .split = b->slots[b->split_slot].id,
@@ -184,30 +159,46 @@ static mp_status eval_grids(split_ctx *c, point_list *pts, uint32_t *n_eval, mp_
     return MP_OK;
 }
 
+/* Every halo mode of one split and cut style; the axis plans are built at
+ * most once per axis and halo handling (cache-cols shares recompute's rows
+ * and cache's columns). Each mode has its own running front. */
+static mp_status search_cuts(const block_info *b, const mp_search_opts *so, mp_cuts cuts,
+                             point_list *pts, running_front *front, uint32_t *n_eval,
+                             mp_error *err)
+{
+    axis_set *sets = mp_calloc(4, sizeof *sets); /* [axis * 2 + cached] */
+    if (!sets)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    mp_status st = MP_OK;
+    for (int h = 0; st == MP_OK && h < MP_HALO_COUNT; h++) {
+        if (!(so->halos & MP_HALO_BIT(h)))
+            continue;
+        int rc = mp_halo_on_axis((mp_halo)h, 0) == MP_HALO_CACHE;
+        int cc = mp_halo_on_axis((mp_halo)h, 1) == MP_HALO_CACHE;
+        st = axis_set_build(b, 0, so->max_rows, cuts, rc ? MP_HALO_CACHE : MP_HALO_RECOMPUTE,
+                            &sets[rc], err);
+        if (st == MP_OK)
+            st = axis_set_build(b, 1, so->max_cols, cuts, cc ? MP_HALO_CACHE : MP_HALO_RECOMPUTE,
+                                &sets[2 + cc], err);
+        split_ctx c = {b, (mp_halo)h, cuts, &sets[rc], &sets[2 + cc], &front[h]};
+        if (st == MP_OK)
+            st = eval_grids(&c, pts, n_eval, err);
+    }
+    for (int k = 0; k < 4; k++)
+        axis_set_release(&sets[k]);
+    mp_free(sets);
+    return st;
+}
+
 static mp_status search_split(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
                               const mp_search_opts *so, uint32_t last, point_list *pts,
                               running_front *front, uint32_t *n_eval, mp_error *err)
 {
     block_info b = {0};
     mp_status st = block_init(&b, g, pl, opts, 0, last, err);
-    for (int h = 0; st == MP_OK && h < MP_HALO_COUNT; h++) {
-        if ((h == MP_HALO_RECOMPUTE && !so->recompute) || (h == MP_HALO_CACHE && !so->cache))
-            continue;
-        for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++) {
-            if (cu == MP_CUTS_BALANCED && !so->balanced)
-                continue;
-            split_ctx c;
-            memset(&c, 0, sizeof c);
-            c.b = &b;
-            c.halo = (mp_halo)h;
-            c.cuts = (mp_cuts)cu;
-            c.front = &front[h];
-            st = build_axis_plans(&c, so->max_rows, so->max_cols, err);
-            if (st == MP_OK)
-                st = eval_grids(&c, pts, n_eval, err);
-            split_ctx_release(&c);
-        }
-    }
+    for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)
+        if (cu == MP_CUTS_EVEN || so->balanced)
+            st = search_cuts(&b, so, (mp_cuts)cu, pts, front, n_eval, err);
     block_release(&b);
     return st;
 }

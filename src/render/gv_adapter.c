@@ -25,6 +25,7 @@
  * `char *` for strings it only reads, hence the casts in S().
  */
 #include "../util/alloc.h"
+#include "gv_ids.h"
 #include "gv_png.h"
 #include "render_int.h"
 
@@ -521,7 +522,7 @@ mp_status mp_render_model_write(mp_renderer *r, const mp_render_model *m, mp_ren
         return mp_errorf(err, MP_E_INVALID, "render: %s output needs a renderer",
                          mp_render_format_name(fmt));
     Agiodisc_t io = {io_read, io_put, io_flush};
-    Agdisc_t disc = {&AgMemDisc, &AgIdDisc, &io};
+    Agdisc_t disc = {&AgMemDisc, &mp_gv_id_disc, &io};
     char gname[32];
     snprintf(gname, sizeof gname, "memplan_%s", mp_render_kind_name(m->kind));
     Agraph_t *g = agopen(gname, Agdirected, &disc);

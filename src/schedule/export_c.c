@@ -91,10 +91,11 @@ static void header_types(mp_strbuf *h, const char *p, const char *P)
         " * Tiled: for each patch row i < rows and column j < cols, run the steps; op\n"
         " * s = first_step + l holds rows need_rows[l * rows + i] x cols\n"
         " * need_cols[l * cols + j] of its output in its buffer, and computes\n"
-        " * comp_rows[...] x comp_cols[...] of it (the rest comes from the halo caches\n"
-        " * when halo_cache = 1). row_cuts/col_cuts are the tile boundaries on the\n"
+        " * comp_rows[...] x comp_cols[...] of it (the rest comes from the halo caches:\n"
+        " * halo 0 recompute: none; 1 cache: row and column caches; 2 cache-cols:\n"
+        " * the column cache only). row_cuts/col_cuts are the tile boundaries on the\n"
         " * split tensor. */\n"
-        "typedef struct {\n    uint8_t tiled;\n    uint8_t halo_cache;\n    uint32_t first_step, last_step;\n"
+        "typedef struct {\n    uint8_t tiled;\n    uint8_t halo;\n    uint32_t first_step, last_step;\n"
         "    uint16_t rows, cols;\n    const int32_t *row_cuts, *col_cuts;\n"
         "    const %s_interval_t *need_rows, *need_cols, *comp_rows, *comp_cols;\n"
         "} %s_segment_t;\n\n",
@@ -247,11 +248,14 @@ static void write_segments(const mp_schedule *s, const char *p, const char *P, m
         mp_strbuf_printf(c, "    {1, %d, %uu, %uu, %u, %u, %s_seg%u_row_cuts, %s_seg%u_col_cuts, "
                             "%s_seg%u_need_rows, %s_seg%u_need_cols, %s_seg%u_comp_rows, "
                             "%s_seg%u_comp_cols},\n",
-                         pp->spec.halo == MP_HALO_CACHE, seg->first_step, seg->last_step,
+                         (int)pp->spec.halo, seg->first_step, seg->last_step,
                          pp->spec.rows, pp->spec.cols, p, i, p, i, p, i, p, i, p, i, p, i);
     }
     mp_strbuf_puts(c, "};\n");
 }
+
+_Static_assert(MP_HALO_RECOMPUTE == 0 && MP_HALO_CACHE == 1 && MP_HALO_CACHE_COLS == 2,
+               "the exported halo codes");
 
 mp_status mp_schedule_export_c(const mp_schedule *s, const char *prefix, const char *header_name,
                                mp_strbuf *h, mp_strbuf *c, mp_error *err)

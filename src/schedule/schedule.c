@@ -29,6 +29,33 @@ void mp_schedule_spec_init(mp_schedule_spec *spec)
     mp_plan_opts_init(&spec->opts);
 }
 
+void mp_schedule_spec_set_patch(mp_schedule_spec *spec, const mp_patch_point *p)
+{
+    spec->n_tiled = 0;
+    if (!p)
+        return;
+    spec->tiled[0] =
+        (mp_patch_spec){0, p->last_step, p->rows, p->cols, p->cuts, NULL, NULL, p->halo};
+    spec->n_tiled = 1;
+}
+
+mp_status mp_schedule_spec_set_fused(mp_schedule_spec *spec, const mp_fused_point *p,
+                                     mp_error *err)
+{
+    spec->n_tiled = 0;
+    for (uint32_t k = 0; p && k < p->n_segs; k++) {
+        const mp_fused_seg *s = &p->segs[k];
+        if (!s->tiled)
+            continue;
+        if (spec->n_tiled == MP_SCHEDULE_MAX_TILED)
+            return mp_errorf(err, MP_E_INVALID, "fused schedule: more than %u tiled segments",
+                             MP_SCHEDULE_MAX_TILED);
+        spec->tiled[spec->n_tiled++] = (mp_patch_spec){
+            s->first_step, s->last_step, s->rows, s->cols, s->cuts, NULL, NULL, s->halo};
+    }
+    return MP_OK;
+}
+
 void mp_schedule_free(mp_schedule *s)
 {
     if (!s)

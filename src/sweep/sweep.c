@@ -110,12 +110,7 @@ static mp_status build_schedules(const mp_sweep_spec *spec, mp_sweep_net *net, m
         mp_sweep_schedule *s = &net->schedules[i];
         mp_schedule_spec_init(&ss);
         ss.opts = spec->plan;
-        if (s->patch) {
-            const mp_patch_point *b = &s->point;
-            ss.tiled[0] = (mp_patch_spec){0, b->last_step, b->rows, b->cols, b->cuts,
-                                          NULL, NULL, b->halo};
-            ss.n_tiled = 1;
-        }
+        mp_schedule_spec_set_patch(&ss, s->patch ? &s->point : NULL);
         MP_TRY(mp_schedule_build(net->g, &ss, &s->s, err));
     }
     return MP_OK;
@@ -180,13 +175,18 @@ static void describe_options(const mp_sweep_spec *spec, char *buf, size_t n)
 {
     const mp_plan_opts *p = &spec->plan;
     const mp_search_opts *s = &spec->search;
+    char halos[64] = "";
+    for (int h = 0; h < MP_HALO_COUNT; h++)
+        if (s->halos & MP_HALO_BIT(h)) {
+            if (halos[0])
+                strcat(halos, "+");
+            strcat(halos, mp_halo_name((mp_halo)h));
+        }
     snprintf(buf, n,
-             "inplace_dw=%d inplace_ops=%d align=%zu input=%s halo=%s%s%s cuts=even%s "
-             "max_grid=%ux%u",
+             "inplace_dw=%d inplace_ops=%d align=%zu input=%s halo=%s cuts=even%s max_grid=%ux%u",
              p->inplace_dw, p->inplace_ops, p->align,
-             p->input_mode == MP_INPUT_STREAM ? "stream" : "sram",
-             s->recompute ? "recompute" : "", s->recompute && s->cache ? "+" : "",
-             s->cache ? "cache" : "", s->balanced ? "+balanced" : "", s->max_rows, s->max_cols);
+             p->input_mode == MP_INPUT_STREAM ? "stream" : "sram", halos,
+             s->balanced ? "+balanced" : "", s->max_rows, s->max_cols);
 }
 
 /* The key: SHA-256 of a canonical description of the whole sweep (not of the shard). */

@@ -14,12 +14,6 @@
 
 #include "bench_util.h"
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static mp_schedule *best_schedule(mp_graph *g, mp_error *err)
 {
@@ -103,13 +97,13 @@ int main(int argc, char **argv)
             for (int i = 0; i < iters; i++) {
                 mp_strbuf sb;
                 mp_strbuf_init(&sb);
-                double t0 = bench_now(), c0 = cpu_now();
+                double t0 = bench_now(), c0 = bench_cpu();
                 if (mp_render(r, s, &ro, (mp_render_format)f, &sb, &err) != MP_OK) {
                     fprintf(stderr, "memplan: %s\n", err.msg);
                     return 1;
                 }
                 t[i] = bench_now() - t0;
-                c[i] = cpu_now() - c0;
+                c[i] = bench_cpu() - c0;
                 if (f == MP_RENDER_PNG)
                     png_bytes = sb.len;
                 mp_strbuf_release(&sb);

@@ -139,6 +139,9 @@ static void test_exec_schedule_mobilenetv2_144(void **state)
         {"b3_add", 5, 2, MP_CUTS_BALANCED, MP_HALO_CACHE, false, false},
         {"pool", 5, 5, MP_CUTS_EVEN, MP_HALO_CACHE, true, true}, /* the whole net + the mean */
         {"pool", 3, 2, MP_CUTS_BALANCED, MP_HALO_RECOMPUTE, false, true},
+        {"b4_project", 8, 7, MP_CUTS_BALANCED, MP_HALO_CACHE_COLS, false, false},
+        {"b6_add", 5, 6, MP_CUTS_EVEN, MP_HALO_CACHE_COLS, true, true},
+        {"pool", 4, 5, MP_CUTS_EVEN, MP_HALO_CACHE_COLS, true, true},
     };
     check_net("nets/mobilenetv2-w0.35-r144.json", vs, sizeof vs / sizeof vs[0]);
 }
@@ -152,6 +155,7 @@ static void test_exec_schedule_person(void **state)
         {"b4_dw", 3, 5, MP_CUTS_BALANCED, MP_HALO_CACHE, true, true},
         {"b6_pw", 6, 6, MP_CUTS_EVEN, MP_HALO_CACHE, false, true},
         {"pool", 3, 3, MP_CUTS_EVEN, MP_HALO_CACHE, true, true}, /* global avg pool */
+        {"b4_dw", 4, 6, MP_CUTS_BALANCED, MP_HALO_CACHE_COLS, true, true},
     };
     check_net("nets/mobilenetv1-w0.25-r96-gray.json", vs, sizeof vs / sizeof vs[0]);
 }
@@ -163,6 +167,7 @@ static void test_exec_schedule_mobilenetv2_224(void **state)
         {NULL, 0, 0, MP_CUTS_EVEN, MP_HALO_RECOMPUTE, true, false},
         {"b4_project", 4, 4, MP_CUTS_EVEN, MP_HALO_RECOMPUTE, true, true},
         {"b7_project", 8, 7, MP_CUTS_BALANCED, MP_HALO_CACHE, true, true},
+        {"b7_project", 8, 7, MP_CUTS_BALANCED, MP_HALO_CACHE_COLS, true, true},
     };
     check_net("nets/mobilenetv2-w1.0-r224.json", vs, sizeof vs / sizeof vs[0]);
 }
@@ -299,7 +304,10 @@ static void test_exec_schedule_shared_models(void **state)
                 uint32_t c = S->shape.w >= 2 ? 2 : (uint32_t)S->shape.w;
                 spec.tiled[0] = (mp_patch_spec){0, split, r, c,
                                                 v == 2 ? MP_CUTS_BALANCED : MP_CUTS_EVEN, NULL,
-                                                NULL, v == 1 ? MP_HALO_RECOMPUTE : MP_HALO_CACHE};
+                                                NULL,
+                                                v == 1   ? MP_HALO_RECOMPUTE
+                                                : v == 3 ? MP_HALO_CACHE_COLS
+                                                         : MP_HALO_CACHE};
                 spec.n_tiled = 1;
             }
             mp_schedule *s = NULL;
@@ -381,7 +389,7 @@ static void test_exec_schedule_random_nets(void **state)
         uint32_t rows = 1 + rnd(&seed, (uint32_t)(S->shape.h < 4 ? S->shape.h : 4));
         uint32_t cols = 1 + rnd(&seed, (uint32_t)(S->shape.w < 4 ? S->shape.w : 4));
         spec.tiled[0] = (mp_patch_spec){0, last, rows, cols, rnd(&seed, 2) ? MP_CUTS_BALANCED : MP_CUTS_EVEN,
-                                        NULL, NULL, rnd(&seed, 2) ? MP_HALO_CACHE : MP_HALO_RECOMPUTE};
+                                        NULL, NULL, (mp_halo)rnd(&seed, MP_HALO_COUNT)};
         spec.n_tiled = 1;
         mp_schedule *s = NULL;
         mp_status st = mp_schedule_build(g, &spec, &s, &err);

@@ -7,6 +7,7 @@
 #include "test_helpers.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static mp_patch_plan *plan_for(const mp_graph *g, mp_per_layer *pl, const mp_plan_opts *o,
                                uint32_t last, uint32_t rows, uint32_t cols, mp_halo halo)
@@ -284,8 +285,12 @@ static void check_plan_against_brute_force(const mp_graph *g, const mp_patch_pla
 
 /* With caching, everything a patch needs was computed by it or an earlier patch,
  * and nothing is computed twice. */
+/* Cache modes: what a patch holds was computed by it or an earlier patch,
+ * and nothing is computed twice - over the whole grid (MP_HALO_CACHE) or
+ * within each patch row (MP_HALO_CACHE_COLS: rows are recomputed). */
 static void check_cache_plan(const mp_graph *g, const mp_patch_plan *p)
 {
+    bool per_row = p->spec.halo == MP_HALO_CACHE_COLS;
     for (uint32_t k = 0; k < p->n_slots; k++) {
         if (p->slots[k].role == MP_ROLE_WHOLE_INPUT)
             continue;
@@ -293,6 +298,10 @@ static void check_cache_plan(const mp_graph *g, const mp_patch_plan *p)
         uint8_t *done = calloc((size_t)s.h * (size_t)s.w, 1);
         for (uint32_t i = 0; i < p->spec.rows; i++)
             for (uint32_t j = 0; j < p->spec.cols; j++) {
+                if (per_row && j == 0)
+                    memset(done, 0, (size_t)s.h * (size_t)s.w);
+                if (per_row)
+                    assert_int_equal(p->slots[k].row_cache_bytes, 0);
                 mp_interval nr, nc, cr, cc;
                 mp_patch_slot_region(p, k, i, j, &nr, &nc, &cr, &cc);
                 for (int32_t y = cr.a; y < cr.b; y++)
@@ -373,13 +382,14 @@ static void test_patch_regions_match_brute_force(void **state)
         const mp_tensor *s = &g->tensors[g->ops[g->order[last]].out[0]];
         uint32_t rows = 1 + rnd(&seed, (uint32_t)(s->shape.h < 4 ? s->shape.h : 4));
         uint32_t cols = 1 + rnd(&seed, (uint32_t)(s->shape.w < 4 ? s->shape.w : 4));
+        uint64_t macs[MP_HALO_COUNT][MP_CUTS_BALANCED + 1] = {{0}};
         for (int halo = 0; halo < MP_HALO_COUNT; halo++) {
             for (int cuts = MP_CUTS_EVEN; cuts <= MP_CUTS_BALANCED; cuts++) {
                 mp_patch_spec spec = {0, last, rows, cols, (mp_cuts)cuts, NULL, NULL,
                                       (mp_halo)halo};
                 mp_patch_plan *p = NULL;
                 mp_status st = mp_patch_plan_new(g, &pl, &o, &spec, &p, &err);
-                if (st == MP_E_UNSUPPORTED && halo == MP_HALO_CACHE) {
+                if (st == MP_E_UNSUPPORTED && halo != MP_HALO_RECOMPUTE) {
                     uncacheable++;
                     mp_error_init(&err);
                     continue;
@@ -391,9 +401,19 @@ static void test_patch_regions_match_brute_force(void **state)
                     check_cache_plan(g, p);
                 assert_true(p->peak >= p->rest_peak);
                 assert_true(p->stage_peak >= p->whole_bytes + p->cache_bytes);
+                macs[halo][cuts] = p->macs;
                 mp_patch_plan_free(p);
                 checked++;
             }
+        }
+        /* caching columns only computes between the other two modes */
+        for (int cuts = MP_CUTS_EVEN; cuts <= MP_CUTS_BALANCED; cuts++) {
+            uint64_t rec = macs[MP_HALO_RECOMPUTE][cuts], mid = macs[MP_HALO_CACHE_COLS][cuts],
+                     all = macs[MP_HALO_CACHE][cuts];
+            if (mid && all)
+                assert_true(all <= mid);
+            if (mid)
+                assert_true(mid <= rec);
         }
         mp_per_layer_release(&pl);
         mp_graph_free(g);

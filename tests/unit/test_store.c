@@ -780,6 +780,10 @@ static void test_store_sweep_allocation_failures(void **state)
             spec.n_nets = 2;
             spec.targets = t;
             spec.n_targets = nt;
+            /* a small search: every allocation is failed once, so the run is
+             * repeated once per allocation */
+            spec.search.halos = MP_HALO_BIT(MP_HALO_RECOMPUTE);
+            spec.search.max_rows = spec.search.max_cols = 4;
             rc = mp_sweep_run(&spec, &sw, &err);
         }
         for (uint32_t i = 0; rc == MP_OK && i < sw->n_nets; i++)

@@ -5,7 +5,7 @@ nets="nets/mobilenetv1-w0.25-r96-gray.json nets/mobilenetv2-w0.35-r144.json"
 MEMPLAN_TEST_COMMIT_DELAY_MS=3000 $MEMPLAN sweep $nets --budgets 64K --db "$db" \
   >"$SCRATCH/out1" 2>"$SCRATCH/err1" &
 p1=$!
-for _ in $(seq 600); do grep -q "holding the transaction" "$SCRATCH/err1" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -qs "holding the transaction" "$SCRATCH/err1" && break; sleep 0.1; done
 $MEMPLAN sweep $nets --budgets 128K,256K --db "$db" >"$SCRATCH/out2" 2>"$SCRATCH/err2" &
 p2=$!
 wait $p1; r1=$?

@@ -1,0 +1,1 @@
+$MEMPLAN render nets/mobilenetv2-w0.35-r144.json --no-patch --fused -o x.dot
