@@ -12,11 +12,12 @@
  * gives the same bytes. Names are interned with agstrdup, as AgIdDisc does:
  * agwrite asks the string pool whether a name is an HTML string, so a name
  * must come from it; the pool frees them when the graph closes. Names are
- * looked up linearly: graphs hold at most a few thousand names.
+ * looked up linearly: graphs hold at most a few thousand names. Memory
+ * comes from the graph's own discipline (agalloc), as for every other part
+ * of the graph: libcgraph does not recover cleanly when an ID cannot be
+ * mapped, so this must not fail where libcgraph itself would not.
  */
 #include "gv_ids.h"
-
-#include "../util/alloc.h"
 
 #include <string.h>
 
@@ -30,7 +31,7 @@ typedef struct id_state {
 static void *ids_open(Agraph_t *g, Agdisc_t *disc)
 {
     (void)disc;
-    id_state *s = mp_calloc(1, sizeof *s);
+    id_state *s = agalloc(g, sizeof *s);
     if (s) {
         s->g = g;
         s->anon = 1;
@@ -58,7 +59,8 @@ static long ids_map(void *state, int objtype, char *str, IDTYPE *id, int createf
         return 0;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
-        char **v = mp_realloc(s->names, cap * sizeof *v);
+        char **v = s->names ? agrealloc(s->g, s->names, s->cap * sizeof *v, cap * sizeof *v)
+                            : agalloc(s->g, cap * sizeof *v);
         if (!v)
             return 0;
         s->names = v;
@@ -101,8 +103,9 @@ static void ids_close(void *state)
     id_state *s = state;
     if (!s)
         return;
-    mp_free(s->names); /* the strings belong to the graph's pool */
-    mp_free(s);
+    Agraph_t *g = s->g;
+    agfree(g, s->names); /* the strings belong to the graph's pool */
+    agfree(g, s);
 }
 
 static void ids_register(void *state, int objtype, void *obj)
