@@ -167,11 +167,93 @@ def mcunet_like(res=160, classes=1000):
     return net
 
 
+# DARTS (second order) cell found on CIFAR-10: genotypes.py of the DARTS reference code.
+DARTS_V2_NORMAL = [("sep_conv_3x3", 0), ("sep_conv_3x3", 1), ("sep_conv_3x3", 0),
+                   ("sep_conv_3x3", 1), ("sep_conv_3x3", 1), ("skip_connect", 0),
+                   ("skip_connect", 0), ("dil_conv_3x3", 2)]
+DARTS_V2_REDUCE = [("max_pool_3x3", 0), ("max_pool_3x3", 1), ("skip_connect", 2),
+                   ("max_pool_3x3", 1), ("max_pool_3x3", 0), ("skip_connect", 2),
+                   ("skip_connect", 2), ("max_pool_3x3", 1)]
+
+
+def darts_edge(net, prefix, op, x, c, stride):
+    """One edge of a DARTS cell (eval mode), in the reference code's layer order."""
+    if op == "skip_connect":
+        assert stride == 1  # DARTS_V2 only skips within a resolution
+        return x
+    if op == "max_pool_3x3":
+        return net.add(prefix + "_pool", "max_pool2d", [x], kernel=3, stride=stride,
+                       padding="same")
+    if op == "sep_conv_3x3":
+        net.add(prefix + "_dw1", "depthwise_conv2d", [x], kernel=3, stride=stride)
+        net.add(prefix + "_pw1", "conv2d", filters=c, kernel=1, activation="relu")
+        net.add(prefix + "_dw2", "depthwise_conv2d", kernel=3)
+        return net.add(prefix + "_pw2", "conv2d", filters=c, kernel=1)
+    if op == "dil_conv_3x3":
+        net.add(prefix + "_dw", "depthwise_conv2d", [x], kernel=3, stride=stride, dilation=2)
+        return net.add(prefix + "_pw", "conv2d", filters=c, kernel=1)
+    raise ValueError(op)
+
+
+def darts_cell(net, k, genotype, s0, s1, c, reduction, reduction_prev):
+    p = "c%d" % k
+    if reduction_prev:  # FactorizedReduce: two stride-2 1x1 convs, concatenated
+        a = net.add(p + "_pre0_a", "conv2d", [s0], filters=c // 2, kernel=1, stride=2,
+                    padding="valid")
+        b = net.add(p + "_pre0_b", "conv2d", [s0], filters=c // 2, kernel=1, stride=2,
+                    padding="valid")
+        s0 = net.add(p + "_pre0", "concat", [a, b])
+    else:
+        s0 = net.add(p + "_pre0", "conv2d", [s0], filters=c, kernel=1)
+    s1 = net.add(p + "_pre1", "conv2d", [s1], filters=c, kernel=1)
+    states = [s0, s1]
+    for i in range(4):
+        h = []
+        for j in (2 * i, 2 * i + 1):
+            op, index = genotype[j]
+            stride = 2 if reduction and index < 2 else 1
+            h.append(darts_edge(net, "%s_n%d_%s" % (p, i + 2, "ab"[j % 2]), op, states[index],
+                                c, stride))
+        states.append(net.add("%s_n%d" % (p, i + 2), "add", h))
+    return net.add(p + "_out", "concat", states[2:])
+
+
+def darts_cifar(c=16, layers=8, classes=10):
+    net = Net("darts-v2-c%d-l%d-cifar" % (c, layers),
+              "DARTS (Liu et al., ICLR 2019), cell DARTS_V2 searched on CIFAR-10, in the paper's "
+              "search-network configuration: %d cells, %d initial channels, 32x32 RGB input, %d "
+              "classes; cells c%d and c%d reduce (the evaluation network stacks 20 of the same "
+              "cells with 36 channels). Layers in the reference code's forward order. "
+              "Adaptations: BN folded into the convolutions; the ReLU that opens each "
+              "SepConv/DilConv/ReLUConvBN is omitted (memplan fuses activations into the "
+              "producing op, and these inputs are also read without ReLU); the second path of "
+              "FactorizedReduce (a 1x1 conv of the input shifted by one pixel) is a plain "
+              "stride-2 1x1 conv (same sizes); 3x3 max pools use TFLite SAME padding (PyTorch "
+              "pads one pixel on each side: same output size); no auxiliary head "
+              "(training only); the output is the logits"
+              % (layers, c, classes, layers // 3, 2 * layers // 3),
+              [32, 32, 3])
+    stem = net.add("stem", "conv2d", filters=3 * c, kernel=3)
+    s0 = s1 = stem
+    reduction_prev = False
+    for k in range(layers):
+        reduction = k in (layers // 3, 2 * layers // 3)
+        if reduction:
+            c *= 2
+        out = darts_cell(net, k, DARTS_V2_REDUCE if reduction else DARTS_V2_NORMAL, s0, s1, c,
+                         reduction, reduction_prev)
+        s0, s1 = s1, out
+        reduction_prev = reduction
+    net.add("pool", "mean", [s1])
+    net.add("logits", "fully_connected", units=classes)
+    return net
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "nets"
     os.makedirs(out, exist_ok=True)
     nets = [mobilenet_v2(1.0, 224), mobilenet_v2(0.35, 144), mobilenet_v1_person(),
-            mcunet_like()]
+            mcunet_like(), darts_cifar()]
     for n in nets:
         path = os.path.join(out, n.doc["name"] + ".json")
         n.write(path)

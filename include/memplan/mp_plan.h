@@ -95,6 +95,54 @@ bool mp_plan_dw_inplace_ok(const mp_graph *g, uint32_t op, const int32_t *last_s
 /* Size of a buffer of n bytes under opts->align (false on overflow). */
 bool mp_plan_aligned(const mp_plan_opts *opts, size_t n, size_t *out);
 
+/* ---- operator order ---------------------------------------------------------------------- */
+
+typedef struct mp_order_opts {
+    uint64_t max_states; /* exact search: most states (sets of executed ops) stored over the
+                            whole graph; default 1,000,000; 0 = heuristics only */
+    uint32_t beam_width; /* heuristic: states kept per step by the beam search where the exact
+                            search gave up; default 64; 0 = greedy rules only */
+} mp_order_opts;
+
+/* Defaults: 1,000,000 states, beam width 64. */
+void mp_order_opts_init(mp_order_opts *oo);
+
+typedef struct mp_order_result {
+    uint32_t *order;          /* n_ops op indices, a topological order (owned) */
+    uint32_t n_ops;
+    size_t peak_bytes;        /* per-layer peak of order: mp_plan_per_layer with the same opts */
+    size_t file_peak_bytes;   /* per-layer peak of the file order (g->order) */
+    size_t lower_bound_bytes; /* no topological order has a smaller peak */
+    bool optimal;             /* peak_bytes is the minimum over all topological orders */
+    uint32_t n_parts;         /* independent parts of the graph with a choice of order */
+    uint64_t n_states;        /* states stored by the exact search (at most max_states) */
+    uint64_t n_beam_states;   /* states kept by the beam search */
+} mp_order_result;
+
+/*
+ * A topological order of g whose per-layer peak (mp_plan_per_layer under
+ * opts, in-place rules and alignment included) is as small as memplan can
+ * prove or find. The order changes the peak of branching graphs (Liberis &
+ * Lane 2019; Serenity, MLSys 2020): which branch runs first decides what is
+ * held while the others run.
+ *
+ * The graph is cut at the ops every order runs at the same step; each part
+ * between cuts is solved on its own: dynamic programming over the sets of
+ * executed ops (exact, while at most oo->max_states states are stored in
+ * all), otherwise the best of three greedy rules and a beam search of
+ * oo->beam_width states per step. The file order is kept wherever changing
+ * it cannot lower the network's peak, so peak_bytes <= file_peak_bytes
+ * always, and out->optimal says whether the minimum is proven.
+ * docs/algorithms.md ("Operator order") describes the search.
+ *
+ * opts NULL: mp_plan_opts_init defaults; oo NULL: mp_order_opts_init
+ * defaults. Fills out (release with mp_order_result_release). Errors:
+ * MP_E_INVALID (graph not finalized), MP_E_OVERFLOW, MP_E_NOMEM.
+ */
+mp_status mp_plan_best_order(const mp_graph *g, const mp_plan_opts *opts,
+                             const mp_order_opts *oo, mp_order_result *out, mp_error *err);
+void mp_order_result_release(mp_order_result *r);
+
 /* ---- arena planning --------------------------------------------------------------------- */
 
 typedef enum mp_buffer_kind {
