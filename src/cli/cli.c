@@ -77,6 +77,25 @@ const char *cli_kib(uint64_t bytes)
     return b;
 }
 
+int cli_parse_order(mp_cli *cli, const char *text, bool *best)
+{
+    if (strcmp(text, "file") != 0 && strcmp(text, "best") != 0)
+        return cli_usage_error(cli, "--order: expected file or best, got '%s'", text);
+    *best = strcmp(text, "best") == 0;
+    return EXIT_OK;
+}
+
+int cli_best_order(mp_cli *cli, const mp_graph *g, const mp_plan_opts *po, mp_order_result *r)
+{
+    mp_error err;
+    mp_order_opts oo;
+    mp_error_init(&err);
+    mp_order_opts_init(&oo);
+    if (mp_plan_best_order(g, po, &oo, r, &err) != MP_OK)
+        return cli_fail(cli, &err);
+    return EXIT_OK;
+}
+
 int cli_parse_input_mode(mp_cli *cli, const char *text, mp_input_mode *out)
 {
     if (strcmp(text, "sram") == 0)

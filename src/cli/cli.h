@@ -40,6 +40,11 @@ bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned lon
                     unsigned long max, unsigned long *out);
 /* --input sram|stream */
 int cli_parse_input_mode(mp_cli *cli, const char *text, mp_input_mode *out);
+/* --order file|best: *best = (text is "best"); EXIT_OK or EXIT_USAGE (reported). */
+int cli_parse_order(mp_cli *cli, const char *text, bool *best);
+/* The best operator order of g (mp_plan_best_order, default limits) into *r; prints
+ * the error and returns EXIT_FAIL when the search fails. */
+int cli_best_order(mp_cli *cli, const mp_graph *g, const mp_plan_opts *po, mp_order_result *r);
 /* --halo recompute|cache|both */
 int cli_parse_halo_modes(mp_cli *cli, const char *text, uint32_t *halos);
 /* Thousands-separated count in a static rotating buffer (for printf arguments). */

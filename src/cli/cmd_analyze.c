@@ -34,6 +34,9 @@ const char analyze_usage[] =
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
     "  --pareto           print the Pareto front of (peak, MACs)\n"
     "  --no-patch         skip the patch search\n"
+    "  --order ORDER      file (default): the ops in the file's order; best: the\n"
+    "                     topological order with the lowest per-layer peak (an\n"
+    "                     exact search; the file order's peak is shown next to it)\n"
     "  --fused            also search multi-stage fused tiling (tiled blocks anywhere)\n"
     "  --max-macs F       fused: the lowest peak within F x per-layer MACs (1.1x)\n"
     "  --max-stages N     fused: at most N tiled blocks\n"
@@ -55,6 +58,7 @@ typedef struct analyze_opts {
     mp_fused_opts fused_opts;
     record_opts rec;
     const char *render_dir;
+    bool order_best; /* --order best */
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -72,7 +76,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_FUSED,
         OPT_MAX_MACS,
         OPT_MAX_STAGES,
-        OPT_RENDER
+        OPT_RENDER,
+        OPT_ORDER
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -89,6 +94,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"max-stages", required_argument, NULL, OPT_MAX_STAGES},
         RECORD_LONGOPTS,
         {"render", required_argument, NULL, OPT_RENDER},
+        {"order", required_argument, NULL, OPT_ORDER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -155,6 +161,10 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         case OPT_RENDER:
             o->render_dir = optarg;
             break;
+        case OPT_ORDER:
+            if (cli_parse_order(cli, optarg, &o->order_best) != EXIT_OK)
+                return EXIT_USAGE;
+            break;
         case 'h':
             return -1;
         case ':':
@@ -210,14 +220,15 @@ typedef struct arenas {
     size_t tflm; /* TFLite Micro's greedy planner: tensors only (src/plan/tflm_greedy.c) */
 } arenas;
 
-static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_patch_search *ps,
-                             arenas *ar, mp_error *err)
+static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const uint32_t *order,
+                             const mp_patch_search *ps, arenas *ar, mp_error *err)
 {
     mp_schedule_spec spec;
     mp_schedule *s;
     MP_TRY(mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &ar->tflm, err));
     mp_schedule_spec_init(&spec);
     spec.opts = o->plan;
+    spec.order = order;
     MP_TRY(mp_schedule_build(g, &spec, &s, err));
     ar->per_layer = s->arena_bytes;
     mp_schedule_free(s);
@@ -230,8 +241,27 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const mp_
     return MP_OK;
 }
 
+/* --order best: the order found against the file order. */
+static void print_order(FILE *f, const mp_order_result *ord)
+{
+    double gain = ord->file_peak_bytes
+                      ? 100.0 * (1.0 - (double)ord->peak_bytes / (double)ord->file_peak_bytes)
+                      : 0.0;
+    if (ord->peak_bytes == ord->file_peak_bytes)
+        fprintf(f, "operator order   best: %s B, the file order's peak, ",
+                cli_count(ord->peak_bytes));
+    else
+        fprintf(f, "operator order   best: %s B against %s B in file order (-%.1f%%), ",
+                cli_count(ord->peak_bytes), cli_count(ord->file_peak_bytes), gain);
+    if (ord->optimal)
+        fprintf(f, "proven minimum\n");
+    else
+        fprintf(f, "not proven minimum (no order is below %s B)\n",
+                cli_count(ord->lower_bound_bytes));
+}
+
 static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
-                          const arenas *ar, const analyze_opts *o)
+                          const arenas *ar, const analyze_opts *o, const mp_order_result *ord)
 {
     FILE *f = cli->out;
     const mp_op *peak_op = &g->ops[pl->steps[pl->peak_step].op];
@@ -246,9 +276,12 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
             cli_kib(pl->peak_bytes), pl->peak_step, peak_op->name,
             o->plan.inplace_dw ? ", in-place depthwise" : "",
             o->plan.align > 1 ? ", aligned" : "");
+    if (ord)
+        print_order(f, ord);
     fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
-    fprintf(f, "TFLM greedy arena %s B (%s) for tensors; TFLite Micro adds its own "
-               "bookkeeping on top\n", cli_count(ar->tflm), cli_kib(ar->tflm));
+    fprintf(f, "TFLM greedy arena %s B (%s) for tensors%s; TFLite Micro adds its own "
+               "bookkeeping on top\n", cli_count(ar->tflm), cli_kib(ar->tflm),
+            ord ? " in file order" : "");
 }
 
 static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
@@ -354,7 +387,7 @@ typedef struct fused_out {
 
 static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                        const mp_patch_search *ps, const fused_out *fz, const arenas *ar,
-                       const analyze_opts *o)
+                       const analyze_opts *o, const mp_order_result *ord)
 {
     mp_strbuf sb;
     mp_strbuf_init(&sb);
@@ -371,8 +404,15 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
-    mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"file\",\n",
-                     ar->best ? ar->best : ar->per_layer);
+    mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"%s\",\n",
+                     ar->best ? ar->best : ar->per_layer, ord ? "best" : "file");
+    if (ord)
+        mp_strbuf_printf(&sb, "  \"order_search\": {\"peak_bytes\": %zu, \"file_peak_bytes\": %zu, "
+                              "\"lower_bound_bytes\": %zu, \"optimal\": %s, \"parts\": %u, "
+                              "\"states\": %llu},\n",
+                         ord->peak_bytes, ord->file_peak_bytes, ord->lower_bound_bytes,
+                         ord->optimal ? "true" : "false", ord->n_parts,
+                         (unsigned long long)ord->n_states);
     mp_strbuf_printf(&sb, "  \"tflm_greedy_arena_bytes\": %zu,\n", ar->tflm);
     mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, "
                           "\"arena_bytes\": %zu, \"steps\": [\n",
@@ -412,11 +452,14 @@ typedef struct analysis {
     mp_fused_result fr;
     fused_out fz;
     arenas ar;
+    mp_order_result ord; /* --order best */
+    const uint32_t *order; /* the order run: ord.order, or NULL for the file order */
 } analysis;
 
 static void analysis_release(analysis *a)
 {
     mp_fused_release(&a->fr);
+    mp_order_result_release(&a->ord);
     mp_patch_search_release(&a->ps);
     mp_per_layer_release(&a->pl);
     mp_graph_free(a->g);
@@ -425,7 +468,13 @@ static void analysis_release(analysis *a)
 static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
 {
     MP_TRY(mp_import_file(o->net, &a->g, err));
-    MP_TRY(mp_plan_per_layer(a->g, NULL, &o->plan, &a->pl, err));
+    if (o->order_best) {
+        mp_order_opts oo;
+        mp_order_opts_init(&oo);
+        MP_TRY(mp_plan_best_order(a->g, &o->plan, &oo, &a->ord, err));
+        a->order = a->ord.order;
+    }
+    MP_TRY(mp_plan_per_layer(a->g, a->order, &o->plan, &a->pl, err));
     if (!o->no_patch)
         MP_TRY(mp_patch_search_run(a->g, &a->pl, &o->plan, &o->search, &a->ps, err));
     if (o->fused) {
@@ -436,7 +485,7 @@ static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
         a->fz.best = mp_fused_pick(&a->fr, limit, o->search.have_budget, o->search.budget,
                                    &a->fz.fits);
     }
-    return plan_arenas(a->g, o, o->no_patch ? NULL : &a->ps, &a->ar, err);
+    return plan_arenas(a->g, o, a->order, o->no_patch ? NULL : &a->ps, &a->ar, err);
 }
 
 /* --render DIR draws the schedule analyze recommends: the fused best with
@@ -448,6 +497,7 @@ static int render_chosen(mp_cli *cli, const analyze_opts *o, const analysis *a)
     mp_schedule_spec spec;
     mp_schedule_spec_init(&spec);
     spec.opts = o->plan;
+    spec.order = a->order;
     mp_status st = MP_OK;
     if (o->fused && a->fz.best)
         st = mp_schedule_spec_set_fused(&spec, a->fz.best, &err);
@@ -480,10 +530,11 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
         return cli_fail(cli, &err);
     }
     if (o.json) {
-        print_json(cli, a.g, &a.pl, o.no_patch ? NULL : &a.ps, &a.fz, &a.ar, &o);
+        print_json(cli, a.g, &a.pl, o.no_patch ? NULL : &a.ps, &a.fz, &a.ar, &o,
+                   a.order ? &a.ord : NULL);
     } else {
         print_table(cli, a.g, &a.pl);
-        print_summary(cli, a.g, &a.pl, &a.ar, &o);
+        print_summary(cli, a.g, &a.pl, &a.ar, &o, a.order ? &a.ord : NULL);
         if (!o.no_patch)
             print_patch(cli, a.g, &a.ps, &a.ar, &o);
         if (o.fused)
@@ -494,7 +545,7 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     if (o.render_dir && render_chosen(cli, &o, &a) != EXIT_OK)
         rc = EXIT_FAIL;
     rc = record_mcu_flash(cli, &o.rec, a.g, !o.json, rc);
-    rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, o.no_patch ? NULL : &a.ps, rc);
+    rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, a.order, o.no_patch ? NULL : &a.ps, rc);
     analysis_release(&a);
     return rc;
 }

@@ -47,6 +47,12 @@ static void print_header(mp_cli *cli, const mp_schedule *s)
     fprintf(f, "network           %s (%s)\n", g->name, g->source);
     fprintf(f, "schedule          %s, %u segment%s\n", tiled ? "patch-based" : "per-layer",
             s->n_segments, s->n_segments == 1 ? "" : "s");
+    uint32_t moved = 0;
+    for (uint32_t i = 0; i < g->n_ops; i++)
+        moved += s->order[i] != g->order[i];
+    if (moved)
+        fprintf(f, "order             not the file's: %u of %u steps run another op\n", moved,
+                g->n_ops);
     fprintf(f, "peak              %s B (%s)\n", cli_count(s->peak_bytes), cli_kib(s->peak_bytes));
     fprintf(f, "arena             %s B (%s), %s; lower bound %s B\n", cli_count(s->arena_bytes),
             cli_kib(s->arena_bytes), s->arena.method, cli_count(s->arena.lower_bound));

@@ -60,9 +60,11 @@ int record_mcu_budget(mp_cli *cli, record_opts *r, mp_search_opts *so, bool allo
 int record_mcu_flash(mp_cli *cli, const record_opts *r, const mp_graph *g, bool print, int rc);
 
 /* Record analyze: the network, its per-layer schedule and the best patch schedule (ps may be
- * NULL with --no-patch). Returns rc, or EXIT_FAIL when recording failed. */
+ * NULL with --no-patch), both in order (NULL: the file order). Returns rc, or EXIT_FAIL when
+ * recording failed. */
 int record_analyze(mp_cli *cli, const record_opts *r, int argc, char **argv, const mp_graph *g,
-                   const mp_plan_opts *po, const mp_patch_search *ps, int rc);
+                   const mp_plan_opts *po, const uint32_t *order, const mp_patch_search *ps,
+                   int rc);
 /* Record plan: the network and the planned schedule. */
 int record_plan(mp_cli *cli, const record_opts *r, int argc, char **argv, const mp_schedule *s,
                 int rc);

@@ -19,6 +19,8 @@ const char sched_opts_usage[] =
     "  --max-macs F       with --fused: at most F times the per-layer MACs (1.1x)\n"
     "  --max-stages N     with --fused: at most N tiled blocks\n"
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
+    "  --order ORDER      file (default) or best: the topological order with the\n"
+    "                     lowest per-layer peak (exact search), for any schedule\n"
     "accounting:\n"
     "  --inplace-dw       depthwise convolutions write over their input (MCUNet)\n"
     "  --inplace-ops      add/mul over a dead input and reshape in place\n"
@@ -126,6 +128,8 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
             return EXIT_USAGE;
         o->fused_opts.max_stages = (uint32_t)v;
         return EXIT_OK;
+    case SO_ORDER:
+        return cli_parse_order(cli, arg, &o->order_best);
     case SO_MAX_GRID:
         if (!cli_parse_uint(cli, "--max-grid", arg, 1, MP_PATCH_MAX_GRID, &v))
             return EXIT_USAGE;
@@ -149,6 +153,8 @@ int sched_opts_check(mp_cli *cli, const sched_opts *o)
         return cli_usage_error(cli, "--budget needs --best or --fused");
     if ((o->max_macs > 0 || o->fused_opts.max_stages) && !o->fused)
         return cli_usage_error(cli, "--max-macs and --max-stages need --fused");
+    if (o->order_best && o->schedule)
+        return cli_usage_error(cli, "--order: a saved schedule keeps its own order");
     if (o->cuts && !o->split)
         return cli_usage_error(cli, "--cuts needs --split and --patches");
     if (o->halo_given && !o->split && !o->best && !o->fused)
@@ -258,17 +264,25 @@ int sched_opts_build(mp_cli *cli, const sched_opts *o, const mp_graph *g, mp_sch
         return mp_schedule_load(g, o->schedule, out, &err) == MP_OK ? EXIT_OK
                                                                      : cli_fail(cli, &err);
     int32_t rc[MP_PATCH_MAX_GRID + 1], cc[MP_PATCH_MAX_GRID + 1];
+    mp_order_result ord = {0};
+    if (o->order_best && cli_best_order(cli, g, &o->plan, &ord) != EXIT_OK)
+        return EXIT_FAIL;
     mp_per_layer pl;
-    if (mp_plan_per_layer(g, NULL, &o->plan, &pl, &err) != MP_OK)
+    if (mp_plan_per_layer(g, ord.order, &o->plan, &pl, &err) != MP_OK) {
+        mp_order_result_release(&ord);
         return cli_fail(cli, &err);
+    }
     mp_schedule_spec *spec = calloc(1, sizeof *spec);
     int status = EXIT_OK;
     if (!spec) {
         mp_per_layer_release(&pl);
+        mp_order_result_release(&ord);
+        mp_errorf(&err, MP_E_NOMEM, "out of memory");
         return cli_fail(cli, &err);
     }
     mp_schedule_spec_init(spec);
     spec->opts = o->plan;
+    spec->order = ord.order; /* NULL: the file order */
     if (o->split) {
         mp_patch_spec *t = &spec->tiled[0];
         *t = (mp_patch_spec){.rows = o->rows, .cols = o->cols, .halo = o->halo};
@@ -285,5 +299,6 @@ int sched_opts_build(mp_cli *cli, const sched_opts *o, const mp_graph *g, mp_sch
         status = cli_fail(cli, &err);
     free(spec);
     mp_per_layer_release(&pl);
+    mp_order_result_release(&ord);
     return status;
 }

@@ -29,6 +29,7 @@ enum {
     SO_MAX_MACS,
     SO_MAX_STAGES,
     SO_MAX_GRID,
+    SO_ORDER,
 };
 
 #define SCHED_LONGOPTS                                                                             \
@@ -43,7 +44,8 @@ enum {
         {"budget", required_argument, NULL, SO_BUDGET}, {"fused", no_argument, NULL, SO_FUSED},    \
         {"max-macs", required_argument, NULL, SO_MAX_MACS},                                        \
         {"max-stages", required_argument, NULL, SO_MAX_STAGES},                                    \
-        {"max-grid", required_argument, NULL, SO_MAX_GRID}
+        {"max-grid", required_argument, NULL, SO_MAX_GRID},                                        \
+        {"order", required_argument, NULL, SO_ORDER}
 
 /* Usage text of these options (for the commands' --help), after a heading
  * line "schedule (default: ...):" of the command's own. */
@@ -58,6 +60,7 @@ typedef struct sched_opts {
     uint32_t halos;            /* MP_HALO_BIT of the modes --halo names */
     bool best;                 /* --best: the patch search's best */
     bool fused;                /* --fused: the multi-stage optimizer's best */
+    bool order_best;           /* --order best: the ops in the order of lowest peak */
     double max_macs;           /* --max-macs F(x): MAC factor limit, 0 = none */
     mp_plan_opts plan;
     mp_search_opts search;     /* budget, grid limit */

@@ -78,19 +78,19 @@ typedef struct placer {
     uint32_t *mem_start;  /* per buffer index (leaders used) */
     uint32_t *placed;     /* placed buffer indices */
     uint32_t n_placed;
+    uint32_t *near;       /* scratch: placed buffers alive with the group being placed */
     size_t *cand;         /* candidate offsets scratch */
 } placer;
 
-static bool fits_at(const placer *p, uint32_t leader, size_t off)
+static bool fits_at(const placer *p, uint32_t leader, uint32_t n_near, size_t off)
 {
     for (uint32_t m = p->mem_start[leader]; m < p->mem_start[leader + 1]; m++) {
         const mp_buffer *x = &p->bufs[p->members[m]];
         if (!x->bytes)
             continue;
-        for (uint32_t k = 0; k < p->n_placed; k++) {
-            const mp_buffer *y = &p->bufs[p->placed[k]];
-            if (y->bytes && overlap_time(x, y) && off < y->offset + y->bytes &&
-                y->offset < off + x->bytes)
+        for (uint32_t k = 0; k < n_near; k++) {
+            const mp_buffer *y = &p->bufs[p->near[k]];
+            if (overlap_time(x, y) && off < y->offset + y->bytes && y->offset < off + x->bytes)
                 return false;
         }
     }
@@ -103,22 +103,41 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Lowest offset for a group: 0 or the (aligned) end of a placed buffer. */
+/* Whether placed buffer y lives at the same time as a member of the group. */
+static bool near_group(const placer *p, uint32_t leader, const mp_buffer *y)
+{
+    for (uint32_t m = p->mem_start[leader]; m < p->mem_start[leader + 1]; m++) {
+        const mp_buffer *x = &p->bufs[p->members[m]];
+        if (x->bytes && overlap_time(x, y))
+            return true;
+    }
+    return false;
+}
+
+/* Lowest aligned offset for a group. Only placed buffers alive at the same
+ * time matter, and the lowest fitting offset is 0 or the aligned end of one
+ * of them (slide a fitting offset down until it meets one), so only those
+ * are candidates: the result is the lowest fitting offset over all. */
 static bool place_group(placer *p, uint32_t leader, size_t *top)
 {
-    uint32_t nc = 0;
+    uint32_t nc = 0, nn = 0;
     p->cand[nc++] = 0;
     for (uint32_t k = 0; k < p->n_placed; k++) {
         const mp_buffer *y = &p->bufs[p->placed[k]];
         size_t end;
+        if (!y->bytes || !near_group(p, leader, y))
+            continue;
         if (!mp_align_up(y->offset + y->bytes, p->align, &end))
             return false;
+        p->near[nn++] = p->placed[k];
         p->cand[nc++] = end;
     }
     qsort(p->cand, nc, sizeof *p->cand, cmp_size);
     size_t off = p->cand[nc - 1];
     for (uint32_t c = 0; c < nc; c++) {
-        if (fits_at(p, leader, p->cand[c])) {
+        if (c && p->cand[c] == p->cand[c - 1])
+            continue;
+        if (fits_at(p, leader, nn, p->cand[c])) {
             off = p->cand[c];
             break;
         }
@@ -145,7 +164,8 @@ static mp_status placer_init(placer *p, mp_buffer *bufs, uint32_t n, size_t alig
     p->mem_start = mp_calloc((size_t)n + 1, sizeof *p->mem_start);
     p->placed = mp_calloc(n ? n : 1, sizeof *p->placed);
     p->cand = mp_calloc((size_t)n + 1, sizeof *p->cand);
-    if (!p->members || !p->mem_start || !p->placed || !p->cand)
+    p->near = mp_calloc(n ? n : 1, sizeof *p->near);
+    if (!p->members || !p->mem_start || !p->placed || !p->cand || !p->near)
         return mp_errorf(err, MP_E_NOMEM, "out of memory planning the arena");
     for (uint32_t i = 0; i < n; i++) {
         if (bufs[i].group >= n || bufs[bufs[i].group].group != bufs[i].group)
@@ -169,6 +189,7 @@ static void placer_release(placer *p)
     mp_free(p->mem_start);
     mp_free(p->placed);
     mp_free(p->cand);
+    mp_free(p->near);
 }
 
 /* Place groups in order (non-leaders skipped); *top = arena size. */
@@ -358,8 +379,8 @@ static bool improve(placer *p, uint32_t ng, size_t lb, best_layout *best, uint32
 {
     uint64_t rng = 0x6d656d706c616e ^ ng;
     uint64_t work = (uint64_t)p->n * p->n;
-    uint32_t budget = work ? (uint32_t)(40000000ull / work) : 0;
-    budget = budget > 3000 ? 3000 : budget;
+    uint32_t budget = work ? (uint32_t)(400000000ull / work) : 0;
+    budget = budget > 20000 ? 20000 : budget;
     uint32_t *cur = mp_calloc(ng, sizeof *cur);
     if (!cur)
         return false;
