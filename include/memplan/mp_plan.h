@@ -183,7 +183,8 @@ typedef struct mp_arena_stats {
  * the same time never overlap, and groups share one offset; minimise the
  * arena. Strategies: TFLite Micro's greedy policy (largest first, each at the
  * lowest offset that fits), other orderings (longest lifetime, largest area,
- * earliest first), then an improvement loop that moves the buffers at the top
+ * earliest first), each also with best fit (the free gap the buffer fills
+ * most tightly), then an improvement loop that moves the buffers at the top
  * of the arena earlier in the order; the best layout is kept, and the search
  * stops as soon as a layout meets the lower bound.
  */

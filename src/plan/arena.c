@@ -5,10 +5,11 @@
  * The arena is a 2-D packing: time (steps) x address. Buffers alive at the
  * same time must not overlap in address. A layout is built by placing
  * groups in some order, each at the lowest aligned offset where none of its
- * members collides with a placed buffer alive at the same time (TFLite
- * Micro's GreedyMemoryPlanner does this with groups taken largest first).
- * Several orders are tried, then an improvement loop repeatedly moves the
- * groups whose top is highest to the front of the order. The lower bound,
+ * members collides with a placed buffer alive at the same time (first fit;
+ * TFLite Micro's GreedyMemoryPlanner does this with groups taken largest
+ * first), or in the free gap that it fills most tightly (best fit). Several
+ * orders are tried with both policies, then an improvement loop repeatedly
+ * moves the groups whose top is highest to the front of the order. The lower bound,
  * max over steps of the bytes alive, stops the search early when met.
  *
  *      address
@@ -80,6 +81,7 @@ typedef struct placer {
     uint32_t n_placed;
     uint32_t *near;       /* scratch: placed buffers alive with the group being placed */
     size_t *cand;         /* candidate offsets scratch */
+    bool best_fit;        /* the tightest gap instead of the lowest offset */
 } placer;
 
 static bool fits_at(const placer *p, uint32_t leader, uint32_t n_near, size_t off)
@@ -101,6 +103,34 @@ static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
+}
+
+/* Best fit: of the fitting candidates (sorted), the one whose free gap -
+ * up to the lowest buffer above it alive at the same time - the group fills
+ * most tightly; unbounded gaps (nothing above) last; ties to the lowest. */
+static size_t best_gap(const placer *p, uint32_t leader, uint32_t nc, uint32_t nn)
+{
+    size_t gsize = 0, off = p->cand[nc - 1], best = SIZE_MAX;
+    for (uint32_t m = p->mem_start[leader]; m < p->mem_start[leader + 1]; m++)
+        gsize = p->bufs[p->members[m]].bytes > gsize ? p->bufs[p->members[m]].bytes : gsize;
+    bool found = false;
+    for (uint32_t c = 0; c < nc; c++) {
+        if ((c && p->cand[c] == p->cand[c - 1]) || !fits_at(p, leader, nn, p->cand[c]))
+            continue;
+        size_t end = p->cand[c] + gsize, gap_end = SIZE_MAX;
+        for (uint32_t k = 0; k < nn; k++) {
+            size_t y = p->bufs[p->near[k]].offset;
+            if (y >= end && y < gap_end)
+                gap_end = y;
+        }
+        size_t slack = gap_end == SIZE_MAX ? SIZE_MAX : gap_end - end;
+        if (!found || slack < best) {
+            found = true;
+            best = slack;
+            off = p->cand[c];
+        }
+    }
+    return off;
 }
 
 /* Whether placed buffer y lives at the same time as a member of the group. */
@@ -134,6 +164,10 @@ static bool place_group(placer *p, uint32_t leader, size_t *top)
     }
     qsort(p->cand, nc, sizeof *p->cand, cmp_size);
     size_t off = p->cand[nc - 1];
+    if (p->best_fit) {
+        off = best_gap(p, leader, nc, nn);
+        nc = 0; /* placed: skip the first-fit scan */
+    }
     for (uint32_t c = 0; c < nc; c++) {
         if (c && p->cand[c] == p->cand[c - 1])
             continue;
@@ -320,6 +354,7 @@ typedef struct best_layout {
     size_t top;
     size_t *offsets;
     uint32_t *order;  /* group leaders in the order that produced it */
+    bool best_fit;    /* with the best-fit policy */
     const char *method;
 } best_layout;
 
@@ -332,6 +367,7 @@ static bool try_order(placer *p, const uint32_t *order, uint32_t ng, const char 
     (*tries)++;
     if (top < best->top) {
         best->top = top;
+        best->best_fit = p->best_fit;
         best->method = method;
         for (uint32_t i = 0; i < p->n; i++)
             best->offsets[i] = p->bufs[i].offset;
@@ -381,6 +417,7 @@ static bool improve(placer *p, uint32_t ng, size_t lb, best_layout *best, uint32
     uint64_t work = (uint64_t)p->n * p->n;
     uint32_t budget = work ? (uint32_t)(400000000ull / work) : 0;
     budget = budget > 20000 ? 20000 : budget;
+    p->best_fit = best->best_fit; /* climb with the policy of the best layout */
     uint32_t *cur = mp_calloc(ng, sizeof *cur);
     if (!cur)
         return false;
@@ -430,12 +467,12 @@ mp_status mp_arena_plan(mp_buffer *bufs, uint32_t n, size_t align, mp_arena_stat
 {
     static const struct {
         key_cmp cmp;
-        const char *name;
+        const char *name[2]; /* first fit, best fit */
     } strategies[] = {
-        {by_size, "greedy by size (TFLite Micro)"},
-        {by_lifetime, "longest lifetime first"},
-        {by_area, "largest area first"},
-        {by_first, "earliest first"},
+        {by_size, {"greedy by size (TFLite Micro)", "largest first, best fit"}},
+        {by_lifetime, {"longest lifetime first", "longest lifetime first, best fit"}},
+        {by_area, {"largest area first", "largest area first, best fit"}},
+        {by_first, {"earliest first", "earliest first, best fit"}},
     };
     memset(stats, 0, sizeof *stats);
     placer p;
@@ -453,8 +490,11 @@ mp_status mp_arena_plan(mp_buffer *bufs, uint32_t n, size_t align, mp_arena_stat
         sort_keys(keys, ng, strategies[s].cmp);
         for (uint32_t k = 0; k < ng; k++)
             order[k] = keys[k].leader;
-        if (!try_order(&p, order, ng, strategies[s].name, &best, &stats->tries))
-            st = mp_errorf(err, MP_E_OVERFLOW, "arena offsets overflow");
+        for (int fit = 0; st == MP_OK && fit < 2 && best.top > lb; fit++) {
+            p.best_fit = fit == 1;
+            if (!try_order(&p, order, ng, strategies[s].name[fit], &best, &stats->tries))
+                st = mp_errorf(err, MP_E_OVERFLOW, "arena offsets overflow");
+        }
         if (best.top == lb)
             break;
     }

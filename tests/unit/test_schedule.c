@@ -48,6 +48,36 @@ static void test_schedule_arena_by_hand(void **state)
     assert_false(mp_arena_check(b, 3, 4, 160, &x, &y));
 }
 
+/* Best fit wins where first fit cannot: largest first, first fit leaves a
+ * gap too small for a later buffer (arena above 320 B); placing each buffer
+ * in the gap it fills most tightly meets the lower bound, 320 B. */
+static void test_schedule_arena_best_fit(void **state)
+{
+    (void)state;
+    mp_buffer b[7] = {
+        {.bytes = 80, .first = 0, .last = 3, .group = 0},
+        {.bytes = 50, .first = 0, .last = 2, .group = 1},
+        {.bytes = 50, .first = 0, .last = 3, .group = 2},
+        {.bytes = 50, .first = 3, .last = 6, .group = 3},
+        {.bytes = 60, .first = 1, .last = 3, .group = 4},
+        {.bytes = 80, .first = 0, .last = 1, .group = 5},
+        {.bytes = 40, .first = 2, .last = 4, .group = 6},
+    };
+    mp_arena_stats st;
+    mp_error err;
+    mp_error_init(&err);
+    size_t first_fit = 0;
+    const uint32_t by_size[7] = {0, 5, 4, 1, 2, 3, 6};
+    assert_int_equal(mp_arena_place(b, 7, 1, by_size, 7, &first_fit, &err), MP_OK);
+    assert_true(first_fit > 320);
+    assert_int_equal(mp_arena_plan(b, 7, 1, &st, &err), MP_OK);
+    assert_int_equal(st.lower_bound, 320);
+    assert_int_equal(st.arena_bytes, 320);
+    assert_string_equal(st.method, "largest first, best fit");
+    uint32_t x, y;
+    assert_true(mp_arena_check(b, 7, 1, 320, &x, &y));
+}
+
 /* Groups share an offset: B takes over A (in place). */
 static void test_schedule_arena_groups(void **state)
 {
@@ -328,6 +358,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule_arena_by_hand),
         cmocka_unit_test(test_schedule_arena_groups),
+        cmocka_unit_test(test_schedule_arena_best_fit),
         cmocka_unit_test(test_schedule_per_layer_arena_equals_peak),
         cmocka_unit_test(test_schedule_patch_layout),
         cmocka_unit_test(test_schedule_json_round_trip),
