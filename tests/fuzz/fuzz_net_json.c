@@ -2,27 +2,36 @@
 /*
  * fuzz_net_json.c - libFuzzer harness: arbitrary bytes as net.json.
  *
- * One job: never crash, hang or leak. When the bytes import, the graph's
- * documented invariants must hold and the planning pipeline (per-layer
- * liveness, a patch plan, a schedule with its arena) runs on it too.
+ * One job: never crash, hang or leak. A failure leaves no graph and a message
+ * naming the file. When the bytes import, the graph's documented invariants
+ * hold (fuzz_common.h), the net.json writer's output imports back as the same
+ * network, and the planning pipeline (per-layer liveness, a patch plan, a
+ * schedule with its arena, its JSON read back) runs on it: the schedule's
+ * layout is sound, its arena at least its peak, and a schedule written to
+ * JSON reads back with the same arena and peak.
  */
-#include "memplan/memplan.h"
-
-#include <stdlib.h>
-#include <string.h>
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_graph(const mp_graph *g)
+/* A built schedule: a sound layout, and its JSON reads back as the same schedule. */
+static void check_schedule(const mp_graph *g, const mp_schedule *s)
 {
-    for (uint32_t t = 0; t < g->n_tensors; t++) {
-        const mp_tensor *x = &g->tensors[t];
-        if (x->shape.n <= 0 || x->shape.h <= 0 || x->shape.w <= 0 || x->shape.c <= 0)
-            abort();
+    uint32_t a, b;
+    fuzz_check(mp_arena_check(s->buffers, s->n_buffers, s->opts.align, s->arena_bytes, &a, &b));
+    fuzz_check(s->layout_ok && s->arena_bytes >= s->arena.lower_bound);
+    mp_error err;
+    mp_error_init(&err);
+    mp_strbuf sb;
+    mp_strbuf_init(&sb);
+    if (mp_schedule_write_json(s, &sb, &err) == MP_OK && !sb.failed) {
+        mp_schedule *back = NULL;
+        fuzz_check(mp_schedule_read_json(g, sb.buf, sb.len, "s.json", &back, &err) == MP_OK);
+        fuzz_check(back->arena_bytes == s->arena_bytes && back->peak_bytes == s->peak_bytes &&
+                   back->macs == s->macs && back->n_buffers == s->n_buffers && back->layout_ok);
+        mp_schedule_free(back);
     }
-    for (uint32_t s = 0; s < g->n_ops; s++)
-        if (g->order[s] >= g->n_ops || g->step_of_op[g->order[s]] != (int32_t)s)
-            abort();
+    mp_strbuf_release(&sb);
 }
 
 static void plan(const mp_graph *g)
@@ -47,10 +56,10 @@ static void plan(const mp_graph *g)
     }
     mp_schedule *s = NULL;
     if (mp_schedule_build(g, &spec, &s, &err) == MP_OK) {
-        uint32_t a, b;
-        if (!mp_arena_check(s->buffers, s->n_buffers, s->opts.align, s->arena_bytes, &a, &b))
-            abort();
+        check_schedule(g, s);
         mp_schedule_free(s);
+    } else {
+        fuzz_check(!s && err.msg[0]);
     }
     mp_per_layer_release(&pl);
 }
@@ -62,11 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mp_error_init(&err);
     if (mp_import_json_text((const char *)data, size, "fuzz.json", "/nonexistent", &g, &err) !=
         MP_OK) {
-        if (g || !err.msg[0])
-            abort(); /* a failure must leave no graph and a message */
+        fuzz_check_failure(g, &err, "fuzz.json");
         return 0;
     }
-    check_graph(g);
+    fuzz_check_graph(g);
+    fuzz_check_roundtrip(g);
     if (g->n_ops <= 64)
         plan(g);
     mp_graph_free(g);

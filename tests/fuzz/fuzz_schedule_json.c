@@ -2,8 +2,11 @@
 /*
  * fuzz_schedule_json.c - libFuzzer harness: arbitrary bytes as a schedule
  * JSON for a fixed small network (a residual block with a patch stage and a
- * mean). Never crash, hang or leak; a schedule that reads back must describe
- * a layout the checker accepts or reports.
+ * mean). Never crash, hang or leak; a failure leaves no schedule and a
+ * message naming the file. A schedule that reads describes a layout the
+ * checker accepts or reports (and layout_ok agrees with the checker); written
+ * back to JSON it reads again with the same offsets, arena, peak and MACs;
+ * and a sound one exports to C.
  */
 #include "memplan/memplan.h"
 
@@ -37,6 +40,41 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Written back, the schedule reads again as itself. */
+static void roundtrip(const mp_schedule *s)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_strbuf sb;
+    mp_strbuf_init(&sb);
+    if (mp_schedule_write_json(s, &sb, &err) == MP_OK && !sb.failed) {
+        mp_schedule *b = NULL;
+        if (mp_schedule_read_json(g, sb.buf, sb.len, "back.json", &b, &err) != MP_OK)
+            abort();
+        if (b->arena_bytes != s->arena_bytes || b->peak_bytes != s->peak_bytes ||
+            b->macs != s->macs || b->n_buffers != s->n_buffers || b->layout_ok != s->layout_ok)
+            abort();
+        for (uint32_t i = 0; i < s->n_buffers; i++)
+            if (b->buffers[i].offset != s->buffers[i].offset)
+                abort();
+        mp_schedule_free(b);
+    }
+    mp_strbuf_release(&sb);
+}
+
+static void export_c(const mp_schedule *s)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_strbuf h, c;
+    mp_strbuf_init(&h);
+    mp_strbuf_init(&c);
+    if (mp_schedule_export_c(s, "fz", "fz.h", &h, &c, &err) != MP_OK && err.status != MP_E_NOMEM)
+        abort();
+    mp_strbuf_release(&h);
+    mp_strbuf_release(&c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     mp_error err;
@@ -45,10 +83,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mp_schedule_read_json(g, (const char *)data, size, "fuzz.json", &s, &err) == MP_OK) {
         mp_error_init(&err);
         mp_status st = mp_schedule_check_layout(s, &err);
-        if (st != MP_OK && st != MP_E_MISMATCH)
+        if ((st != MP_OK && st != MP_E_MISMATCH) || (st == MP_OK) != s->layout_ok)
             abort();
+        roundtrip(s);
+        if (st == MP_OK)
+            export_c(s);
         mp_schedule_free(s);
-    } else if (s || !err.msg[0]) {
+    } else if (s || strncmp(err.msg, "fuzz.json", 9) != 0) {
         abort();
     }
     return 0;
