@@ -124,13 +124,13 @@ static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, mp_error
             if (r * c == 1 || !rows[r].cache_ok || !cols[c].cache_ok)
                 continue;
             if (!patch_cost_bound(b, &rows[r], &cols[c], halo, &lb, &stage_lb, &macs)) {
-                st = mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
+                st = mp_errorf(err, MP_E_OVERFLOW, "fused search: byte or MAC counts overflow");
                 break;
             }
             if (dominated_in_block(bc, stage_lb, macs - b->other_macs))
                 continue;
             if (!patch_cost_eval(b, &rows[r], &cols[c], halo, &cost)) {
-                st = mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
+                st = mp_errorf(err, MP_E_OVERFLOW, "fused search: byte or MAC counts overflow");
                 break;
             }
             (*bc->n_eval)++;

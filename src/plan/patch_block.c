@@ -78,8 +78,16 @@ static mp_interval clip(mp_interval v, int32_t size)
 mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
                            int32_t size)
 {
-    int64_t lo = INT64_MAX, hi = -1;
-    for (int64_t x = out.a; x < out.b; x++) {
+    int64_t lo = INT64_MAX, hi = -1, ext = (int64_t)(k - 1) * d;
+    /* Windows wholly in the padding read nothing: start at the first that reaches row 0 and
+     * the last that starts inside, and stop at the tensor's edge (huge kernels of hostile
+     * files would otherwise make this linear in the padding). */
+    int64_t first = out.a, last_x = (int64_t)out.b - 1;
+    if (first * s - pad + ext < 0)
+        first = ((int64_t)pad - ext + s - 1) / s;
+    if (last_x * s - pad >= size)
+        last_x = ((int64_t)size - 1 + pad) / s;
+    for (int64_t x = first; x < out.b && lo > 0; x++) {
         int64_t t0 = x * s - pad;
         int64_t kx = t0 >= 0 ? 0 : (-t0 + d - 1) / d;
         int64_t tap = t0 + kx * d;
@@ -88,7 +96,7 @@ mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int
         if (t0 >= 0)
             break;
     }
-    for (int64_t x = (int64_t)out.b - 1; x >= out.a; x--) {
+    for (int64_t x = last_x; x >= out.a && hi < (int64_t)size - 1; x--) {
         int64_t t0 = x * s - pad, last = t0 + (int64_t)(k - 1) * d;
         int64_t kx = last < size ? k - 1 : (size - 1 - t0) / d;
         int64_t tap = t0 + kx * d;

@@ -236,51 +236,81 @@ static mp_status syntax_at(const char *label, const char *text, size_t len, mp_e
     return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: invalid JSON near '%s'", label, line, col, near);
 }
 
-/* The first '[' or '{' nested deeper than MP_JSON_MAX_DEPTH (strings skipped), or NULL. */
-static const char *too_deep(const char *text, size_t len)
+/* What jparse checks before cJSON parses: nesting depth, and strings that cJSON would take
+ * but memplan refuses. */
+typedef struct text_scan {
+    const char *deep;    /* the first '[' or '{' nested deeper than MP_JSON_MAX_DEPTH */
+    const char *control; /* the first raw control character (< 0x20) inside a string: invalid
+                            JSON that cJSON accepts */
+    const char *nul;     /* the first \u0000 escape: C strings would end there, so "a\u0000b"
+                            would silently read as "a" */
+} text_scan;
+
+static void scan_text(const char *text, size_t len, text_scan *sc)
 {
+    *sc = (text_scan){NULL, NULL, NULL};
     int depth = 0;
     bool in_string = false;
     for (size_t i = 0; i < len; i++) {
-        char ch = text[i];
+        unsigned char ch = (unsigned char)text[i];
         if (in_string) {
-            if (ch == '\\')
+            if (ch < 0x20 && !sc->control)
+                sc->control = text + i;
+            if (ch == '\\') {
+                if (!sc->nul && len - i >= 6 && memcmp(text + i + 1, "u0000", 5) == 0)
+                    sc->nul = text + i;
                 i++;
-            else if (ch == '"')
+            } else if (ch == '"') {
                 in_string = false;
+            }
         } else if (ch == '"') {
             in_string = true;
         } else if (ch == '[' || ch == '{') {
-            if (++depth > MP_JSON_MAX_DEPTH)
-                return text + i;
+            if (++depth > MP_JSON_MAX_DEPTH && !sc->deep)
+                sc->deep = text + i;
         } else if ((ch == ']' || ch == '}') && depth > 0) {
             depth--;
         }
     }
-    return NULL;
+}
+
+/* The earliest of the positions (NULL ones ignored). */
+static const char *earliest(const char *a, const char *b)
+{
+    return !a ? b : !b ? a : a < b ? a : b;
 }
 
 /*
  * cJSON reports where parsing stopped through return_parse_end, on failure too; its
  * global cJSON_GetErrorPtr() is not used, because threads (a sweep imports networks in
  * parallel) would race on it. Nesting is limited before cJSON's own, much deeper, limit
- * (1000 levels of recursion) is reached: a syntax error before the first too-deep
- * bracket is reported as such, anything after it as the nesting error.
+ * (1000 levels of recursion) is reached, and strings with raw control characters or
+ * \u0000 are refused. A syntax error before the first such place is reported as the
+ * syntax error; otherwise the place is.
  */
 mp_status jparse(const char *label, const char *text, size_t len, cJSON **root, mp_error *err)
 {
     const char *end = NULL;
-    const char *deep = too_deep(text, len);
+    text_scan sc;
+    scan_text(text, len, &sc);
+    const char *bad = earliest(sc.deep, earliest(sc.control, sc.nul));
     *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    if (!*root && !(deep && end >= deep))
+    if (!*root && !(bad && end >= bad))
         return syntax_at(label, text, len, err, end, false);
-    if (deep) {
+    if (bad) {
         cJSON_Delete(*root);
         *root = NULL;
         int line, col;
-        line_col(text, deep, &line, &col);
-        return mp_errorf(err, MP_E_LIMIT, "%s:%d:%d: nested deeper than %d levels", label, line,
-                         col, MP_JSON_MAX_DEPTH);
+        line_col(text, bad, &line, &col);
+        if (bad == sc.deep)
+            return mp_errorf(err, MP_E_LIMIT, "%s:%d:%d: nested deeper than %d levels", label,
+                             line, col, MP_JSON_MAX_DEPTH);
+        if (bad == sc.control)
+            return mp_errorf(err, MP_E_PARSE,
+                             "%s:%d:%d: invalid JSON: control character 0x%02x in a string",
+                             label, line, col, (unsigned char)*bad);
+        return mp_errorf(err, MP_E_UNSUPPORTED, "%s:%d:%d: \\u0000 in a string is not supported",
+                         label, line, col);
     }
     while (end && end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
         end++;

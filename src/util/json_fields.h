@@ -26,8 +26,9 @@ typedef struct jctx {
 #define MP_JSON_MAX_DEPTH 64
 
 /* Parse a whole document; trailing text after it is a syntax error ("label:line:col:
- * invalid JSON near '...'"), and so is nesting deeper than MP_JSON_MAX_DEPTH
- * (MP_E_LIMIT, "label:line:col: nested deeper than 64 levels"). */
+ * invalid JSON near '...'"), and so are raw control characters in strings. Nesting deeper
+ * than MP_JSON_MAX_DEPTH is MP_E_LIMIT ("label:line:col: nested deeper than 64 levels"),
+ * a \u0000 escape MP_E_UNSUPPORTED (names are C strings). */
 mp_status jparse(const char *label, const char *text, size_t len, cJSON **root, mp_error *err);
 
 /* Report an error at PATH.key (key may be NULL for the object itself). */

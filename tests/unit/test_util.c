@@ -7,6 +7,14 @@
 #include "../../src/util/pool.h"
 #include "../../src/util/sha256.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 static void test_util_parse_size_suffixes(void **state)
 {
     (void)state;
@@ -167,6 +175,136 @@ static void test_util_format_count(void **state)
     assert_string_equal(mp_format_count(300774272, buf, sizeof buf), "300,774,272");
 }
 
+/* ---- crash-safe writes (mp_file_write_atomic) ------------------------------------------ */
+
+/* Files in dir (. and .. not counted); *tmp_files counts the ".tmp." leftovers. */
+static int count_files(const char *dir, int *tmp_files)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    *tmp_files = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        n++;
+        if (strstr(e->d_name, ".tmp."))
+            (*tmp_files)++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void read_back(const char *path, const char *expect)
+{
+    char *data;
+    size_t size;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_read(path, 1 << 20, &data, &size, &err), MP_OK);
+    assert_int_equal(size, strlen(expect));
+    assert_memory_equal(data, expect, size);
+    mp_file_free(data);
+}
+
+static void test_util_write_atomic_replaces(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(path, "first\n", 6, &err), MP_OK);
+    assert_int_equal(mp_file_write_atomic(path, "second\n", 7, &err), MP_OK);
+    read_back(path, "second\n");
+    int tmp;
+    assert_int_equal(count_files(dir, &tmp), 1);
+    assert_int_equal(tmp, 0);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* A write that fails half way (the file size limit, as a full disk would) leaves the old file
+ * as it was and no temporary file behind. */
+static void test_util_write_atomic_failed_write(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(path, "old\n", 4, &err), MP_OK);
+    static char big[65536];
+    memset(big, 'x', sizeof big);
+    struct rlimit saved, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    small = saved;
+    small.rlim_cur = 1000; /* bytes */
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    mp_status st = mp_file_write_atomic(path, big, sizeof big, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, old_handler);
+    assert_int_equal(st, MP_E_IO);
+    char want[128];
+    snprintf(want, sizeof want, "%s: write failed: File too large", path);
+    assert_string_equal(err.msg, want);
+    read_back(path, "old\n");
+    int tmp;
+    assert_int_equal(count_files(dir, &tmp), 1);
+    assert_int_equal(tmp, 0);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* The rename fails (the target is a directory): the directory stays, no temporary is left. */
+static void test_util_write_atomic_failed_rename(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/taken", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(path, "data\n", 5, &err), MP_E_IO);
+    char want[128];
+    snprintf(want, sizeof want, "%s: cannot rename the temporary file: Is a directory", path);
+    assert_string_equal(err.msg, want);
+    int tmp;
+    assert_int_equal(count_files(dir, &tmp), 1);
+    assert_int_equal(tmp, 0);
+    rmdir(path);
+    rmdir(dir);
+}
+
+/* Every allocation failing in turn: MP_E_NOMEM and no file, or success. */
+static void test_util_write_atomic_out_of_memory(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/out.h", dir);
+    for (long n = 0;; n++) {
+        mp_error err;
+        mp_error_init(&err);
+        fault_alloc_fail_after(n);
+        mp_status st = mp_file_write_atomic(path, "x\n", 2, &err);
+        fault_alloc_fail_after(-1);
+        int tmp;
+        if (st == MP_OK) {
+            read_back(path, "x\n");
+            break;
+        }
+        assert_int_equal(st, MP_E_NOMEM);
+        assert_int_equal(count_files(dir, &tmp), 0);
+    }
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +318,10 @@ int main(void)
         cmocka_unit_test(test_util_checked_overflow),
         cmocka_unit_test(test_util_pool),
         cmocka_unit_test(test_util_format_count),
+        cmocka_unit_test(test_util_write_atomic_replaces),
+        cmocka_unit_test(test_util_write_atomic_failed_write),
+        cmocka_unit_test(test_util_write_atomic_failed_rename),
+        cmocka_unit_test(test_util_write_atomic_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
