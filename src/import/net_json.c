@@ -40,8 +40,9 @@ static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_qu
     uint32_t ns = cJSON_IsArray(s) ? (uint32_t)cJSON_GetArraySize(s) : 1;
     if (!s || ns == 0 || ns > cap)
         return jfail(c, key, MP_E_INVALID, "scale: expected a number or 1..%u numbers", cap);
-    for (uint32_t i = 0; i < ns; i++) {
-        const cJSON *v = cJSON_IsArray(s) ? cJSON_GetArrayItem(s, (int)i) : s;
+    /* walk the lists (cJSON_GetArrayItem is linear: indexing would be quadratic) */
+    const cJSON *v = cJSON_IsArray(s) ? s->child : s;
+    for (uint32_t i = 0; i < ns; i++, v = cJSON_IsArray(s) ? v->next : s) {
         if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || v->valuedouble > 1e30)
             return jfail(c, key, MP_E_INVALID, "scale[%u]: expected a positive number", i);
         scales[i] = (float)v->valuedouble;
@@ -49,11 +50,11 @@ static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_qu
     uint32_t nz = z && cJSON_IsArray(z) ? (uint32_t)cJSON_GetArraySize(z) : 1;
     if (nz != 1 && nz != ns)
         return jfail(c, key, MP_E_INVALID, "zero_point: expected 1 or %u values, got %u", ns, nz);
-    for (uint32_t i = 0; i < ns; i++) {
-        const cJSON *v = !z ? NULL : cJSON_IsArray(z) ? cJSON_GetArrayItem(z, (int)(nz == 1 ? 0 : i)) : z;
+    const cJSON *zv = !z ? NULL : cJSON_IsArray(z) ? z->child : z;
+    for (uint32_t i = 0; i < ns; i++, zv = z && cJSON_IsArray(z) && nz > 1 ? zv->next : zv) {
         int32_t zp = 0;
-        if (v)
-            MP_TRY(jint_value(c, v, key, -32768, 65535, &zp));
+        if (zv)
+            MP_TRY(jint_value(c, zv, key, -32768, 65535, &zp));
         zps[i] = zp;
     }
     q->n = ns;
@@ -275,11 +276,10 @@ static mp_status read_requant(net_ctx *n, const cJSON *layer, mp_requant *rq)
         return jfail(c, "requant", MP_E_INVALID,
                      "expected {\"multiplier\": [...], \"shift\": [...]} of equal length");
     uint32_t cnt = (uint32_t)cJSON_GetArraySize(m);
-    for (uint32_t i = 0; i < cnt; i++) {
-        MP_TRY(jint_value(c, cJSON_GetArrayItem(m, (int)i), "requant.multiplier", 0, INT32_MAX,
-                          &n->rq_mult[i]));
-        MP_TRY(jint_value(c, cJSON_GetArrayItem(s, (int)i), "requant.shift", -31, 31,
-                          &n->rq_shift[i]));
+    const cJSON *mi = m->child, *si = s->child; /* walked: indexing would be quadratic */
+    for (uint32_t i = 0; i < cnt; i++, mi = mi->next, si = si->next) {
+        MP_TRY(jint_value(c, mi, "requant.multiplier", 0, INT32_MAX, &n->rq_mult[i]));
+        MP_TRY(jint_value(c, si, "requant.shift", -31, 31, &n->rq_shift[i]));
     }
     rq->n = cnt;
     rq->multiplier = n->rq_mult;
