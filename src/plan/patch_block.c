@@ -256,16 +256,23 @@ static mp_status collect_live(block_info *b, mp_error *err)
         if (is_region(&b->slots[k]))
             b->region_slot[b->n_region++] = k;
     }
-    uint32_t n = 0;
-    for (uint32_t l = 0; l < b->n_ops; l++) {
-        b->live_start[l] = n;
-        for (uint32_t k = 0; k < b->n_slots; k++) {
-            const mp_stage_tensor *s = &b->slots[k];
-            if (is_region(s) && s->first_op <= (int32_t)l && (int32_t)l <= s->last_op)
-                b->live_slot[n++] = k;
-        }
-    }
-    b->live_start[b->n_ops] = n;
+    /* Counting sort by op (slots ascending within an op): linear in ops + entries; a scan of
+     * every slot for every op made long chains cubic over the search's blocks. */
+    for (uint32_t k = 0; k < b->n_slots; k++)
+        if (is_region(&b->slots[k]))
+            for (int32_t l = b->slots[k].first_op; l <= b->slots[k].last_op; l++)
+                b->live_start[l + 1]++;
+    for (uint32_t l = 0; l < b->n_ops; l++)
+        b->live_start[l + 1] += b->live_start[l];
+    uint32_t *fill = mp_calloc((size_t)b->n_ops + 1, sizeof *fill);
+    if (!fill)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    memcpy(fill, b->live_start, ((size_t)b->n_ops + 1) * sizeof *fill);
+    for (uint32_t k = 0; k < b->n_slots; k++)
+        if (is_region(&b->slots[k]))
+            for (int32_t l = b->slots[k].first_op; l <= b->slots[k].last_op; l++)
+                b->live_slot[fill[l]++] = k;
+    mp_free(fill);
     return MP_OK;
 }
 
