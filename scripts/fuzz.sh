@@ -74,7 +74,7 @@ for h in ${FUZZ_HARNESSES:-net_json schedule_json tflite catalog}; do
   log="build-fuzz/fuzz_$h.log"
   echo "== fuzz_$h: ${runs:+$runs inputs}${runs:+, }${secs} s limit (0 = none), log $log"
   # shellcheck disable=SC2086
-  if ! "$bin" $limit $dict -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if ! "$bin" $limit $dict -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="build-fuzz/findings/$h-" "$corpus" "$dir" >"$log" 2>&1; then
     echo "fuzz_$h FAILED: see $log and build-fuzz/findings/"; status=1
     grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5 || true

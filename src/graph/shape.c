@@ -142,8 +142,9 @@ static mp_status window_dim(infer_ctx *ctx, const char *axis, int32_t in, int32_
         return FAIL(ctx, MP_E_INVALID, "kernel, stride and dilation (%s) must be >= 1, got %d, %d, %d",
                     axis, k, s, d);
     int64_t ek = ((int64_t)k - 1) * d + 1;
-    /* Bounded windows keep resolved paddings, regions and receptive fields in 32 bits. */
-    if (s > MP_MAX_DIM || ek > MP_MAX_DIM)
+    /* Bounded windows keep resolved paddings, regions and receptive fields in 32 bits (and
+     * match what net.json can state: stride and dilation up to MP_MAX_DIM). */
+    if (s > MP_MAX_DIM || d > MP_MAX_DIM || ek > MP_MAX_DIM)
         return FAIL(ctx, MP_E_LIMIT,
                     "the %s window (kernel %d, dilation %d, stride %d) exceeds the limit of %d",
                     axis, k, d, s, MP_MAX_DIM);

@@ -10,10 +10,8 @@
  * '-_.+' and unique (case-insensitive), sram >= 1, sram_total >= sram, every
  * part findable by its name; and the sweep targets "all" are built from it.
  */
-#include "memplan/memplan.h"
+#include "fuzz_common.h"
 
-#include <stdlib.h>
-#include <string.h>
 #include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,31 +34,26 @@ static void check_catalog(const mp_mcu_catalog *c)
 {
     uint32_t n_builtin;
     mp_mcu_builtin(&n_builtin);
-    if (c->n < n_builtin || c->n > n_builtin + MP_MCU_CATALOG_MAX)
-        abort();
+    fuzz_check(c->n >= n_builtin && c->n <= n_builtin + MP_MCU_CATALOG_MAX);
     for (uint32_t i = 0; i < c->n; i++) {
         const mp_mcu *m = &c->mcus[i];
-        if (!m->name || !m->note || !name_ok(m->name) || m->sram_bytes < 1 ||
-            m->sram_total_bytes < m->sram_bytes)
-            abort();
-        if (mp_mcu_catalog_find(c, m->name) != m)
-            abort(); /* names are unique, so the lookup finds this very part */
+        fuzz_check(m->name && m->note && name_ok(m->name) && m->sram_bytes >= 1 &&
+                   m->sram_total_bytes >= m->sram_bytes);
+        /* names are unique, so the lookup finds this very part */
+        fuzz_check(mp_mcu_catalog_find(c, m->name) == m);
         for (uint32_t k = 0; k < i; k++)
-            if (strcasecmp(c->mcus[k].name, m->name) == 0)
-                abort();
+            fuzz_check(strcasecmp(c->mcus[k].name, m->name) != 0);
     }
     mp_error err;
     mp_error_init(&err);
     mp_sweep_target *t = NULL;
     uint32_t n = 0;
     if (mp_sweep_mcu_targets(c, "all", "--mcus", &t, &n, &err) == MP_OK) {
-        if (n != c->n)
-            abort();
+        fuzz_check(n == c->n);
         for (uint32_t i = 0; i < n; i++)
-            if (!t[i].is_mcu || t[i].sram_bytes != c->mcus[i].sram_bytes)
-                abort();
-    } else if (t || !err.msg[0] || c->n <= MP_SWEEP_MAX_TARGETS) {
-        abort(); /* only a catalog larger than the target limit is refused */
+            fuzz_check(t[i].is_mcu && t[i].sram_bytes == c->mcus[i].sram_bytes);
+    } else { /* only a catalog larger than the target limit is refused */
+        fuzz_check(!t && err.msg[0] && c->n > MP_SWEEP_MAX_TARGETS);
     }
     mp_sweep_targets_free(t);
 }
@@ -71,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mp_error err;
     mp_error_init(&err);
     if (mp_mcu_catalog_new_text((const char *)data, size, "fuzz.json", &c, &err) != MP_OK) {
-        if (c || strncmp(err.msg, "fuzz.json", 9) != 0)
-            abort(); /* a failure leaves no catalog and a message naming the file */
+        /* a failure leaves no catalog and a message naming the file */
+        fuzz_check(!c && strncmp(err.msg, "fuzz.json", 9) == 0);
         return 0;
     }
     check_catalog(c);

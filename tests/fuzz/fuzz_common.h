@@ -16,14 +16,18 @@
 
 #include "memplan/memplan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static inline void fuzz_check(bool ok)
+/* A broken invariant: say which, then abort (libFuzzer saves the input as a crash). */
+static inline void fuzz_fail(const char *what, const char *file, int line)
 {
-    if (!ok)
-        abort();
+    fprintf(stderr, "fuzz invariant failed: %s (%s:%d)\n", what, file, line);
+    abort();
 }
+
+#define fuzz_check(ok) ((ok) ? (void)0 : fuzz_fail(#ok, __FILE__, __LINE__))
 
 /* A failed import leaves no graph and a message that starts with the label. */
 static inline void fuzz_check_failure(const mp_graph *g, const mp_error *err, const char *label)
