@@ -199,11 +199,11 @@ static mp_status read_padding(net_ctx *n, const cJSON *layer, mp_padding def, mp
     }
     int32_t pads[4];
     if (cJSON_IsNumber(v)) {
-        MP_TRY(jint_value(c, v, "padding", 0, 100000, &pads[0]));
+        MP_TRY(jint_value(c, v, "padding", 0, MP_MAX_DIM, &pads[0]));
         pads[1] = pads[2] = pads[3] = pads[0];
     } else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 4) {
         for (int i = 0; i < 4; i++)
-            MP_TRY(jint_value(c, cJSON_GetArrayItem(v, i), "padding", 0, 100000, &pads[i]));
+            MP_TRY(jint_value(c, cJSON_GetArrayItem(v, i), "padding", 0, MP_MAX_DIM, &pads[i]));
     } else {
         char got[64];
         return jfail(c, "padding", MP_E_INVALID,
