@@ -23,7 +23,8 @@ echo "== ASan + UBSan build"
   -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all >/dev/null
 meson compile -C build-san >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  meson test -C build-san --print-errorlogs --num-processes "$jobs" --no-suite slow
+  meson test -C build-san --print-errorlogs --num-processes "$jobs" --no-suite slow \
+  --timeout-multiplier 3 # sanitized code runs 2-3x slower (and the machine may be shared)
 
 echo "== fuzz: every parser for ${FUZZ_SECONDS:-15} s"
 FUZZ_RUNS= FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh
