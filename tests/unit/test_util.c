@@ -177,22 +177,39 @@ static void test_util_format_count(void **state)
 
 /* ---- crash-safe writes (mp_file_write_atomic) ------------------------------------------ */
 
-/* Files in dir (. and .. not counted); *tmp_files counts the ".tmp." leftovers. */
-static int count_files(const char *dir, int *tmp_files)
+typedef struct scratch {
+    char dir[32];  /* a fresh directory */
+    char path[64]; /* dir/name: the file written */
+} scratch;
+
+static void scratch_open(scratch *s, const char *name)
 {
-    DIR *d = opendir(dir);
+    snprintf(s->dir, sizeof s->dir, "/tmp/memplan-atomic-XXXXXX");
+    assert_non_null(mkdtemp(s->dir));
+    snprintf(s->path, sizeof s->path, "%s/%s", s->dir, name);
+}
+
+static void scratch_close(scratch *s)
+{
+    if (unlink(s->path) != 0)
+        rmdir(s->path);
+    assert_int_equal(rmdir(s->dir), 0);
+}
+
+/* The directory holds n entries and no ".tmp." leftover. */
+static void assert_entries(const scratch *s, int n)
+{
+    DIR *d = opendir(s->dir);
     assert_non_null(d);
-    int n = 0;
-    *tmp_files = 0;
+    int count = 0;
     for (struct dirent *e; (e = readdir(d));) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        n++;
-        if (strstr(e->d_name, ".tmp."))
-            (*tmp_files)++;
+        count++;
+        assert_null(strstr(e->d_name, ".tmp."));
     }
     closedir(d);
-    return n;
+    assert_int_equal(count, n);
 }
 
 static void read_back(const char *path, const char *expect)
@@ -210,19 +227,15 @@ static void read_back(const char *path, const char *expect)
 static void test_util_write_atomic_replaces(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/out.json", dir);
+    scratch s;
+    scratch_open(&s, "out.json");
     mp_error err;
     mp_error_init(&err);
-    assert_int_equal(mp_file_write_atomic(path, "first\n", 6, &err), MP_OK);
-    assert_int_equal(mp_file_write_atomic(path, "second\n", 7, &err), MP_OK);
-    read_back(path, "second\n");
-    int tmp;
-    assert_int_equal(count_files(dir, &tmp), 1);
-    assert_int_equal(tmp, 0);
-    unlink(path);
-    rmdir(dir);
+    assert_int_equal(mp_file_write_atomic(s.path, "first\n", 6, &err), MP_OK);
+    assert_int_equal(mp_file_write_atomic(s.path, "second\n", 7, &err), MP_OK);
+    read_back(s.path, "second\n");
+    assert_entries(&s, 1);
+    scratch_close(&s);
 }
 
 /* A write that fails half way (the file size limit, as a full disk would) leaves the old file
@@ -230,12 +243,11 @@ static void test_util_write_atomic_replaces(void **state)
 static void test_util_write_atomic_failed_write(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/s.json", dir);
+    scratch s;
+    scratch_open(&s, "s.json");
     mp_error err;
     mp_error_init(&err);
-    assert_int_equal(mp_file_write_atomic(path, "old\n", 4, &err), MP_OK);
+    assert_int_equal(mp_file_write_atomic(s.path, "old\n", 4, &err), MP_OK);
     static char big[65536];
     memset(big, 'x', sizeof big);
     struct rlimit saved, small;
@@ -244,65 +256,55 @@ static void test_util_write_atomic_failed_write(void **state)
     small.rlim_cur = 1000; /* bytes */
     void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-    mp_status st = mp_file_write_atomic(path, big, sizeof big, &err);
+    mp_status st = mp_file_write_atomic(s.path, big, sizeof big, &err);
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
     signal(SIGXFSZ, old_handler);
     assert_int_equal(st, MP_E_IO);
     char want[128];
-    snprintf(want, sizeof want, "%s: write failed: File too large", path);
+    snprintf(want, sizeof want, "%s: write failed: File too large", s.path);
     assert_string_equal(err.msg, want);
-    read_back(path, "old\n");
-    int tmp;
-    assert_int_equal(count_files(dir, &tmp), 1);
-    assert_int_equal(tmp, 0);
-    unlink(path);
-    rmdir(dir);
+    read_back(s.path, "old\n");
+    assert_entries(&s, 1);
+    scratch_close(&s);
 }
 
 /* The rename fails (the target is a directory): the directory stays, no temporary is left. */
 static void test_util_write_atomic_failed_rename(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/taken", dir);
-    assert_int_equal(mkdir(path, 0755), 0);
+    scratch s;
+    scratch_open(&s, "taken");
+    assert_int_equal(mkdir(s.path, 0755), 0);
     mp_error err;
     mp_error_init(&err);
-    assert_int_equal(mp_file_write_atomic(path, "data\n", 5, &err), MP_E_IO);
+    assert_int_equal(mp_file_write_atomic(s.path, "data\n", 5, &err), MP_E_IO);
     char want[128];
-    snprintf(want, sizeof want, "%s: cannot rename the temporary file: Is a directory", path);
+    snprintf(want, sizeof want, "%s: cannot rename the temporary file: Is a directory", s.path);
     assert_string_equal(err.msg, want);
-    int tmp;
-    assert_int_equal(count_files(dir, &tmp), 1);
-    assert_int_equal(tmp, 0);
-    rmdir(path);
-    rmdir(dir);
+    assert_entries(&s, 1);
+    scratch_close(&s);
 }
 
 /* Every allocation failing in turn: MP_E_NOMEM and no file, or success. */
 static void test_util_write_atomic_out_of_memory(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/memplan-atomic-XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/out.h", dir);
+    scratch s;
+    scratch_open(&s, "out.h");
     for (long n = 0;; n++) {
         mp_error err;
         mp_error_init(&err);
         fault_alloc_fail_after(n);
-        mp_status st = mp_file_write_atomic(path, "x\n", 2, &err);
+        mp_status st = mp_file_write_atomic(s.path, "x\n", 2, &err);
         fault_alloc_fail_after(-1);
-        int tmp;
         if (st == MP_OK) {
-            read_back(path, "x\n");
+            read_back(s.path, "x\n");
             break;
         }
         assert_int_equal(st, MP_E_NOMEM);
-        assert_int_equal(count_files(dir, &tmp), 0);
+        assert_entries(&s, 0);
     }
-    unlink(path);
-    rmdir(dir);
+    scratch_close(&s);
 }
 
 int main(void)
