@@ -44,13 +44,16 @@ seeds() { # harness -> a fresh seed directory
   dir="build-fuzz/seeds/$1"
   rm -rf "$dir"; mkdir -p "$dir"
   case "$1" in
-    net_json) cp nets/*.json tests/data/bad/*.json tests/data/fuzz/*.json "$dir" ;;
+    net_json) cp nets/*.json tests/data/fuzz/*.json "$dir"
+              for f in tests/data/bad/*.json; do
+                case "${f##*/}" in schedule_*|catalog_*) ;; *) cp "$f" "$dir" ;; esac
+              done ;;
     schedule_json)
       net=tests/data/fuzz/net_fz.json # the network fuzz_schedule_json.c reads schedules for
-      ./build-fuzz/memplan plan "$net" -o "$dir/s1.json" >/dev/null 2>&1 || true
-      ./build-fuzz/memplan plan "$net" --split add --patches 2x2 --halo cache \
+      ./build-fuzz/memplan plan "$net" --no-db -o "$dir/s1.json" >/dev/null 2>&1 || true
+      ./build-fuzz/memplan plan "$net" --no-db --split add --patches 2x2 --halo cache \
         -o "$dir/s2.json" >/dev/null 2>&1 || true
-      ./build-fuzz/memplan plan "$net" --split pw --patches 3x2 --inplace-dw --align 16 \
+      ./build-fuzz/memplan plan "$net" --no-db --split pw --patches 3x2 --inplace-dw --align 16 \
         -o "$dir/s3.json" >/dev/null 2>&1 || true
       cp tests/data/bad/schedule_*.json "$dir" 2>/dev/null || true ;;
     tflite) cp tests/data/tflite/*.tflite tests/data/bad/*.tflite "$dir"

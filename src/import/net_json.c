@@ -15,6 +15,8 @@
 #include "../util/json_fields.h"
 #include "net_json_int.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,8 +77,9 @@ static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, m
     int32_t hi = dt == MP_DTYPE_INT8 ? 127 : dt == MP_DTYPE_UINT8 ? 255 : INT32_MAX;
     size_t i = 0;
     for (const cJSON *v = arr->child; v; v = v->next, i++) {
-        if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-            v->valuedouble < lo || v->valuedouble > hi) {
+        /* range first: converting an out-of-range double is undefined behaviour */
+        if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > hi ||
+            v->valuedouble != (double)(int64_t)v->valuedouble) {
             char got[64];
             mp_free(buf);
             return jfail(&n->j, key, MP_E_INVALID,
@@ -343,6 +346,8 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
     case MP_OP_SOFTMAX:
         MP_TRY(jonly(c, layer, common_keys, softmax_keys));
         MP_TRY(jnumber(c, layer, "beta", false, 1.0, &beta));
+        if (fabs(beta) > FLT_MAX) /* the conversion to float would be undefined */
+            return jfail(c, "beta", MP_E_INVALID, "%g is outside the range of a float", beta);
         p->beta = (float)beta;
         return MP_OK;
     case MP_OP_CONCAT:
