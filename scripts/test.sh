@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Build and run the whole test suite: unit (cmocka) and CLI tests on a
-# release build, the same suites under AddressSanitizer + UndefinedBehavior-
-# Sanitizer, the CLI bad-input suite under valgrind, and short fuzz runs when
-# clang is available. Installs missing Debian packages first.
+# release build (with the valgrind groups: every bad input, run, render and the
+# other commands under memcheck), the same suites under AddressSanitizer +
+# UndefinedBehaviorSanitizer, and a short libFuzzer run of every parser
+# (FUZZ_SECONDS each, default 15; skipped with a message without clang and
+# libFuzzer). docs/reliability.md describes the long fuzz campaign. Installs
+# missing Debian packages first.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -20,5 +23,9 @@ echo "== ASan + UBSan build"
   -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all >/dev/null
 meson compile -C build-san >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  meson test -C build-san --print-errorlogs --num-processes "$jobs" --no-suite slow
+  meson test -C build-san --print-errorlogs --num-processes "$jobs" --no-suite slow \
+  --timeout-multiplier 3 # sanitized code runs 2-3x slower (and the machine may be shared)
+
+echo "== fuzz: every parser for ${FUZZ_SECONDS:-15} s"
+FUZZ_RUNS= FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh
 echo "== all tests passed"

@@ -43,6 +43,9 @@ typedef uint32_t mp_tensor_id;      /* index into mp_graph.tensors */
 #define MP_MAX_TENSORS 400000u
 #define MP_MAX_OP_INPUTS 64u
 #define MP_MAX_DIM 1000000          /* largest accepted dimension */
+#define MP_MAX_TENSOR_BYTES ((size_t)1 << 30) /* largest tensor, activation or constant
+                                                (1 GiB): keeps every sum and element index of
+                                                the planners and executor far from overflow */
 
 typedef enum mp_dtype {
     MP_DTYPE_INT8,
@@ -77,7 +80,7 @@ typedef struct mp_tensor {
     mp_dtype dtype;
     mp_shape shape;     /* NHWC, all > 0 after finalize */
     uint8_t rank;       /* rank in the source (1..4); shape is right-aligned */
-    size_t size_bytes;  /* n*h*w*c*sizeof(dtype), overflow-checked */
+    size_t size_bytes;  /* n*h*w*c*sizeof(dtype), overflow-checked, <= MP_MAX_TENSOR_BYTES */
     mp_quant quant;
     uint32_t flags;     /* MP_TENSOR_* */
     const void *data;   /* constant contents (size_bytes), or NULL when not given */

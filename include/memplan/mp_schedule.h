@@ -26,6 +26,7 @@ extern "C" {
 
 #define MP_SCHEDULE_JSON_VERSION 1
 #define MP_SCHEDULE_MAX_TILED 64u /* tiled segments in one schedule */
+#define MP_SCHEDULE_MAX_FILE_BYTES ((size_t)64 << 20) /* larger schedule files are refused */
 
 typedef enum mp_segment_kind {
     MP_SEG_LAYERS, /* ops run one after the other on whole tensors */

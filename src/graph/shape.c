@@ -57,9 +57,33 @@ static void fmt_shape(mp_shape s, char *buf, size_t n)
         snprintf(buf, n, "%dx%dx%dx%d", s.n, s.h, s.w, s.c);
 }
 
+/* Elements of a shape whose dimensions are 1..MP_MAX_DIM; INT64_MAX when the product does
+ * not fit (no real tensor comes near: MP_MAX_TENSOR_BYTES caps them far lower). */
 static int64_t elements(mp_shape s)
 {
-    return (int64_t)s.n * s.h * s.w * s.c;
+    int64_t e;
+    if (__builtin_mul_overflow((int64_t)s.n, (int64_t)s.h, &e) ||
+        __builtin_mul_overflow(e, (int64_t)s.w, &e) || __builtin_mul_overflow(e, (int64_t)s.c, &e))
+        return INT64_MAX;
+    return e;
+}
+
+/* "output 'a' (4000x4000x100) is 1600000000 bytes, more than the limit of 1073741824 bytes per
+ * tensor": the byte size of t with shape s, checked against MP_MAX_TENSOR_BYTES. */
+static mp_status tensor_bytes(const mp_tensor *t, size_t *bytes, char *msg, size_t n)
+{
+    char sh[64];
+    fmt_shape(t->shape, sh, sizeof sh);
+    if (!mp_graph_shape_bytes(t->shape, t->dtype, bytes)) {
+        snprintf(msg, n, "'%s' (%s): byte size overflows", t->name, sh);
+        return MP_E_OVERFLOW;
+    }
+    if (*bytes > MP_MAX_TENSOR_BYTES) {
+        snprintf(msg, n, "'%s' (%s) is %zu bytes, more than the limit of %zu bytes per tensor",
+                 t->name, sh, *bytes, MP_MAX_TENSOR_BYTES);
+        return MP_E_LIMIT;
+    }
+    return MP_OK;
 }
 
 /*
@@ -91,8 +115,10 @@ static mp_status settle(infer_ctx *ctx, mp_tensor_id id, mp_shape s, uint8_t ran
             t->rank = rank;
     }
     size_t bytes;
-    if (!mp_graph_shape_bytes(t->shape, t->dtype, &bytes))
-        return FAIL(ctx, MP_E_OVERFLOW, "%s '%s': byte size overflows", role, t->name);
+    char msg[200];
+    mp_status st = tensor_bytes(t, &bytes, msg, sizeof msg);
+    if (st != MP_OK)
+        return FAIL(ctx, st, "%s %s", role, msg);
     if (t->data && t->size_bytes != bytes)
         return FAIL(ctx, MP_E_INVALID, "%s '%s': %zu bytes of data for a %zu-byte tensor", role,
                     t->name, t->size_bytes, bytes);
@@ -116,6 +142,12 @@ static mp_status window_dim(infer_ctx *ctx, const char *axis, int32_t in, int32_
         return FAIL(ctx, MP_E_INVALID, "kernel, stride and dilation (%s) must be >= 1, got %d, %d, %d",
                     axis, k, s, d);
     int64_t ek = ((int64_t)k - 1) * d + 1;
+    /* Bounded windows keep resolved paddings, regions and receptive fields in 32 bits (and
+     * match what net.json can state: stride and dilation up to MP_MAX_DIM). */
+    if (s > MP_MAX_DIM || d > MP_MAX_DIM || ek > MP_MAX_DIM)
+        return FAIL(ctx, MP_E_LIMIT,
+                    "the %s window (kernel %d, dilation %d, stride %d) exceeds the limit of %d",
+                    axis, k, d, s, MP_MAX_DIM);
     int64_t o;
     switch (pad) {
     case MP_PADDING_SAME: {
@@ -337,10 +369,13 @@ static mp_status infer_reshape(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape 
             if (wild >= 0)
                 return FAIL(ctx, MP_E_INVALID, "reshape target has more than one -1");
             wild = i;
-        } else if (ps[i] < 1) {
+        } else if (ps[i] < 1 || ps[i] > MP_MAX_DIM) {
             return FAIL(ctx, MP_E_INVALID, "reshape target dimension %d is invalid", ps[i]);
         } else {
-            known *= ps[i];
+            known *= ps[i]; /* known <= elements(in) before: no overflow */
+            if (known > elements(in))
+                return FAIL(ctx, MP_E_INVALID, "cannot reshape %lld elements to more",
+                            (long long)elements(in));
         }
     }
     if (wild >= 0) {
@@ -463,23 +498,27 @@ static mp_status settle_sources(mp_graph *g, mp_error *err)
             return mp_errorf(err, MP_E_UNSUPPORTED,
                              "network input '%s': batch size %d (memplan models batch 1)",
                              t->name, t->shape.n);
-        if (!mp_graph_shape_bytes(t->shape, t->dtype, &t->size_bytes))
-            return mp_errorf(err, MP_E_OVERFLOW, "network input '%s': byte size overflows",
-                             t->name);
+        char msg[200];
+        mp_status st = tensor_bytes(t, &t->size_bytes, msg, sizeof msg);
+        if (st != MP_OK)
+            return mp_errorf(err, st, "network input %s", msg);
     }
     return MP_OK;
 }
 
-/* After inference: every tensor used by an op has a size. */
+/* Before inference: every tensor whose shape the source gave (constants, and activations
+ * of a .tflite) has its size, within the limit. */
 static mp_status check_const_sizes(mp_graph *g, mp_error *err)
 {
     for (uint32_t i = 0; i < g->n_tensors; i++) {
         mp_tensor *t = &g->tensors[i];
-        if (!(t->flags & MP_TENSOR_CONST) || !shape_known(t->shape))
+        if (!shape_known(t->shape))
             continue;
         size_t bytes;
-        if (!mp_graph_shape_bytes(t->shape, t->dtype, &bytes))
-            return mp_errorf(err, MP_E_OVERFLOW, "tensor '%s': byte size overflows", t->name);
+        char msg[200];
+        mp_status st = tensor_bytes(t, &bytes, msg, sizeof msg);
+        if (st != MP_OK)
+            return mp_errorf(err, st, "tensor %s", msg);
         if (t->data && t->size_bytes != bytes)
             return mp_errorf(err, MP_E_INVALID, "tensor '%s': %zu bytes of data for a %zu-byte tensor",
                              t->name, t->size_bytes, bytes);

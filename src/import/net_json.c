@@ -16,6 +16,8 @@
 #include "../util/json_fields.h"
 #include "net_json_int.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,8 +43,9 @@ static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_qu
     uint32_t ns = cJSON_IsArray(s) ? (uint32_t)cJSON_GetArraySize(s) : 1;
     if (!s || ns == 0 || ns > cap)
         return jfail(c, key, MP_E_INVALID, "scale: expected a number or 1..%u numbers", cap);
-    for (uint32_t i = 0; i < ns; i++) {
-        const cJSON *v = cJSON_IsArray(s) ? cJSON_GetArrayItem(s, (int)i) : s;
+    /* walk the lists (cJSON_GetArrayItem is linear: indexing would be quadratic) */
+    const cJSON *v = cJSON_IsArray(s) ? s->child : s;
+    for (uint32_t i = 0; i < ns; i++, v = cJSON_IsArray(s) ? v->next : s) {
         if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || v->valuedouble > 1e30)
             return jfail(c, key, MP_E_INVALID, "scale[%u]: expected a positive number", i);
         scales[i] = (float)v->valuedouble;
@@ -50,11 +53,11 @@ static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_qu
     uint32_t nz = z && cJSON_IsArray(z) ? (uint32_t)cJSON_GetArraySize(z) : 1;
     if (nz != 1 && nz != ns)
         return jfail(c, key, MP_E_INVALID, "zero_point: expected 1 or %u values, got %u", ns, nz);
-    for (uint32_t i = 0; i < ns; i++) {
-        const cJSON *v = !z ? NULL : cJSON_IsArray(z) ? cJSON_GetArrayItem(z, (int)(nz == 1 ? 0 : i)) : z;
+    const cJSON *zv = !z ? NULL : cJSON_IsArray(z) ? z->child : z;
+    for (uint32_t i = 0; i < ns; i++, zv = z && cJSON_IsArray(z) && nz > 1 ? zv->next : zv) {
         int32_t zp = 0;
-        if (v)
-            MP_TRY(jint_value(c, v, key, -32768, 65535, &zp));
+        if (zv)
+            MP_TRY(jint_value(c, zv, key, -32768, 65535, &zp));
         zps[i] = zp;
     }
     q->n = ns;
@@ -75,8 +78,9 @@ static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, m
     int32_t hi = dt == MP_DTYPE_INT8 ? 127 : dt == MP_DTYPE_UINT8 ? 255 : INT32_MAX;
     size_t i = 0;
     for (const cJSON *v = arr->child; v; v = v->next, i++) {
-        if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-            v->valuedouble < lo || v->valuedouble > hi) {
+        /* range first: converting an out-of-range double is undefined behaviour */
+        if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > hi ||
+            v->valuedouble != (double)(int64_t)v->valuedouble) {
             char got[64];
             mp_free(buf);
             return jfail(&n->j, key, MP_E_INVALID,
@@ -206,11 +210,11 @@ static mp_status read_padding(net_ctx *n, const cJSON *layer, mp_padding def, mp
     }
     int32_t pads[4];
     if (cJSON_IsNumber(v)) {
-        MP_TRY(jint_value(c, v, "padding", 0, 100000, &pads[0]));
+        MP_TRY(jint_value(c, v, "padding", 0, MP_MAX_DIM, &pads[0]));
         pads[1] = pads[2] = pads[3] = pads[0];
     } else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 4) {
         for (int i = 0; i < 4; i++)
-            MP_TRY(jint_value(c, cJSON_GetArrayItem(v, i), "padding", 0, 100000, &pads[i]));
+            MP_TRY(jint_value(c, cJSON_GetArrayItem(v, i), "padding", 0, MP_MAX_DIM, &pads[i]));
     } else {
         char got[64];
         return jfail(c, "padding", MP_E_INVALID,
@@ -283,11 +287,10 @@ static mp_status read_requant(net_ctx *n, const cJSON *layer, mp_requant *rq)
         return jfail(c, "requant", MP_E_INVALID,
                      "expected {\"multiplier\": [...], \"shift\": [...]} of equal length");
     uint32_t cnt = (uint32_t)cJSON_GetArraySize(m);
-    for (uint32_t i = 0; i < cnt; i++) {
-        MP_TRY(jint_value(c, cJSON_GetArrayItem(m, (int)i), "requant.multiplier", 0, INT32_MAX,
-                          &n->rq_mult[i]));
-        MP_TRY(jint_value(c, cJSON_GetArrayItem(s, (int)i), "requant.shift", -31, 31,
-                          &n->rq_shift[i]));
+    const cJSON *mi = m->child, *si = s->child; /* walked: indexing would be quadratic */
+    for (uint32_t i = 0; i < cnt; i++, mi = mi->next, si = si->next) {
+        MP_TRY(jint_value(c, mi, "requant.multiplier", 0, INT32_MAX, &n->rq_mult[i]));
+        MP_TRY(jint_value(c, si, "requant.shift", -31, 31, &n->rq_shift[i]));
     }
     rq->n = cnt;
     rq->multiplier = n->rq_mult;
@@ -351,6 +354,8 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
     case MP_OP_SOFTMAX:
         MP_TRY(jonly(c, layer, common_keys, softmax_keys));
         MP_TRY(jnumber(c, layer, "beta", false, 1.0, &beta));
+        if (fabs(beta) > FLT_MAX) /* the conversion to float would be undefined */
+            return jfail(c, "beta", MP_E_INVALID, "%g is outside the range of a float", beta);
         p->beta = (float)beta;
         return MP_OK;
     case MP_OP_CONCAT:

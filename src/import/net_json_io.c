@@ -9,6 +9,7 @@
 #include "import_int.h"
 #include "net_json_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,8 +84,9 @@ static mp_status read_one_input(net_ctx *n, const cJSON *obj, mp_tensor_id *id)
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(q, "scale");
         const cJSON *z = cJSON_GetObjectItemCaseSensitive(q, "zero_point");
         int32_t zp = 0;
-        if (!cJSON_IsObject(q) || !cJSON_IsNumber(s) || !(s->valuedouble > 0))
-            return jfail(c, "quant", MP_E_INVALID, "expected {\"scale\": >0, \"zero_point\": int}");
+        if (!cJSON_IsObject(q) || !cJSON_IsNumber(s) || !(s->valuedouble > 0) ||
+            s->valuedouble > 1e30)
+            return jfail(c, "quant", MP_E_INVALID, "expected {\"scale\": > 0 and <= 1e30, \"zero_point\": int}");
         if (z)
             MP_TRY(jint_value(c, z, "quant.zero_point", -32768, 65535, &zp));
         n->qscale[0] = (float)s->valuedouble;
@@ -179,7 +181,8 @@ mp_status net_json_file_ref(net_ctx *n, const cJSON *ref, const char *key, const
     if (!path)
         return jfail(c, k, MP_E_INVALID, "no path and no top-level weights_file");
     if (!cJSON_IsNumber(o) || !cJSON_IsNumber(b) || o->valuedouble < 0 || b->valuedouble < 0 ||
-        o->valuedouble > 1e15 || b->valuedouble > 1e15)
+        o->valuedouble > 1e15 || b->valuedouble > 1e15 || o->valuedouble != floor(o->valuedouble) ||
+        b->valuedouble != floor(b->valuedouble))
         return jfail(c, k, MP_E_INVALID, "offset and bytes must be integers >= 0");
     net_file *f;
     MP_TRY(load_file(n, path, k, &f));

@@ -18,6 +18,7 @@
 
 #include "../util/alloc.h"
 #include "../util/base64.h"
+#include "net_json_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -93,9 +94,11 @@ static void put_dims(writer *w, mp_shape s, uint32_t rank)
     mp_strbuf_puts(w->sb, "]");
 }
 
+/* What net_json.c reads back: a positive scale up to 1e30 (compared as the double the
+ * reader sees: 1e30f itself is slightly more) and at most NET_MAX_QUANT channels. */
 static bool scale_ok(float s)
 {
-    return isfinite(s) && s > 0 && s <= 1e30f;
+    return isfinite(s) && s > 0 && (double)s <= 1e30;
 }
 
 /* "quant": per tensor as numbers, per channel as arrays. */
@@ -106,6 +109,9 @@ static mp_status put_quant(writer *w, uint32_t op, const mp_tensor *t, bool per_
         return MP_OK;
     if (q->n > 1 && !per_channel_ok)
         return unsupported(w, op, "tensor '%s': per-channel quantization of an activation",
+                           t->name);
+    if (q->n > NET_MAX_QUANT)
+        return unsupported(w, op, "tensor '%s': more per-channel scales than net.json holds",
                            t->name);
     for (uint32_t i = 0; i < q->n; i++)
         if (!scale_ok(q->scale[i]) || q->zero_point[i] < -32768 || q->zero_point[i] > 65535)

@@ -131,11 +131,11 @@ static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, const ax
             if (halo == MP_HALO_CACHE_COLS && (r == 1 || c == 1))
                 continue; /* the same as recompute (one column) or cache (one row) */
             if (!patch_cost_bound(b, ar, ac, halo, &lb, &stage_lb, &macs))
-                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
+                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte or MAC counts overflow");
             if (dominated_in_block(bc, stage_lb, macs - b->other_macs))
                 continue;
             if (!patch_cost_eval(b, ar, ac, halo, &cost))
-                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte counts overflow");
+                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte or MAC counts overflow");
             (*bc->n_eval)++;
             mp_fused_seg seg = {b->first_step, b->last_step, true, r, c, cuts, halo,
                                 cost.stage_peak, cost.stage_macs};

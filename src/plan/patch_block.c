@@ -78,8 +78,16 @@ static mp_interval clip(mp_interval v, int32_t size)
 mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
                            int32_t size)
 {
-    int64_t lo = INT64_MAX, hi = -1;
-    for (int64_t x = out.a; x < out.b; x++) {
+    int64_t lo = INT64_MAX, hi = -1, ext = (int64_t)(k - 1) * d;
+    /* Windows wholly in the padding read nothing: start at the first that reaches row 0 and
+     * the last that starts inside, and stop at the tensor's edge (huge kernels of hostile
+     * files would otherwise make this linear in the padding). */
+    int64_t first = out.a, last_x = (int64_t)out.b - 1;
+    if (first * s - pad + ext < 0)
+        first = ((int64_t)pad - ext + s - 1) / s;
+    if (last_x * s - pad >= size)
+        last_x = ((int64_t)size - 1 + pad) / s;
+    for (int64_t x = first; x < out.b && lo > 0; x++) {
         int64_t t0 = x * s - pad;
         int64_t kx = t0 >= 0 ? 0 : (-t0 + d - 1) / d;
         int64_t tap = t0 + kx * d;
@@ -88,7 +96,7 @@ mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int
         if (t0 >= 0)
             break;
     }
-    for (int64_t x = (int64_t)out.b - 1; x >= out.a; x--) {
+    for (int64_t x = last_x; x >= out.a && hi < (int64_t)size - 1; x--) {
         int64_t t0 = x * s - pad, last = t0 + (int64_t)(k - 1) * d;
         int64_t kx = last < size ? k - 1 : (size - 1 - t0) / d;
         int64_t tap = t0 + kx * d;
@@ -248,16 +256,23 @@ static mp_status collect_live(block_info *b, mp_error *err)
         if (is_region(&b->slots[k]))
             b->region_slot[b->n_region++] = k;
     }
-    uint32_t n = 0;
-    for (uint32_t l = 0; l < b->n_ops; l++) {
-        b->live_start[l] = n;
-        for (uint32_t k = 0; k < b->n_slots; k++) {
-            const mp_stage_tensor *s = &b->slots[k];
-            if (is_region(s) && s->first_op <= (int32_t)l && (int32_t)l <= s->last_op)
-                b->live_slot[n++] = k;
-        }
-    }
-    b->live_start[b->n_ops] = n;
+    /* Counting sort by op (slots ascending within an op): linear in ops + entries; a scan of
+     * every slot for every op made long chains cubic over the search's blocks. */
+    for (uint32_t k = 0; k < b->n_slots; k++)
+        if (is_region(&b->slots[k]))
+            for (int32_t l = b->slots[k].first_op; l <= b->slots[k].last_op; l++)
+                b->live_start[l + 1]++;
+    for (uint32_t l = 0; l < b->n_ops; l++)
+        b->live_start[l + 1] += b->live_start[l];
+    uint32_t *fill = mp_calloc((size_t)b->n_ops + 1, sizeof *fill);
+    if (!fill)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    memcpy(fill, b->live_start, ((size_t)b->n_ops + 1) * sizeof *fill);
+    for (uint32_t k = 0; k < b->n_slots; k++)
+        if (is_region(&b->slots[k]))
+            for (int32_t l = b->slots[k].first_op; l <= b->slots[k].last_op; l++)
+                b->live_slot[fill[l]++] = k;
+    mp_free(fill);
     return MP_OK;
 }
 

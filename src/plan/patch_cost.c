@@ -174,16 +174,21 @@ static bool stage_peak(const block_info *b, const axis_plan *rows, const axis_pl
     return true;
 }
 
-static uint64_t stage_macs(const block_info *b, const axis_plan *rows, const axis_plan *cols)
+/* MACs of the stage, false on overflow (halos recomputed by up to 64 x 64 tiles). */
+static bool stage_macs(const block_info *b, const axis_plan *rows, const axis_plan *cols,
+                       uint64_t *total)
 {
-    uint64_t total = 0;
+    *total = 0;
     for (uint32_t l = 0; l < b->n_ops; l++) {
         if (!b->macs_per_px[l])
             continue;
         uint32_t o = (uint32_t)b->out_slot[l];
-        total += b->macs_per_px[l] * (uint64_t)rows->comp_sum[o] * (uint64_t)cols->comp_sum[o];
+        uint64_t m;
+        if (!mp_mul_u64(b->macs_per_px[l], (uint64_t)rows->comp_sum[o], &m) ||
+            !mp_mul_u64(m, (uint64_t)cols->comp_sum[o], &m) || !mp_add_u64(*total, m, total))
+            return false;
     }
-    return total;
+    return true;
 }
 
 bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_plan *cols,
@@ -191,7 +196,8 @@ bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_pla
 {
     size_t cache = 0, base;
     patch_cost c = {0};
-    *macs = stage_macs(b, rows, cols) + b->other_macs;
+    if (!stage_macs(b, rows, cols, macs) || !mp_add_u64(*macs, b->other_macs, macs))
+        return false;
     if ((halo != MP_HALO_RECOMPUTE && !cache_bytes(b, rows, cols, &cache)) ||
         !mp_add_size(b->whole_bytes, cache, &base))
         return false;
@@ -213,7 +219,6 @@ bool patch_cost_eval(const block_info *b, const axis_plan *rows, const axis_plan
     if (!mp_add_size(b->whole_bytes, c->cache_bytes, &base) || !stage_peak(b, rows, cols, base, c))
         return false;
     c->peak = c->stage_peak > b->rest_peak ? c->stage_peak : b->rest_peak;
-    c->stage_macs = stage_macs(b, rows, cols);
-    c->macs = c->stage_macs + b->other_macs;
-    return true;
+    return stage_macs(b, rows, cols, &c->stage_macs) &&
+           mp_add_u64(c->stage_macs, b->other_macs, &c->macs);
 }

@@ -229,7 +229,7 @@ mp_status mp_patch_plan_new(const mp_graph *g, const mp_per_layer *pl, const mp_
                        g->tensors[b.slots[bad->cache_bad_slot].id].name);
     }
     if (st == MP_OK && !patch_cost_eval(&b, &rows, &cols, spec->halo, &c))
-        st = mp_errorf(err, MP_E_OVERFLOW, "patch plan: byte counts overflow");
+        st = mp_errorf(err, MP_E_OVERFLOW, "patch plan: byte or MAC counts overflow");
     if (st == MP_OK) {
         p->spec = *spec;
         st = fill_plan(p, &b, &rows, &cols, &c, err);

@@ -139,12 +139,12 @@ static mp_status eval_grids(split_ctx *c, point_list *pts, uint32_t *n_eval, mp_
             size_t lb, stage_lb;
             uint64_t macs;
             if (!patch_cost_bound(b, ar, ac, c->halo, &lb, &stage_lb, &macs))
-                return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte counts overflow");
+                return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte or MAC counts overflow");
             (*n_eval)++;
             if (dominated(c->front, lb, macs))
                 continue;
             if (!patch_cost_eval(b, ar, ac, c->halo, &cost))
-                return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte counts overflow");
+                return mp_errorf(err, MP_E_OVERFLOW, "patch search: byte or MAC counts overflow");
             mp_patch_point p = {
                 .last_step = b->last_step, .split = b->slots[b->split_slot].id,
                 .rows = r, .cols = k, .cuts = c->cuts, .halo = c->halo,

@@ -325,7 +325,7 @@ mp_status mp_schedule_load(const mp_graph *g, const char *path, mp_schedule **ou
     char *text;
     size_t len;
     *out = NULL;
-    MP_TRY(mp_file_read(path, (size_t)64 << 20, &text, &len, err));
+    MP_TRY(mp_file_read(path, MP_SCHEDULE_MAX_FILE_BYTES, &text, &len, err));
     mp_status st = mp_schedule_read_json(g, text, len, path, out, err);
     mp_file_free(text);
     return st;

@@ -196,24 +196,32 @@ mp_status jonly(jctx *c, const cJSON *obj, const char *const *allowed1,
     return MP_OK;
 }
 
-/* A syntax error at cJSON's error position, or at trailing (text after the document). */
-mp_status jsyntax_error(const char *label, const char *text, size_t len, mp_error *err,
-                              const char *trailing)
+/* Line and column (1-based) of position at in text. */
+static void line_col(const char *text, const char *at, int *line, int *col)
 {
-    const char *at = trailing ? trailing : cJSON_GetErrorPtr();
+    *line = 1;
+    *col = 1;
+    for (const char *p = text; p < at; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* A syntax error at position at (cJSON's error position, or trailing text after the
+ * document when trailing is true): "label:line:col: ...". */
+static mp_status syntax_at(const char *label, const char *text, size_t len, mp_error *err,
+                           const char *at, bool trailing)
+{
     if (!at || at < text || at > text + len)
         return mp_errorf(err, MP_E_PARSE, "%s: invalid JSON", label);
     while (at < text + len && (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r'))
         at++;
-    int line = 1, col = 1;
-    for (const char *p = text; p < at; p++) {
-        if (*p == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
+    int line, col;
+    line_col(text, at, &line, &col);
     if (at >= text + len || !*at)
         return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: unexpected end of the document", label, line,
                          col);
@@ -228,19 +236,88 @@ mp_status jsyntax_error(const char *label, const char *text, size_t len, mp_erro
     return mp_errorf(err, MP_E_PARSE, "%s:%d:%d: invalid JSON near '%s'", label, line, col, near);
 }
 
+/* What jparse checks before cJSON parses: nesting depth, and strings that cJSON would take
+ * but memplan refuses. */
+typedef struct text_scan {
+    const char *deep;    /* the first '[' or '{' nested deeper than MP_JSON_MAX_DEPTH */
+    const char *control; /* the first raw control character (< 0x20) inside a string: invalid
+                            JSON that cJSON accepts */
+    const char *nul;     /* the first \u0000 escape: C strings would end there, so "a\u0000b"
+                            would silently read as "a" */
+} text_scan;
 
+static void scan_text(const char *text, size_t len, text_scan *sc)
+{
+    *sc = (text_scan){NULL, NULL, NULL};
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (in_string) {
+            if (ch < 0x20 && !sc->control)
+                sc->control = text + i;
+            if (ch == '\\') {
+                if (!sc->nul && len - i >= 6 && memcmp(text + i + 1, "u0000", 5) == 0)
+                    sc->nul = text + i;
+                i++;
+            } else if (ch == '"') {
+                in_string = false;
+            }
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > MP_JSON_MAX_DEPTH && !sc->deep)
+                sc->deep = text + i;
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+    }
+}
+
+/* The earliest of the positions (NULL ones ignored). */
+static const char *earliest(const char *a, const char *b)
+{
+    return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/*
+ * cJSON reports where parsing stopped through return_parse_end, on failure too; its
+ * global cJSON_GetErrorPtr() is not used, because threads (a sweep imports networks in
+ * parallel) would race on it. Nesting is limited before cJSON's own, much deeper, limit
+ * (1000 levels of recursion) is reached, and strings with raw control characters or
+ * \u0000 are refused. A syntax error before the first such place is reported as the
+ * syntax error; otherwise the place is.
+ */
 mp_status jparse(const char *label, const char *text, size_t len, cJSON **root, mp_error *err)
 {
     const char *end = NULL;
+    text_scan sc;
+    scan_text(text, len, &sc);
+    const char *bad = earliest(sc.deep, earliest(sc.control, sc.nul));
     *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    if (!*root)
-        return jsyntax_error(label, text, len, err, NULL);
+    if (!*root && !(bad && end >= bad))
+        return syntax_at(label, text, len, err, end, false);
+    if (bad) {
+        cJSON_Delete(*root);
+        *root = NULL;
+        int line, col;
+        line_col(text, bad, &line, &col);
+        if (bad == sc.deep)
+            return mp_errorf(err, MP_E_LIMIT, "%s:%d:%d: nested deeper than %d levels", label,
+                             line, col, MP_JSON_MAX_DEPTH);
+        if (bad == sc.control)
+            return mp_errorf(err, MP_E_PARSE,
+                             "%s:%d:%d: invalid JSON: control character 0x%02x in a string",
+                             label, line, col, (unsigned char)*bad);
+        return mp_errorf(err, MP_E_UNSUPPORTED, "%s:%d:%d: \\u0000 in a string is not supported",
+                         label, line, col);
+    }
     while (end && end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
         end++;
     if (end && end < text + len) {
         cJSON_Delete(*root);
         *root = NULL;
-        return jsyntax_error(label, text, len, err, end);
+        return syntax_at(label, text, len, err, end, true);
     }
     return MP_OK;
 }

@@ -21,11 +21,14 @@ typedef struct jctx {
     char path[160];    /* JSON path of the current object, e.g. "layers[3]" */
 } jctx;
 
-/* A syntax error at cJSON's error position, or at trailing (text after the
- * document): "label:line:col: ...". */
-mp_status jsyntax_error(const char *label, const char *text, size_t len, mp_error *err,
-                        const char *trailing);
-/* Parse a whole document; trailing text after it is a syntax error. */
+/* Deepest nesting of arrays and objects a JSON reader accepts. memplan's formats need 7
+ * levels; the limit leaves room for "comment" values and keeps cJSON's recursion shallow. */
+#define MP_JSON_MAX_DEPTH 64
+
+/* Parse a whole document; trailing text after it is a syntax error ("label:line:col:
+ * invalid JSON near '...'"), and so are raw control characters in strings. Nesting deeper
+ * than MP_JSON_MAX_DEPTH is MP_E_LIMIT ("label:line:col: nested deeper than 64 levels"),
+ * a \u0000 escape MP_E_UNSUPPORTED (names are C strings). */
 mp_status jparse(const char *label, const char *text, size_t len, cJSON **root, mp_error *err);
 
 /* Report an error at PATH.key (key may be NULL for the object itself). */

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Malformed inputs: every file tests/data/bad/NAME.* (except .err) must make
-# `memplan analyze` exit 1 with exactly the one line in NAME.err on stderr
-# and nothing on stdout.
+# memplan exit 1 with exactly the one line in NAME.err on stderr and nothing
+# on stdout. The command depends on the format, told by the name:
+#   schedule_*.json  memplan export tests/data/fuzz/net_fz.json --schedule FILE
+#                    (a schedule JSON for that small network; export reads it,
+#                    checks it against the network and refuses unsound layouts)
+#   catalog_*.json   memplan mcus --catalog FILE (an MCU catalog)
+#   anything else    memplan analyze FILE (net.json or .tflite)
 #
 #   run_bad.sh MEMPLAN ROOT [--valgrind] [--update]
 #
@@ -24,7 +29,12 @@ for f in tests/data/bad/*; do
   case "$f" in *.err) continue ;; esac
   name=${f%.*}
   count=$((count + 1))
-  out=$($wrap "$memplan" analyze "$f" 2>/tmp/memplan-bad.$$)
+  case "$(basename "$f")" in
+    schedule_*) cmd=(export tests/data/fuzz/net_fz.json --schedule "$f" -o "$db_dir/export") ;;
+    catalog_*) cmd=(mcus --catalog "$f") ;;
+    *) cmd=(analyze "$f") ;;
+  esac
+  out=$($wrap "$memplan" "${cmd[@]}" 2>/tmp/memplan-bad.$$)
   rc=$?
   err=$(cat /tmp/memplan-bad.$$)
   if [ "$mode" = "--update" ]; then

@@ -108,9 +108,13 @@ static void test_import_json_shape_mismatch(void **state)
 static void test_import_json_size_overflow(void **state)
 {
     (void)state;
-    /* dimensions are capped at 1,000,000, so sizes fit; the MAC count can still overflow */
+    /* dimensions are capped at 1,000,000 and tensors at MP_MAX_TENSOR_BYTES (1 GiB) */
     EXPECT_ERROR(NET_HEAD("[1000000,1000000,1000000]") "{\"name\":\"c\",\"op\":\"conv2d\",\"filters\":1000000,\"kernel\":3}" NET_TAIL,
-                 MP_E_OVERFLOW, "test.json: layers[0] 'c': MAC count overflows");
+                 MP_E_LIMIT, "test.json: network input 'in' (1000000x1000000x1000000) is "
+                 "1000000000000000000 bytes, more than the limit of 1073741824 bytes per tensor");
+    EXPECT_ERROR(NET_HEAD("[1000,1000,1000]") "{\"name\":\"c\",\"op\":\"conv2d\",\"filters\":2000,\"kernel\":1}" NET_TAIL,
+                 MP_E_LIMIT, "test.json: layers[0] 'c': output 'c' (1000x1000x2000) is 2000000000 bytes, "
+                 "more than the limit of 1073741824 bytes per tensor");
     EXPECT_ERROR(NET_HEAD("[8,8,3]") "{\"name\":\"c\",\"op\":\"conv2d\",\"filters\":2000000,\"kernel\":3}" NET_TAIL, MP_E_LIMIT,
                  "test.json: layers[0].filters: value 2000000 exceeds the limit 1000000");
 }

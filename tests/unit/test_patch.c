@@ -508,6 +508,41 @@ static void test_patch_rejects_non_spatial_block(void **state)
     mp_graph_free(g);
 }
 
+/* mp_window_taps against the taps themselves, exhaustively for small windows; and a huge
+ * kernel (a fuzzed net.json) answers without walking its padding. */
+static void test_patch_window_taps_brute_force(void **state)
+{
+    (void)state;
+    for (int32_t k = 1; k <= 5; k++)
+        for (int32_t s = 1; s <= 4; s++)
+            for (int32_t d = 1; d <= 3; d++)
+                for (int32_t pad = 0; pad <= 9; pad++)
+                    for (int32_t size = 1; size <= 9; size++)
+                        for (int32_t a = 0; a < 8; a++)
+                            for (int32_t b = a + 1; b <= 8; b++) {
+                                int32_t lo = INT32_MAX, hi = -1;
+                                for (int32_t x = a; x < b; x++)
+                                    for (int32_t j = 0; j < k; j++) {
+                                        int32_t t = x * s - pad + j * d;
+                                        if (t >= 0 && t < size) {
+                                            lo = t < lo ? t : lo;
+                                            hi = t > hi ? t : hi;
+                                        }
+                                    }
+                                mp_interval v = mp_window_taps((mp_interval){a, b}, k, s, d,
+                                                               pad, size);
+                                if (hi < 0) {
+                                    assert_int_equal(v.b - v.a, 0);
+                                } else {
+                                    assert_int_equal(v.a, lo);
+                                    assert_int_equal(v.b, hi + 1);
+                                }
+                            }
+    mp_interval v = mp_window_taps((mp_interval){0, 32768}, 32768, 1, 1, 16383, 32768);
+    assert_int_equal(v.a, 0);
+    assert_int_equal(v.b, 32768);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -518,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_patch_regions_match_brute_force),
         cmocka_unit_test(test_patch_search_front),
         cmocka_unit_test(test_patch_rejects_non_spatial_block),
+        cmocka_unit_test(test_patch_window_taps_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,14 @@
 #include "../../src/util/pool.h"
 #include "../../src/util/sha256.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 static void test_util_parse_size_suffixes(void **state)
 {
     (void)state;
@@ -167,6 +175,138 @@ static void test_util_format_count(void **state)
     assert_string_equal(mp_format_count(300774272, buf, sizeof buf), "300,774,272");
 }
 
+/* ---- crash-safe writes (mp_file_write_atomic) ------------------------------------------ */
+
+typedef struct scratch {
+    char dir[32];  /* a fresh directory */
+    char path[64]; /* dir/name: the file written */
+} scratch;
+
+static void scratch_open(scratch *s, const char *name)
+{
+    snprintf(s->dir, sizeof s->dir, "/tmp/memplan-atomic-XXXXXX");
+    assert_non_null(mkdtemp(s->dir));
+    snprintf(s->path, sizeof s->path, "%s/%s", s->dir, name);
+}
+
+static void scratch_close(scratch *s)
+{
+    if (unlink(s->path) != 0)
+        rmdir(s->path);
+    assert_int_equal(rmdir(s->dir), 0);
+}
+
+/* The directory holds n entries and no ".tmp." leftover. */
+static void assert_entries(const scratch *s, int n)
+{
+    DIR *d = opendir(s->dir);
+    assert_non_null(d);
+    int count = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        count++;
+        assert_null(strstr(e->d_name, ".tmp."));
+    }
+    closedir(d);
+    assert_int_equal(count, n);
+}
+
+static void read_back(const char *path, const char *expect)
+{
+    char *data;
+    size_t size;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_read(path, 1 << 20, &data, &size, &err), MP_OK);
+    assert_int_equal(size, strlen(expect));
+    assert_memory_equal(data, expect, size);
+    mp_file_free(data);
+}
+
+static void test_util_write_atomic_replaces(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "out.json");
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(s.path, "first\n", 6, &err), MP_OK);
+    assert_int_equal(mp_file_write_atomic(s.path, "second\n", 7, &err), MP_OK);
+    read_back(s.path, "second\n");
+    assert_entries(&s, 1);
+    scratch_close(&s);
+}
+
+/* A write that fails half way (the file size limit, as a full disk would) leaves the old file
+ * as it was and no temporary file behind. */
+static void test_util_write_atomic_failed_write(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "s.json");
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(s.path, "old\n", 4, &err), MP_OK);
+    static char big[65536];
+    memset(big, 'x', sizeof big);
+    struct rlimit saved, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    small = saved;
+    small.rlim_cur = 1000; /* bytes */
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    mp_status st = mp_file_write_atomic(s.path, big, sizeof big, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, old_handler);
+    assert_int_equal(st, MP_E_IO);
+    char want[128];
+    snprintf(want, sizeof want, "%s: write failed: File too large", s.path);
+    assert_string_equal(err.msg, want);
+    read_back(s.path, "old\n");
+    assert_entries(&s, 1);
+    scratch_close(&s);
+}
+
+/* The rename fails (the target is a directory): the directory stays, no temporary is left. */
+static void test_util_write_atomic_failed_rename(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "taken");
+    assert_int_equal(mkdir(s.path, 0755), 0);
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(s.path, "data\n", 5, &err), MP_E_IO);
+    char want[128];
+    snprintf(want, sizeof want, "%s: cannot rename the temporary file: Is a directory", s.path);
+    assert_string_equal(err.msg, want);
+    assert_entries(&s, 1);
+    scratch_close(&s);
+}
+
+/* Every allocation failing in turn: MP_E_NOMEM and no file, or success. */
+static void test_util_write_atomic_out_of_memory(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "out.h");
+    for (long n = 0;; n++) {
+        mp_error err;
+        mp_error_init(&err);
+        fault_alloc_fail_after(n);
+        mp_status st = mp_file_write_atomic(s.path, "x\n", 2, &err);
+        fault_alloc_fail_after(-1);
+        if (st == MP_OK) {
+            read_back(s.path, "x\n");
+            break;
+        }
+        assert_int_equal(st, MP_E_NOMEM);
+        assert_entries(&s, 0);
+    }
+    scratch_close(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +320,10 @@ int main(void)
         cmocka_unit_test(test_util_checked_overflow),
         cmocka_unit_test(test_util_pool),
         cmocka_unit_test(test_util_format_count),
+        cmocka_unit_test(test_util_write_atomic_replaces),
+        cmocka_unit_test(test_util_write_atomic_failed_write),
+        cmocka_unit_test(test_util_write_atomic_failed_rename),
+        cmocka_unit_test(test_util_write_atomic_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

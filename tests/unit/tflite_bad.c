@@ -41,6 +41,9 @@ static void options_type(tw_model *m) { m->ops[0].options_type = TW_OPT_POOL; }
 static void missing_options(tw_model *m) { m->ops[0].options = false; m->ops[0].options_type = 0; }
 static void output_shape(tw_model *m) { m->tensors[1].shape[1] = 4; }
 static void two_outputs(tw_model *m) { m->ops[0].out[m->ops[0].n_out++] = 0; }
+/* limits: a tensor of more than MP_MAX_TENSOR_BYTES, a dilated window past MP_MAX_DIM */
+static void tensor_limit(tw_model *m) { m->tensors[1].shape[1] = m->tensors[1].shape[2] = 30000; }
+static void dilation_limit(tw_model *m) { m->ops[0].fields[4].bits = m->ops[0].fields[5].bits = 600000; }
 
 static void rank5(tw_model *m)
 {
@@ -105,6 +108,8 @@ static const tm_bad cases[] = {
     {"tflite_missing_options", missing_options, NULL},
     {"tflite_output_shape", output_shape, NULL},
     {"tflite_two_outputs", two_outputs, NULL},
+    {"tflite_tensor_limit", tensor_limit, NULL},
+    {"tflite_dilation_limit", dilation_limit, NULL},
     {"tflite_truncated", NULL, truncate_half},
     {"tflite_truncated_weights", NULL, truncate_weights},
     {"tflite_root_offset", NULL, root_offset},
