@@ -13,8 +13,8 @@
 #           JSON), validate (JSON net and .tflite, a saved schedule), sweep
 #           (budgets, MCUs with a catalog, two jobs, shards), merge, report,
 #           mcus, convert, and failures of each (bad schedule, unwritable
-#           output, bad catalog): small networks, so the group takes about a
-#           minute. (analyze of every bad input and bundled network is
+#           output, bad catalog), --order best, the cache-cols halo,
+#           redistribute: small networks, so the group takes about a minute. (analyze of every bad input and bundled network is
 #           cli-valgrind, memplan run is cli-run-valgrind.)
 set -u
 memplan=$1 root=$2 group=$3
@@ -75,6 +75,13 @@ commands() {
   run 1 sweep $net --mcus all --catalog tests/data/bad/catalog_size_suffix.json
   run 0 mcus --catalog tests/data/catalogs/good.json --json
   run 0 convert $tfl -o "$scratch/tiny.json"
+  local darts=nets/darts-v2-c16-l8-cifar.json rf=nets/mcunet-like-r160.json
+  run 0 analyze $darts --order best --json
+  run 0 plan $darts --order best --best -o "$scratch/o.json"
+  run 0 validate $darts --schedule "$scratch/o.json"
+  run 0 validate $net --split b4_dw --patches 3x2 --halo cache-cols
+  run 0 redistribute $rf --inplace-dw --halo recompute -o "$scratch/rd"
+  run 1 redistribute $rf --split no_such_tensor --patches 2x2
 }
 
 case "$group" in
