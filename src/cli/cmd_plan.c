@@ -43,7 +43,6 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"json", no_argument, NULL, OPT_JSON},
         {"output", required_argument, NULL, 'o'},
-        RECORD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

@@ -5,6 +5,7 @@
  * (module cli).
  */
 #define _GNU_SOURCE
+#include "record.h"
 #include "sched_opts.h"
 
 #include <getopt.h>
@@ -31,6 +32,7 @@ const char validate_usage_head[] =
     "                     (--input sram|stream still sets the accounting mode)\n"
     "  --pixels MODE      image pixels as raw (bytes as int8), minus128 or quant\n"
     "  --json             print one JSON document (docs/cli.md)\n"
+    RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
 typedef struct validate_opts {
@@ -39,6 +41,7 @@ typedef struct validate_opts {
     uint64_t seed;
     mp_pixel_map pixels;
     bool json;
+    record_opts rec;
 } validate_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
@@ -46,6 +49,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
     enum { OPT_SEED = 256, OPT_IN, OPT_PIXELS, OPT_JSON };
     static const struct option longopts[] = {
         SCHED_LONGOPTS,
+        RECORD_LONGOPTS,
         {"seed", required_argument, NULL, OPT_SEED},
         {"input-file", required_argument, NULL, OPT_IN},
         {"pixels", required_argument, NULL, OPT_PIXELS},
@@ -99,6 +103,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
         case ':':
             return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (record_option(c, optarg, &o->rec))
+                break;
             return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -226,6 +232,26 @@ static void print_text(mp_cli *cli, const validate_opts *o, const mp_exec_model 
             v->mm.actual, cli_count(v->mm.n_different), cli_count(v->bytes));
 }
 
+/* The result as the database keeps it (detail: the first difference, in buf). */
+static mp_store_validation stored(const mp_schedule *s, const validation *v, char *buf, size_t n)
+{
+    const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
+    mp_store_validation r = {
+        .bit_exact = !v->mm.found && !v->first.found,
+        .bytes_compared = v->bytes,
+        .mismatched_bytes = v->mm.found ? v->mm.n_different : 0,
+        .arena_bytes = s->arena_bytes,
+        .detail = NULL,
+    };
+    if (mm->found) {
+        snprintf(buf, n, "tensor '%s' element %zu (y %d, x %d, c %d): expected %d, got %d",
+                 s->g->tensors[mm->tensor].name, mm->index, mm->y, mm->x, mm->c, mm->expected,
+                 mm->actual);
+        r.detail = buf;
+    }
+    return r;
+}
+
 static void print_json(mp_cli *cli, const mp_schedule *s, const validation *v)
 {
     mp_strbuf sb;
@@ -264,7 +290,8 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
         fputs(sched_opts_usage, cli->out);
         return EXIT_OK;
     }
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK ||
+        (rc = record_mcu_budget(cli, &o.rec, &o.so.search, o.so.best || o.so.fused)) != EXIT_OK)
         return rc;
     mp_error err;
     mp_error_init(&err);
@@ -295,6 +322,9 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
         else
             print_text(cli, &o, m, s, &v);
         rc = v.mm.found || v.first.found ? EXIT_FAIL : EXIT_OK;
+        char detail[512];
+        mp_store_validation sv = stored(s, &v, detail, sizeof detail);
+        rc = record_validate(cli, &o.rec, argc, argv, s, &sv, rc);
     }
     validation_release(&v, g);
     mp_exec_model_free(m);

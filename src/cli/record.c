@@ -214,6 +214,27 @@ int record_plan(mp_cli *cli, const record_opts *r, int argc, char **argv, const 
     return record_run(cli, r, argc, argv, 0, put_plan, s, rc);
 }
 
+typedef struct validate_ctx {
+    const mp_schedule *s;
+    const mp_store_validation *v;
+} validate_ctx;
+
+static mp_status put_validate(mp_store *st, const void *ctx, mp_error *err)
+{
+    const validate_ctx *c = ctx;
+    int64_t net, id, vid;
+    MP_TRY(mp_store_add_network(st, c->s->g, &net, err));
+    MP_TRY(mp_store_add_schedule(st, net, c->s, "validate", &id, err));
+    return mp_store_add_validation(st, id, c->v, &vid, err);
+}
+
+int record_validate(mp_cli *cli, const record_opts *r, int argc, char **argv,
+                    const mp_schedule *s, const mp_store_validation *v, int rc)
+{
+    validate_ctx c = {s, v};
+    return record_run(cli, r, argc, argv, 0, put_validate, &c, rc);
+}
+
 static mp_status put_sweep(mp_store *st, const void *ctx, mp_error *err)
 {
     int64_t id;

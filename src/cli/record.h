@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * record.h - what analyze, plan, sweep (and later validate) share about the
+ * record.h - what analyze, plan, validate and sweep share about the
  * database and the MCU catalog (module cli): the --db/--no-db/--mcu/--catalog
  * options and one call per command that records its results as one run.
  *
@@ -68,6 +68,9 @@ int record_analyze(mp_cli *cli, const record_opts *r, int argc, char **argv, con
 /* Record plan: the network and the planned schedule. */
 int record_plan(mp_cli *cli, const record_opts *r, int argc, char **argv, const mp_schedule *s,
                 int rc);
+/* Record validate: the network, the schedule that ran (role "validate") and its result. */
+int record_validate(mp_cli *cli, const record_opts *r, int argc, char **argv,
+                    const mp_schedule *s, const mp_store_validation *v, int rc);
 /* Record a sweep (started_ms: when the command started). */
 int record_sweep(mp_cli *cli, const record_opts *r, int argc, char **argv, int64_t started_ms,
                  const mp_sweep *sw, int rc);
