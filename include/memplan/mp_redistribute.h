@@ -52,11 +52,16 @@
 extern "C" {
 #endif
 
+/* Most shrink steps (variants per number of moves) redistribution evaluates; a
+ * patch stage whose kernels allow more (kernels in the thousands) is refused
+ * with MP_E_LIMIT unless max_shrink is set at most this. */
+#define MP_REDIST_MAX_STEPS 1024u
+
 typedef struct mp_redist_opts {
     int32_t min_kernel;  /* stage kernels shrink down to this: odd, >= 1 (default 3) */
     int32_t max_kernel;  /* later kernels grow up to this: odd, >= 3 (default 7) */
     uint32_t max_moves;  /* most repetitions moved across the split (default 4) */
-    uint32_t max_shrink; /* most stage kernel steps (default: every step there is) */
+    uint32_t max_shrink; /* most stage kernel steps (default: every step, <= MP_REDIST_MAX_STEPS) */
 } mp_redist_opts;
 
 void mp_redist_opts_init(mp_redist_opts *o);

@@ -568,7 +568,15 @@ static mp_status variants_of(rd_ctx *c, const mp_graph *gm, uint32_t m, const ch
     vp.kernel = MP_NEW_ARRAY(int32_t, (size_t)gm->n_ops * 2);
     mp_status st = sc.cur && vp.kernel ? MP_OK : mp_errorf(c->err, MP_E_NOMEM, "out of memory");
     if (st == MP_OK)
-        st = kernel_sequence(&sc, false, c->ro->max_shrink, &shrink, &n_shrink, c->err);
+        st = kernel_sequence(&sc, false,
+                             c->ro->max_shrink < MP_REDIST_MAX_STEPS ? c->ro->max_shrink
+                                                                     : MP_REDIST_MAX_STEPS + 1,
+                             &shrink, &n_shrink, c->err);
+    if (st == MP_OK && n_shrink > MP_REDIST_MAX_STEPS)
+        st = mp_errorf(c->err, MP_E_LIMIT,
+                       "redistribute: the patch stage's kernels allow more than %u shrink "
+                       "steps, the limit (--max-shrink N takes the first N)",
+                       MP_REDIST_MAX_STEPS);
     if (st == MP_OK)
         st = kernel_sequence(&sc, true, UINT32_MAX, &grow, &n_grow, c->err);
     vp.shrink = shrink;
