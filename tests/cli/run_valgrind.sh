@@ -76,9 +76,9 @@ commands() {
   run 0 mcus --catalog tests/data/catalogs/good.json --json
   run 0 convert $tfl -o "$scratch/tiny.json"
   local darts=nets/darts-v2-c16-l8-cifar.json rf=nets/mcunet-like-r160.json
-  run 0 analyze $darts --order best --json
-  run 0 plan $darts --order best --best -o "$scratch/o.json"
-  run 0 validate $darts --schedule "$scratch/o.json"
+  run 0 analyze $darts --order best --no-patch --json
+  run 0 plan $small --order best --best -o "$scratch/o.json"
+  run 0 validate $small --schedule "$scratch/o.json"
   run 0 validate $net --split b4_dw --patches 3x2 --halo cache-cols
   run 0 redistribute $rf --inplace-dw --halo recompute -o "$scratch/rd"
   run 1 redistribute $rf --split no_such_tensor --patches 2x2
