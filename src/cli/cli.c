@@ -77,6 +77,21 @@ const char *cli_kib(uint64_t bytes)
     return b;
 }
 
+const char *cli_short_name(const char *name, size_t width)
+{
+    char *b = rotating();
+    if (width > 47)
+        width = 47;
+    size_t len = strcspn(name, ";"); /* TFLite's fused names: "a/Relu;a/BiasAdd;..." */
+    if (len <= width) {
+        snprintf(b, 48, "%.*s%s", (int)len, name, name[len] && len + 3 <= width ? "..." : "");
+        return b;
+    }
+    size_t tail = width / 3, head = width - 3 - tail;
+    snprintf(b, 48, "%.*s...%.*s", (int)head, name, (int)tail, name + len - tail);
+    return b;
+}
+
 int cli_parse_order(mp_cli *cli, const char *text, bool *best)
 {
     if (strcmp(text, "file") != 0 && strcmp(text, "best") != 0)

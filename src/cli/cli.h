@@ -49,6 +49,10 @@ int cli_best_order(mp_cli *cli, const mp_graph *g, const mp_plan_opts *po, mp_or
 int cli_parse_halo_modes(mp_cli *cli, const char *text, uint32_t *halos);
 /* Thousands-separated count in a static rotating buffer (for printf arguments). */
 const char *cli_count(uint64_t n);
+/* A layer name for a table column of width characters (at most 47), in a static rotating
+ * buffer: TFLite's fused names ("a/Relu;a/BiasAdd;...") by their first part and "...",
+ * longer names with "..." in the middle. --json prints names whole. */
+const char *cli_short_name(const char *name, size_t width);
 /* "1372.0 KiB" style in a static rotating buffer. */
 const char *cli_kib(uint64_t bytes);
 

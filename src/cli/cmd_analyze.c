@@ -191,7 +191,8 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
         const mp_op *op = &g->ops[pl->steps[s].op];
         char shape[48];
         mp_shape_format(&g->tensors[op->out[0]], shape, sizeof shape);
-        fprintf(f, "%4u  %-28s %-17s %-14s %13s %13s%s%s\n", s, op->name, op->type_name, shape,
+        fprintf(f, "%4u  %-28s %-17s %-14s %13s %13s%s%s\n", s, cli_short_name(op->name, 28),
+                op->type_name, shape,
                 op->macs_known ? cli_count(op->macs) : "?", cli_count(pl->steps[s].live_bytes),
                 pl->steps[s].inplace ? " in-place" : "", s == pl->peak_step ? "  <- peak" : "");
     }
