@@ -25,6 +25,7 @@ typedef struct mp_cli {
     FILE *err;         /* diagnostics */
     const char *cmd;   /* current command name */
     const char *usage; /* current command's usage text */
+    int64_t started_ms; /* wall clock when the command started (runs.started_at) */
 } mp_cli;
 
 /* "memplan: <msg>" on stderr; returns EXIT_FAIL. */

@@ -7,6 +7,7 @@
  * failed (bad input, schedule does not fit, validation mismatch), 2 usage.
  */
 #include "cli.h"
+#include "record.h"
 
 #include <string.h>
 
@@ -47,7 +48,8 @@ static void print_overview(FILE *f)
 
 int main(int argc, char **argv)
 {
-    mp_cli cli = {.out = stdout, .err = stderr, .cmd = "memplan", .usage = ""};
+    mp_cli cli = {.out = stdout, .err = stderr, .cmd = "memplan", .usage = "",
+                  .started_ms = record_now_ms()};
     if (argc < 2) {
         print_overview(stderr);
         return EXIT_USAGE;

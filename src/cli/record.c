@@ -138,7 +138,7 @@ static int record_run(mp_cli *cli, const record_opts *r, int argc, char **argv,
     mp_store *st = NULL;
     int64_t run;
     mp_run_info info = {.command = cli->cmd, .argc = argc, .argv = argv,
-                        .started_ms = started_ms};
+                        .started_ms = started_ms ? started_ms : cli->started_ms};
     mp_status s = mp_store_open(record_db_path(r), NULL, &st, &err);
     if (s == MP_OK)
         s = mp_store_begin_run(st, &info, &run, &err);

@@ -77,7 +77,7 @@ typedef struct placer {
     size_t align;
     uint32_t *members;    /* buffers grouped by leader (CSR) */
     uint32_t *mem_start;  /* per buffer index (leaders used) */
-    uint32_t *placed;     /* placed buffer indices */
+    uint32_t *placed;     /* placed buffer indices, by offset */
     uint32_t n_placed;
     uint32_t *near;       /* scratch: placed buffers alive with the group being placed */
     size_t *cand;         /* candidate offsets scratch */
@@ -148,8 +148,56 @@ static bool near_group(const placer *p, uint32_t leader, const mp_buffer *y)
  * time matter, and the lowest fitting offset is 0 or the aligned end of one
  * of them (slide a fitting offset down until it meets one), so only those
  * are candidates: the result is the lowest fitting offset over all. */
+/* First fit for a one-member group in one pass over the placed buffers by
+ * offset: below cur nothing fits; a buffer alive at the same time that
+ * starts at or above cur + size leaves [cur, cur + size) free (every later
+ * one starts higher still), else cur moves past its aligned end. The same
+ * offset as the candidate scan of place_group, without sorting candidates. */
+static bool first_fit_one(const placer *p, const mp_buffer *x, size_t *off)
+{
+    size_t cur = 0;
+    for (uint32_t k = 0; k < p->n_placed; k++) {
+        const mp_buffer *y = &p->bufs[p->placed[k]];
+        if (!y->bytes || !overlap_time(x, y))
+            continue;
+        if (y->offset >= cur && y->offset - cur >= x->bytes)
+            break;
+        size_t end;
+        if (!mp_align_up(y->offset + y->bytes, p->align, &end))
+            return false;
+        cur = end > cur ? end : cur;
+    }
+    *off = cur;
+    return true;
+}
+
+/* Record the group's members at offset off, keeping placed sorted by offset. */
+static bool put_group(placer *p, uint32_t leader, size_t off, size_t *top)
+{
+    uint32_t at = p->n_placed;
+    while (at > 0 && p->bufs[p->placed[at - 1]].offset > off)
+        at--;
+    uint32_t n_mem = p->mem_start[leader + 1] - p->mem_start[leader];
+    memmove(p->placed + at + n_mem, p->placed + at, (size_t)(p->n_placed - at) * sizeof *p->placed);
+    for (uint32_t m = p->mem_start[leader]; m < p->mem_start[leader + 1]; m++) {
+        mp_buffer *x = &p->bufs[p->members[m]];
+        size_t end;
+        x->offset = off;
+        if (!mp_add_size(off, x->bytes, &end))
+            return false;
+        *top = end > *top ? end : *top;
+        p->placed[at++] = p->members[m];
+    }
+    p->n_placed += n_mem;
+    return true;
+}
+
 static bool place_group(placer *p, uint32_t leader, size_t *top)
 {
+    size_t off;
+    if (!p->best_fit && p->mem_start[leader + 1] - p->mem_start[leader] == 1 &&
+        p->bufs[leader].bytes)
+        return first_fit_one(p, &p->bufs[leader], &off) && put_group(p, leader, off, top);
     uint32_t nc = 0, nn = 0;
     p->cand[nc++] = 0;
     for (uint32_t k = 0; k < p->n_placed; k++) {
@@ -163,7 +211,7 @@ static bool place_group(placer *p, uint32_t leader, size_t *top)
         p->cand[nc++] = end;
     }
     qsort(p->cand, nc, sizeof *p->cand, cmp_size);
-    size_t off = p->cand[nc - 1];
+    off = p->cand[nc - 1];
     if (p->best_fit) {
         off = best_gap(p, leader, nc, nn);
         nc = 0; /* placed: skip the first-fit scan */
@@ -176,16 +224,7 @@ static bool place_group(placer *p, uint32_t leader, size_t *top)
             break;
         }
     }
-    for (uint32_t m = p->mem_start[leader]; m < p->mem_start[leader + 1]; m++) {
-        mp_buffer *x = &p->bufs[p->members[m]];
-        size_t end;
-        x->offset = off;
-        if (!mp_add_size(off, x->bytes, &end))
-            return false;
-        *top = end > *top ? end : *top;
-        p->placed[p->n_placed++] = p->members[m];
-    }
-    return true;
+    return put_group(p, leader, off, top);
 }
 
 static mp_status placer_init(placer *p, mp_buffer *bufs, uint32_t n, size_t align, mp_error *err)

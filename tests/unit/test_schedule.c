@@ -78,6 +78,77 @@ static void test_schedule_arena_best_fit(void **state)
     assert_true(mp_arena_check(b, 7, 1, 320, &x, &y));
 }
 
+static uint64_t test_rand(uint64_t *s) /* splitmix64 */
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Whether placing group g at off collides with a placed buffer alive at the same time. */
+static bool ref_collides(const mp_buffer *b, uint32_t n, const bool *placed, uint32_t g, size_t off)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (b[i].group != g || !b[i].bytes)
+            continue;
+        for (uint32_t j = 0; j < n; j++) {
+            if (!placed[j] || !b[j].bytes || b[j].last < b[i].first || b[i].last < b[j].first)
+                continue;
+            if (off < b[j].offset + b[j].bytes && b[j].offset < off + b[i].bytes)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* First fit against a brute-force reference on random problems: every group
+ * lands at the lowest aligned offset where it collides with nothing placed
+ * before it in the order (one-member groups take a one-pass sweep, groups
+ * with several members the candidate scan). */
+static void test_schedule_arena_first_fit_random(void **state)
+{
+    (void)state;
+    uint64_t rng = 42;
+    mp_error err;
+    mp_error_init(&err);
+    for (int trial = 0; trial < 400; trial++) {
+        mp_buffer b[40];
+        uint32_t order[40];
+        bool placed[40] = {false};
+        uint32_t n = 1 + (uint32_t)(test_rand(&rng) % 40);
+        size_t align = (size_t[]){1, 8, 16}[test_rand(&rng) % 3];
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t a = (uint32_t)(test_rand(&rng) % 16), c = (uint32_t)(test_rand(&rng) % 16);
+            b[i] = (mp_buffer){.bytes = align * (test_rand(&rng) % 21),
+                               .first = a < c ? a : c, .last = a < c ? c : a, .group = i};
+            if (i && test_rand(&rng) % 5 == 0) /* join an earlier group */
+                b[i].group = b[test_rand(&rng) % i].group;
+            order[i] = i;
+        }
+        for (uint32_t i = n; i > 1; i--) { /* shuffle */
+            uint32_t j = (uint32_t)(test_rand(&rng) % i), t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        size_t arena = 0;
+        assert_int_equal(mp_arena_place(b, n, align, order, n, &arena, &err), MP_OK);
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t g = order[k];
+            if (b[g].group != g)
+                continue;
+            size_t want = 0;
+            while (ref_collides(b, n, placed, g, want))
+                want += align;
+            assert_int_equal(b[g].offset, want);
+            for (uint32_t i = 0; i < n; i++)
+                placed[i] = placed[i] || b[i].group == g;
+        }
+        uint32_t x, y;
+        assert_true(mp_arena_check(b, n, align, arena, &x, &y));
+    }
+}
+
 /* Groups share an offset: B takes over A (in place). */
 static void test_schedule_arena_groups(void **state)
 {
@@ -359,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_schedule_arena_by_hand),
         cmocka_unit_test(test_schedule_arena_groups),
         cmocka_unit_test(test_schedule_arena_best_fit),
+        cmocka_unit_test(test_schedule_arena_first_fit_random),
         cmocka_unit_test(test_schedule_per_layer_arena_equals_peak),
         cmocka_unit_test(test_schedule_patch_layout),
         cmocka_unit_test(test_schedule_json_round_trip),
