@@ -40,6 +40,8 @@ const char analyze_usage[] =
     "  --fused            also search multi-stage fused tiling (tiled blocks anywhere)\n"
     "  --max-macs F       fused: the lowest peak within F x per-layer MACs (1.1x)\n"
     "  --max-stages N     fused: at most N tiled blocks\n"
+    "  --max-block N      fused: blocks of at most N steps (default: any; long\n"
+    "                     networks search faster with a limit)\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
     "  --render DIR       draw the chosen schedule: DIR/graph.svg, timeline.svg,\n"
@@ -76,6 +78,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_FUSED,
         OPT_MAX_MACS,
         OPT_MAX_STAGES,
+        OPT_MAX_BLOCK,
         OPT_RENDER,
         OPT_ORDER
     };
@@ -92,6 +95,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"fused", no_argument, NULL, OPT_FUSED},
         {"max-macs", required_argument, NULL, OPT_MAX_MACS},
         {"max-stages", required_argument, NULL, OPT_MAX_STAGES},
+        {"max-block", required_argument, NULL, OPT_MAX_BLOCK},
         RECORD_LONGOPTS,
         {"render", required_argument, NULL, OPT_RENDER},
         {"order", required_argument, NULL, OPT_ORDER},
@@ -156,6 +160,12 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             if (!cli_parse_uint(cli, "--max-stages", optarg, 1, 64, &v))
                 return EXIT_USAGE;
             o->fused_opts.max_stages = (uint32_t)v;
+            o->fused = true;
+            break;
+        case OPT_MAX_BLOCK:
+            if (!cli_parse_uint(cli, "--max-block", optarg, 1, MP_MAX_OPS, &v))
+                return EXIT_USAGE;
+            o->fused_opts.max_block_ops = (uint32_t)v;
             o->fused = true;
             break;
         case OPT_RENDER:

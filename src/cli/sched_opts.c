@@ -18,6 +18,8 @@ const char sched_opts_usage[] =
     "  --budget SIZE      with --best/--fused: the SRAM budget to meet (256K, 300000)\n"
     "  --max-macs F       with --fused: at most F times the per-layer MACs (1.1x)\n"
     "  --max-stages N     with --fused: at most N tiled blocks\n"
+    "  --max-block N      with --fused: blocks of at most N steps (default: any;\n"
+    "                     long networks search faster with a limit)\n"
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
     "  --order ORDER      file (default) or best: the topological order with the\n"
     "                     lowest per-layer peak (exact search), for any schedule\n"
@@ -128,6 +130,11 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
             return EXIT_USAGE;
         o->fused_opts.max_stages = (uint32_t)v;
         return EXIT_OK;
+    case SO_MAX_BLOCK:
+        if (!cli_parse_uint(cli, "--max-block", arg, 1, MP_MAX_OPS, &v))
+            return EXIT_USAGE;
+        o->fused_opts.max_block_ops = (uint32_t)v;
+        return EXIT_OK;
     case SO_ORDER:
         return cli_parse_order(cli, arg, &o->order_best);
     case SO_MAX_GRID:
@@ -151,8 +158,9 @@ int sched_opts_check(mp_cli *cli, const sched_opts *o)
         return cli_usage_error(cli, "--split and --patches go together");
     if (o->search.have_budget && !o->best && !o->fused)
         return cli_usage_error(cli, "--budget needs --best or --fused");
-    if ((o->max_macs > 0 || o->fused_opts.max_stages) && !o->fused)
-        return cli_usage_error(cli, "--max-macs and --max-stages need --fused");
+    if ((o->max_macs > 0 || o->fused_opts.max_stages || o->fused_opts.max_block_ops) &&
+        !o->fused)
+        return cli_usage_error(cli, "--max-macs, --max-stages and --max-block need --fused");
     if (o->order_best && o->schedule)
         return cli_usage_error(cli, "--order: a saved schedule keeps its own order");
     if (o->cuts && !o->split)

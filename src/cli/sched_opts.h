@@ -28,6 +28,7 @@ enum {
     SO_FUSED,
     SO_MAX_MACS,
     SO_MAX_STAGES,
+    SO_MAX_BLOCK,
     SO_MAX_GRID,
     SO_ORDER,
 };
@@ -44,6 +45,7 @@ enum {
         {"budget", required_argument, NULL, SO_BUDGET}, {"fused", no_argument, NULL, SO_FUSED},    \
         {"max-macs", required_argument, NULL, SO_MAX_MACS},                                        \
         {"max-stages", required_argument, NULL, SO_MAX_STAGES},                                    \
+        {"max-block", required_argument, NULL, SO_MAX_BLOCK},                                      \
         {"max-grid", required_argument, NULL, SO_MAX_GRID},                                        \
         {"order", required_argument, NULL, SO_ORDER}
 
