@@ -295,6 +295,10 @@ typedef struct mp_fused_opts {
     bool balanced;               /* balanced cuts besides even ones (default) */
     uint32_t max_stages;         /* most tiled blocks in a schedule (0: no limit) */
     uint32_t max_block_ops;      /* longest block tried (0: no limit) */
+    /* Called as the candidate blocks are built (most of the search's time), with the share
+     * done in thousandths (done of total = 1000); NULL: none. */
+    void (*progress)(void *ctx, uint32_t done, uint32_t total);
+    void *progress_ctx;
 } mp_fused_opts;
 
 void mp_fused_opts_init(mp_fused_opts *o);

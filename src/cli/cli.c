@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int cli_fail(mp_cli *cli, const mp_error *err)
 {
@@ -90,6 +92,51 @@ const char *cli_short_name(const char *name, size_t width)
     size_t tail = width / 3, head = width - 3 - tail;
     snprintf(b, 48, "%.*s...%.*s", (int)head, name, (int)tail, name + len - tail);
     return b;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool cli_progress_start(mp_cli *cli, const char *what, cli_progress_bar *pr)
+{
+    *pr = (cli_progress_bar){.f = cli->err, .cmd = cli->cmd, .what = what,
+                             .start_ms = mono_ms()};
+    return isatty(fileno(cli->err));
+}
+
+void cli_progress(void *ctx, uint32_t done, uint32_t total)
+{
+    cli_progress_bar *pr = ctx;
+    enum { WIDTH = 30 };
+    if (done >= total) {
+        if (pr->drawn)
+            fprintf(pr->f, "\r\033[K");
+        fflush(pr->f);
+        pr->drawn = false;
+        return;
+    }
+    if (!pr->drawn && mono_ms() - pr->start_ms < 300)
+        return;
+    uint32_t fill = total ? (uint32_t)((uint64_t)done * WIDTH / total) : WIDTH;
+    uint32_t pct = (uint32_t)((uint64_t)done * 100 / (total ? total : 1));
+    if (pr->drawn && !pr->what && fill == pr->last_fill && pct == pr->last_pct)
+        return; /* the same line */
+    pr->last_fill = fill;
+    pr->last_pct = pct;
+    char bar[WIDTH + 1];
+    for (uint32_t i = 0; i < WIDTH; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[WIDTH] = '\0';
+    if (pr->what)
+        fprintf(pr->f, "\rmemplan: %s: [%s] %u/%u %s", pr->cmd, bar, done, total, pr->what);
+    else
+        fprintf(pr->f, "\rmemplan: %s: [%s] %3u%%", pr->cmd, bar, (unsigned)pct);
+    fflush(pr->f);
+    pr->drawn = true;
 }
 
 int cli_parse_order(mp_cli *cli, const char *text, bool *best)

@@ -54,6 +54,22 @@ const char *cli_count(uint64_t n);
  * buffer: TFLite's fused names ("a/Relu;a/BiasAdd;...") by their first part and "...",
  * longer names with "..." in the middle. --json prints names whole. */
 const char *cli_short_name(const char *name, size_t width);
+/*
+ * A progress bar on the command's stderr for long work: cli_progress_start sets up pr
+ * (what: "networks", or NULL for a percentage) and returns false when stderr is not a
+ * terminal (then give the library no callback). cli_progress is the library callback
+ * (ctx = pr); it draws nothing during the first 0.3 s, so quick work shows no bar, and
+ * clears its line when done == total.
+ */
+typedef struct cli_progress_bar {
+    FILE *f;
+    const char *cmd, *what;
+    int64_t start_ms;
+    bool drawn;
+    uint32_t last_fill, last_pct; /* what is on the line */
+} cli_progress_bar;
+bool cli_progress_start(mp_cli *cli, const char *what, cli_progress_bar *pr);
+void cli_progress(void *ctx, uint32_t done, uint32_t total);
 /* "1372.0 KiB" style in a static rotating buffer. */
 const char *cli_kib(uint64_t bytes);
 

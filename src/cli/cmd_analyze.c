@@ -536,6 +536,11 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     mp_error_init(&err);
     analysis a;
     memset(&a, 0, sizeof a);
+    cli_progress_bar bar;
+    if (o.fused && cli_progress_start(cli, NULL, &bar)) {
+        o.fused_opts.progress = cli_progress;
+        o.fused_opts.progress_ctx = &bar;
+    }
     if (analyse(&o, &a, &err) != MP_OK) {
         analysis_release(&a);
         return cli_fail(cli, &err);

@@ -175,22 +175,6 @@ static int make_targets(mp_cli *cli, const sweep_opts *o, mp_sweep_target **t, u
     return rc;
 }
 
-/* A progress bar on stderr, redrawn after each network (only when stderr is a terminal). */
-static void progress(void *ctx, uint32_t done, uint32_t total)
-{
-    FILE *f = ctx;
-    enum { WIDTH = 30 };
-    uint32_t fill = total ? (uint32_t)((uint64_t)done * WIDTH / total) : WIDTH;
-    char bar[WIDTH + 1];
-    for (uint32_t i = 0; i < WIDTH; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[WIDTH] = '\0';
-    fprintf(f, "\rmemplan: sweep: [%s] %u/%u networks", bar, done, total);
-    if (done == total)
-        fprintf(f, "\r\033[K");
-    fflush(f);
-}
-
 static int print_result(mp_cli *cli, const sweep_opts *o, const mp_sweep *sw)
 {
     mp_error err;
@@ -241,9 +225,10 @@ int cmd_sweep(mp_cli *cli, int argc, char **argv)
     spec.jobs = o.jobs;
     spec.shard = o.shard;
     spec.n_shards = o.n_shards;
-    if (isatty(fileno(cli->err))) {
-        spec.progress = progress;
-        spec.progress_ctx = cli->err;
+    cli_progress_bar bar;
+    if (cli_progress_start(cli, "networks", &bar)) {
+        spec.progress = cli_progress;
+        spec.progress_ctx = &bar;
     }
     mp_error err;
     mp_error_init(&err);

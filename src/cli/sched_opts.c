@@ -244,7 +244,13 @@ static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
     mp_error err;
     mp_fused_result r;
     mp_error_init(&err);
-    if (mp_fused_search(g, pl, &o->plan, &o->fused_opts, &r, &err) != MP_OK)
+    mp_fused_opts fo = o->fused_opts;
+    cli_progress_bar bar;
+    if (cli_progress_start(cli, NULL, &bar)) {
+        fo.progress = cli_progress;
+        fo.progress_ctx = &bar;
+    }
+    if (mp_fused_search(g, pl, &o->plan, &fo, &r, &err) != MP_OK)
         return cli_fail(cli, &err);
     uint64_t limit = o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)g->macs) : UINT64_MAX;
     const mp_fused_point *p =

@@ -215,6 +215,12 @@ static int cmp_first(const void *x, const void *y)
     return a->macs < b->macs ? -1 : a->macs > b->macs;
 }
 
+static double block_work(const mp_fused_opts *fo, uint32_t left)
+{
+    double len = fo->max_block_ops && fo->max_block_ops < left ? fo->max_block_ops : left;
+    return len * len;
+}
+
 static mp_status collect(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
                          const mp_fused_opts *fo, fused_priv *fp, mp_fused_result *r,
                          mp_error *err)
@@ -227,7 +233,16 @@ static mp_status collect(const mp_graph *g, const mp_per_layer *pl, const mp_pla
         if (!push_cand(&fp->cands, &seg))
             return mp_errorf(err, MP_E_NOMEM, "out of memory");
     }
+    /* progress: blocks starting at step i number about L = n - i (at most the longest block
+     * allowed), each costing about its length: about L^2 */
+    double work = 0, done = 0;
+    for (uint32_t i = 0; fo->progress && i < n; i++)
+        work += block_work(fo, n - i);
     for (uint32_t i = 0; i < n; i++) {
+        if (fo->progress) {
+            fo->progress(fo->progress_ctx, (uint32_t)(1000.0 * done / work), 1000);
+            done += block_work(fo, n - i);
+        }
         if (!mp_patch_op_ok(g, pl->steps[i].op))
             continue;
         for (uint32_t j = i; j < n; j++) {
@@ -242,6 +257,8 @@ static mp_status collect(const mp_graph *g, const mp_per_layer *pl, const mp_pla
                 break;
         }
     }
+    if (fo->progress)
+        fo->progress(fo->progress_ctx, 1000, 1000);
     qsort(fp->cands.v, fp->cands.n, sizeof *fp->cands.v, cmp_first);
     fp->n_nodes = n + 1;
     fp->start = mp_calloc((size_t)fp->n_nodes + 1, sizeof *fp->start);
