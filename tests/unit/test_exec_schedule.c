@@ -173,6 +173,20 @@ static void test_exec_schedule_mobilenetv2_224(void **state)
 }
 
 /* The fused optimizer's schedules (several tiled blocks anywhere) are bit-exact. */
+typedef struct progress_log {
+    uint32_t calls, last, total;
+    bool monotone;
+} progress_log;
+
+static void log_progress(void *ctx, uint32_t done, uint32_t total)
+{
+    progress_log *l = ctx;
+    l->monotone = l->monotone && done >= l->last && done <= total;
+    l->calls++;
+    l->last = done;
+    l->total = total;
+}
+
 static void test_exec_schedule_fused(void **state)
 {
     (void)state;
@@ -192,9 +206,16 @@ static void test_exec_schedule_fused(void **state)
     mp_fused_opts fo;
     mp_fused_opts_init(&fo);
     fo.max_rows = fo.max_cols = 6;
+    progress_log plog = {.monotone = true};
+    fo.progress = log_progress;
+    fo.progress_ctx = &plog;
     mp_fused_result r;
     assert_int_equal(mp_fused_search(g, &pl, &o, &fo, &r, &err), MP_OK);
     assert_true(r.n_pareto >= 1);
+    /* progress: once per start step and once at the end, never backwards, ending at total */
+    assert_int_equal(plog.calls, pl.n_steps + 1);
+    assert_true(plog.monotone);
+    assert_int_equal(plog.last, plog.total);
     for (uint32_t i = 0; i < r.n_pareto; i += (r.n_pareto > 3 ? r.n_pareto / 3 : 1)) {
         const mp_fused_point *pt = &r.pareto[i];
         mp_schedule_spec spec;
