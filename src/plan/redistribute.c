@@ -31,133 +31,6 @@ void mp_redist_opts_init(mp_redist_opts *o)
     o->max_shrink = UINT32_MAX;
 }
 
-/* ---- what may change ------------------------------------------------------------------ */
-
-/* One kernel step of an op (shrink or grow). */
-typedef struct kstep {
-    uint32_t op;
-    int32_t from_h, from_w, to_h, to_w;
-} kstep;
-
-/* A conv or depthwise op whose kernel can change without changing any shape. */
-static bool kernel_op(const mp_op *op)
-{
-    return (op->type == MP_OP_CONV2D || op->type == MP_OP_DEPTHWISE_CONV2D) &&
-           op->p.padding == MP_PADDING_SAME;
-}
-
-/* How far a kernel step at op moves the field: its dilation times its input's jump. */
-static int64_t step_weight(const mp_graph *g, const mp_op *op)
-{
-    const mp_rf *r = &g->rf[op->in[0]];
-    int64_t h = (int64_t)op->p.dilation_h * r->jump_h, w = (int64_t)op->p.dilation_w * r->jump_w;
-    return h > w ? h : w;
-}
-
-/* The kernel after one shrink step (each odd dimension >= min + 2 loses 2). */
-static bool shrunk(int32_t k, int32_t min, int32_t *out)
-{
-    *out = (k % 2 == 1 && k >= min + 2) ? k - 2 : k;
-    return *out != k;
-}
-
-/* The kernel after one grow step (odd dimensions >= 3 gain 2, up to max and the input). */
-static bool grown(int32_t k, int32_t max, int32_t in, int32_t *out)
-{
-    *out = (k % 2 == 1 && k >= 3 && k <= max - 2 && k <= in - 2) ? k + 2 : k;
-    return *out != k;
-}
-
-typedef struct seq_ctx {
-    const mp_graph *g;
-    const mp_redist_opts *ro;
-    uint32_t split_step;
-    int32_t *cur;          /* 2 per op: kernel now */
-} seq_ctx;
-
-/* The step op i would take now (false: none). */
-static bool next_step(const seq_ctx *s, uint32_t i, bool grow, kstep *out)
-{
-    const mp_graph *g = s->g;
-    const mp_op *op = &g->ops[i];
-    uint32_t step = (uint32_t)g->step_of_op[i];
-    if (!kernel_op(op) || (grow ? step <= s->split_step : step > s->split_step))
-        return false;
-    const mp_tensor *in = &g->tensors[op->in[0]];
-    if (grow && g->rf[op->in[0]].global)
-        return false;
-    *out = (kstep){i, s->cur[2 * i], s->cur[2 * i + 1], 0, 0};
-    bool a, b;
-    if (grow) {
-        a = grown(out->from_h, s->ro->max_kernel, in->shape.h, &out->to_h);
-        b = grown(out->from_w, s->ro->max_kernel, in->shape.w, &out->to_w);
-    } else {
-        a = shrunk(out->from_h, s->ro->min_kernel, &out->to_h);
-        b = shrunk(out->from_w, s->ro->min_kernel, &out->to_w);
-    }
-    return a || b;
-}
-
-/* Whether candidate a goes before b: larger weight; then (shrink) the larger kernel
- * or (grow) the smaller one; then the later op. */
-static bool goes_first(const seq_ctx *s, const kstep *a, const kstep *b, bool grow)
-{
-    const mp_graph *g = s->g;
-    int64_t wa = step_weight(g, &g->ops[a->op]), wb = step_weight(g, &g->ops[b->op]);
-    if (wa != wb)
-        return wa > wb;
-    int32_t ka = a->from_h > a->from_w ? a->from_h : a->from_w;
-    int32_t kb = b->from_h > b->from_w ? b->from_h : b->from_w;
-    if (ka != kb)
-        return grow ? ka < kb : ka > kb;
-    return g->step_of_op[a->op] > g->step_of_op[b->op];
-}
-
-/*
- * The sequence of shrink (grow false) or grow steps of g, at most max long,
- * into a new array. Each step picks the best candidate by goes_first and
- * applies it, so an op can come back for its next step (7 -> 5, later 5 -> 3).
- */
-static mp_status kernel_sequence(seq_ctx *s, bool grow, uint32_t max, kstep **out, uint32_t *n,
-                                 mp_error *err)
-{
-    const mp_graph *g = s->g;
-    uint32_t cap = 16, len = 0;
-    kstep *seq = MP_NEW_ARRAY(kstep, cap);
-    if (!seq)
-        return mp_errorf(err, MP_E_NOMEM, "out of memory");
-    for (uint32_t i = 0; i < g->n_ops; i++) {
-        s->cur[2 * i] = g->ops[i].p.kernel_h;
-        s->cur[2 * i + 1] = g->ops[i].p.kernel_w;
-    }
-    while (len < max) {
-        kstep best, c;
-        bool any = false;
-        for (uint32_t i = 0; i < g->n_ops; i++)
-            if (next_step(s, i, grow, &c) && (!any || goes_first(s, &c, &best, grow))) {
-                best = c;
-                any = true;
-            }
-        if (!any)
-            break;
-        if (len == cap) {
-            kstep *bigger = mp_realloc(seq, (size_t)cap * 2 * sizeof *seq);
-            if (!bigger) {
-                mp_free(seq);
-                return mp_errorf(err, MP_E_NOMEM, "out of memory");
-            }
-            seq = bigger;
-            cap *= 2;
-        }
-        seq[len++] = best;
-        s->cur[2 * best.op] = best.to_h;
-        s->cur[2 * best.op + 1] = best.to_w;
-    }
-    *out = seq;
-    *n = len;
-    return MP_OK;
-}
-
 /* ---- repeat groups that can move ------------------------------------------------------ */
 
 /* The tensor repetition rep (0-based) of group r reads as its input. */
@@ -379,8 +252,8 @@ static bool rf_reaches(const mp_rf *a, const mp_rf *target)
 }
 
 /* Kernels of gm after the first n_shrink shrinks and the first n_grow grows. */
-static void apply_steps(const mp_graph *gm, const kstep *shrink, uint32_t n_shrink,
-                        const kstep *grow, uint32_t n_grow, int32_t *kernel)
+static void apply_steps(const mp_graph *gm, const rd_kstep *shrink, uint32_t n_shrink,
+                        const rd_kstep *grow, uint32_t n_grow, int32_t *kernel)
 {
     for (uint32_t i = 0; i < gm->n_ops; i++) {
         kernel[2 * i] = gm->ops[i].p.kernel_h;
@@ -400,7 +273,7 @@ static void apply_steps(const mp_graph *gm, const kstep *shrink, uint32_t n_shri
 typedef struct variant_plan {
     const mp_graph *gm;
     uint32_t m;
-    const kstep *shrink, *grow;
+    const rd_kstep *shrink, *grow;
     uint32_t n_shrink, n_grow;
     int32_t *kernel;
     char name[300];
@@ -488,7 +361,7 @@ static mp_status describe_changes(rd_ctx *c, const variant_plan *vp, mp_redist_v
     uint32_t first_kernel = n;
     for (uint32_t k = 0; k < vp->n_shrink + v->n_grow; k++) {
         bool grow = k >= vp->n_shrink;
-        const kstep *s = grow ? &vp->grow[k - vp->n_shrink] : &vp->shrink[k];
+        const rd_kstep *s = grow ? &vp->grow[k - vp->n_shrink] : &vp->shrink[k];
         const char *layer = vg->ops[s->op].name;
         mp_redist_change *ch = NULL;
         for (uint32_t j = first_kernel; j < n && !ch; j++)
@@ -560,15 +433,15 @@ static mp_status add_variant(rd_ctx *c, variant_plan *vp, uint32_t n_grow_avail,
 static mp_status variants_of(rd_ctx *c, const mp_graph *gm, uint32_t m, const char *split)
 {
     mp_tensor_id s = mp_graph_find_tensor(gm, split);
-    seq_ctx sc = {.g = gm, .ro = c->ro, .split_step = (uint32_t)gm->step_of_op[gm->tensors[s].producer]};
+    rd_seq_ctx sc = {.g = gm, .ro = c->ro, .split_step = (uint32_t)gm->step_of_op[gm->tensors[s].producer]};
     variant_plan vp = {.gm = gm, .m = m};
-    kstep *shrink = NULL, *grow = NULL;
+    rd_kstep *shrink = NULL, *grow = NULL;
     uint32_t n_shrink = 0, n_grow = 0;
     sc.cur = MP_NEW_ARRAY(int32_t, (size_t)gm->n_ops * 2);
     vp.kernel = MP_NEW_ARRAY(int32_t, (size_t)gm->n_ops * 2);
     mp_status st = sc.cur && vp.kernel ? MP_OK : mp_errorf(c->err, MP_E_NOMEM, "out of memory");
     if (st == MP_OK)
-        st = kernel_sequence(&sc, false,
+        st = rd_kernel_sequence(&sc, false,
                              c->ro->max_shrink < MP_REDIST_MAX_STEPS ? c->ro->max_shrink
                                                                      : MP_REDIST_MAX_STEPS + 1,
                              &shrink, &n_shrink, c->err);
@@ -578,7 +451,7 @@ static mp_status variants_of(rd_ctx *c, const mp_graph *gm, uint32_t m, const ch
                        "steps, the limit (--max-shrink N takes the first N)",
                        MP_REDIST_MAX_STEPS);
     if (st == MP_OK)
-        st = kernel_sequence(&sc, true, UINT32_MAX, &grow, &n_grow, c->err);
+        st = rd_kernel_sequence(&sc, true, UINT32_MAX, &grow, &n_grow, c->err);
     vp.shrink = shrink;
     vp.grow = grow;
     for (uint32_t k = m ? 0 : 1; st == MP_OK && k <= n_shrink; k++) {

@@ -7,6 +7,7 @@
 #define MEMPLAN_PLAN_REDISTRIBUTE_INT_H
 
 #include "memplan/mp_graph.h"
+#include "memplan/mp_redistribute.h"
 
 /*
  * What to change in a copy of a graph g. Ops keep their source order; every
@@ -33,5 +34,26 @@ typedef struct rd_edit {
  * entries) receives the new id of every tensor of g (MP_NO_TENSOR when left out). */
 mp_status rd_build_graph(const mp_graph *g, const rd_edit *e, mp_graph **out,
                          mp_tensor_id *old_to_new, mp_error *err);
+
+/* One kernel step of an op (shrink or grow). */
+typedef struct rd_kstep {
+    uint32_t op;
+    int32_t from_h, from_w, to_h, to_w;
+} rd_kstep;
+
+typedef struct rd_seq_ctx {
+    const mp_graph *g;
+    const mp_redist_opts *ro;
+    uint32_t split_step;
+    int32_t *cur;          /* 2 per op: kernel now */
+} rd_seq_ctx;
+
+/*
+ * The sequence of shrink (grow false) or grow steps of s->g, at most max long, into a
+ * new array (rd_kernels.c): patch-stage ops (step <= s->split_step) shrink, later ops
+ * grow, the op whose input jump is largest first.
+ */
+mp_status rd_kernel_sequence(rd_seq_ctx *s, bool grow, uint32_t max, rd_kstep **out,
+                             uint32_t *n, mp_error *err);
 
 #endif
