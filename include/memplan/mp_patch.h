@@ -289,12 +289,16 @@ void mp_patch_search_release(mp_patch_search *s);
  * boundaries: the peak is the max over the path's segments, the MACs their
  * sum. Solved exactly over the candidate set (docs/algorithms.md).
  */
+#define MP_FUSED_MAX_JOBS 64u
+
 typedef struct mp_fused_opts {
     uint32_t max_rows, max_cols; /* largest grid tried per block (default 8 x 8) */
     uint32_t halos;              /* MP_HALO_BIT of each halo mode tried (default all) */
     bool balanced;               /* balanced cuts besides even ones (default) */
     uint32_t max_stages;         /* most tiled blocks in a schedule (0: no limit) */
     uint32_t max_block_ops;      /* longest block tried (0: no limit) */
+    uint32_t jobs;               /* threads building the candidates (default 1, at most
+                                    MP_FUSED_MAX_JOBS); the result does not depend on it */
     /* Called as the candidate blocks are built (most of the search's time), with the share
      * done in thousandths (done of total = 1000); NULL: none. */
     void (*progress)(void *ctx, uint32_t done, uint32_t total);

@@ -94,6 +94,12 @@ const char *cli_short_name(const char *name, size_t width)
     return b;
 }
 
+uint32_t cli_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (uint32_t)n;
+}
+
 static int64_t mono_ms(void)
 {
     struct timespec ts;

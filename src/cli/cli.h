@@ -70,6 +70,8 @@ typedef struct cli_progress_bar {
 } cli_progress_bar;
 bool cli_progress_start(mp_cli *cli, const char *what, cli_progress_bar *pr);
 void cli_progress(void *ctx, uint32_t done, uint32_t total);
+/* Threads for parallel searches when the user gives no --jobs: the online CPUs, 1..8. */
+uint32_t cli_default_jobs(void);
 /* "1372.0 KiB" style in a static rotating buffer. */
 const char *cli_kib(uint64_t bytes);
 

@@ -42,6 +42,8 @@ const char analyze_usage[] =
     "  --max-stages N     fused: at most N tiled blocks\n"
     "  --max-block N      fused: blocks of at most N steps (default: any; long\n"
     "                     networks search faster with a limit)\n"
+    "  --jobs N           fused: threads of the search (default: the CPUs, at most\n"
+    "                     8); the result is the same for any N\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
     "  --render DIR       draw the chosen schedule: DIR/graph.svg, timeline.svg,\n"
@@ -79,6 +81,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_MAX_MACS,
         OPT_MAX_STAGES,
         OPT_MAX_BLOCK,
+        OPT_JOBS,
         OPT_RENDER,
         OPT_ORDER
     };
@@ -96,6 +99,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"max-macs", required_argument, NULL, OPT_MAX_MACS},
         {"max-stages", required_argument, NULL, OPT_MAX_STAGES},
         {"max-block", required_argument, NULL, OPT_MAX_BLOCK},
+        {"jobs", required_argument, NULL, OPT_JOBS},
         RECORD_LONGOPTS,
         {"render", required_argument, NULL, OPT_RENDER},
         {"order", required_argument, NULL, OPT_ORDER},
@@ -105,6 +109,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
     mp_plan_opts_init(&o->plan);
     mp_search_opts_init(&o->search);
     mp_fused_opts_init(&o->fused_opts);
+    o->fused_opts.jobs = cli_default_jobs();
     optind = 1;
     opterr = 0;
     int c;
@@ -166,6 +171,12 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             if (!cli_parse_uint(cli, "--max-block", optarg, 1, MP_MAX_OPS, &v))
                 return EXIT_USAGE;
             o->fused_opts.max_block_ops = (uint32_t)v;
+            o->fused = true;
+            break;
+        case OPT_JOBS:
+            if (!cli_parse_uint(cli, "--jobs", optarg, 1, MP_FUSED_MAX_JOBS, &v))
+                return EXIT_USAGE;
+            o->fused_opts.jobs = (uint32_t)v;
             o->fused = true;
             break;
         case OPT_RENDER:

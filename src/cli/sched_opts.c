@@ -20,6 +20,8 @@ const char sched_opts_usage[] =
     "  --max-stages N     with --fused: at most N tiled blocks\n"
     "  --max-block N      with --fused: blocks of at most N steps (default: any;\n"
     "                     long networks search faster with a limit)\n"
+    "  --jobs N           with --fused: threads of the search (default: the CPUs,\n"
+    "                     at most 8); the result is the same for any N\n"
     "  --max-grid N       largest patch rows/cols tried (default 8, up to 64)\n"
     "  --order ORDER      file (default) or best: the topological order with the\n"
     "                     lowest per-layer peak (exact search), for any schedule\n"
@@ -36,6 +38,7 @@ void sched_opts_init(sched_opts *o)
     mp_plan_opts_init(&o->plan);
     mp_search_opts_init(&o->search);
     mp_fused_opts_init(&o->fused_opts);
+    o->fused_opts.jobs = cli_default_jobs();
 }
 
 bool cli_parse_factor(mp_cli *cli, const char *opt, const char *text, double *out)
@@ -130,6 +133,12 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
             return EXIT_USAGE;
         o->fused_opts.max_stages = (uint32_t)v;
         return EXIT_OK;
+    case SO_JOBS:
+        if (!cli_parse_uint(cli, "--jobs", arg, 1, MP_FUSED_MAX_JOBS, &v))
+            return EXIT_USAGE;
+        o->fused_opts.jobs = (uint32_t)v;
+        o->jobs_given = true;
+        return EXIT_OK;
     case SO_MAX_BLOCK:
         if (!cli_parse_uint(cli, "--max-block", arg, 1, MP_MAX_OPS, &v))
             return EXIT_USAGE;
@@ -158,9 +167,11 @@ int sched_opts_check(mp_cli *cli, const sched_opts *o)
         return cli_usage_error(cli, "--split and --patches go together");
     if (o->search.have_budget && !o->best && !o->fused)
         return cli_usage_error(cli, "--budget needs --best or --fused");
-    if ((o->max_macs > 0 || o->fused_opts.max_stages || o->fused_opts.max_block_ops) &&
+    if ((o->max_macs > 0 || o->fused_opts.max_stages || o->fused_opts.max_block_ops ||
+         o->jobs_given) &&
         !o->fused)
-        return cli_usage_error(cli, "--max-macs, --max-stages and --max-block need --fused");
+        return cli_usage_error(cli, "--max-macs, --max-stages, --max-block and --jobs need "
+                                    "--fused");
     if (o->order_best && o->schedule)
         return cli_usage_error(cli, "--order: a saved schedule keeps its own order");
     if (o->cuts && !o->split)

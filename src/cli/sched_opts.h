@@ -29,6 +29,7 @@ enum {
     SO_MAX_MACS,
     SO_MAX_STAGES,
     SO_MAX_BLOCK,
+    SO_JOBS,
     SO_MAX_GRID,
     SO_ORDER,
 };
@@ -46,6 +47,7 @@ enum {
         {"max-macs", required_argument, NULL, SO_MAX_MACS},                                        \
         {"max-stages", required_argument, NULL, SO_MAX_STAGES},                                    \
         {"max-block", required_argument, NULL, SO_MAX_BLOCK},                                      \
+        {"jobs", required_argument, NULL, SO_JOBS},                                                \
         {"max-grid", required_argument, NULL, SO_MAX_GRID},                                        \
         {"order", required_argument, NULL, SO_ORDER}
 
@@ -58,6 +60,7 @@ typedef struct sched_opts {
     const char *split, *cuts;  /* --split NAME --patches RxC [--cuts ...] */
     uint32_t rows, cols;
     bool halo_given;
+    bool jobs_given;           /* --jobs */
     mp_halo halo;              /* --split: the one mode given */
     uint32_t halos;            /* MP_HALO_BIT of the modes --halo names */
     bool best;                 /* --best: the patch search's best */

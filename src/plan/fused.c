@@ -19,6 +19,7 @@
  * O(front x log(candidates) x edges). A limit on the number of tiled blocks
  * adds a dimension to the path state.
  */
+#include "fused_int.h"
 #include "patch_int.h"
 
 #include "../util/alloc.h"
@@ -33,175 +34,14 @@ void mp_fused_opts_init(mp_fused_opts *o)
     o->max_cols = 8;
     o->halos = MP_HALO_ALL;
     o->balanced = true;
+    o->jobs = 1;
 }
-
-typedef struct cand_list {
-    mp_fused_seg *v;
-    uint32_t n, cap;
-} cand_list;
 
 typedef struct fused_priv {
     cand_list cands;         /* sorted by first step */
     uint32_t n_nodes;        /* n_ops + 1 boundaries */
     uint32_t *start;         /* per node: first candidate starting there (CSR) */
 } fused_priv;
-
-static bool push_cand(cand_list *l, const mp_fused_seg *s)
-{
-    if (l->n == l->cap) {
-        uint32_t cap = l->cap ? l->cap * 2 : 1024;
-        mp_fused_seg *v = mp_realloc(l->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return false;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = *s;
-    return true;
-}
-
-/* Order among candidates of equal cost, independent of the order of
- * evaluation: fewer patches, then fewer rows, even cuts, recompute. */
-static bool preferred(const mp_fused_seg *a, const mp_fused_seg *b)
-{
-    uint32_t pa = a->rows * a->cols, pb = b->rows * b->cols;
-    if (pa != pb)
-        return pa < pb;
-    if (a->rows != b->rows)
-        return a->rows < b->rows;
-    if (a->cuts != b->cuts)
-        return a->cuts < b->cuts;
-    return a->halo < b->halo;
-}
-
-/* Keep only the non-dominated tiled candidates of one block (appended from
- * index from on); of equal ones, the preferred. */
-static void prune_block(cand_list *l, uint32_t from)
-{
-    uint32_t w = from;
-    for (uint32_t i = from; i < l->n; i++) {
-        const mp_fused_seg *a = &l->v[i];
-        bool dom = false;
-        for (uint32_t k = from; k < l->n && !dom; k++) {
-            const mp_fused_seg *b = &l->v[k];
-            if (k == i)
-                continue;
-            dom = (b->peak <= a->peak && b->macs < a->macs) ||
-                  (b->peak < a->peak && b->macs <= a->macs) ||
-                  (b->peak == a->peak && b->macs == a->macs && preferred(b, a));
-        }
-        if (!dom)
-            l->v[w++] = *a;
-    }
-    l->n = w;
-}
-
-typedef struct block_ctx {
-    const block_info *b;
-    const mp_fused_opts *fo;
-    cand_list *out;
-    uint32_t from;     /* this block's candidates start here in out */
-    uint64_t *n_eval;
-} block_ctx;
-
-/* Whether a block candidate with (a lower bound of) this peak and these MACs
- * is strictly dominated by one already kept for the same block. */
-static bool dominated_in_block(const block_ctx *bc, size_t peak_lb, uint64_t macs)
-{
-    for (uint32_t k = bc->from; k < bc->out->n; k++) {
-        const mp_fused_seg *q = &bc->out->v[k];
-        if ((q->peak <= peak_lb && q->macs < macs) || (q->peak < peak_lb && q->macs <= macs))
-            return true;
-    }
-    return false;
-}
-
-static mp_status block_grids(block_ctx *bc, mp_halo halo, mp_cuts cuts, const axis_set *rows,
-                             const axis_set *cols, mp_error *err)
-{
-    const block_info *b = bc->b;
-    for (uint32_t r = rows->n; r >= 1; r--) {
-        for (uint32_t c = cols->n; c >= 1; c--) {
-            patch_cost cost;
-            size_t lb, stage_lb;
-            uint64_t macs;
-            const axis_plan *ar = &rows->p[r], *ac = &cols->p[c];
-            if (r * c == 1 || !ar->cache_ok || !ac->cache_ok)
-                continue;
-            if (halo == MP_HALO_CACHE_COLS && (r == 1 || c == 1))
-                continue; /* the same as recompute (one column) or cache (one row) */
-            if (!patch_cost_bound(b, ar, ac, halo, &lb, &stage_lb, &macs))
-                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte or MAC counts overflow");
-            if (dominated_in_block(bc, stage_lb, macs - b->other_macs))
-                continue;
-            if (!patch_cost_eval(b, ar, ac, halo, &cost))
-                return mp_errorf(err, MP_E_OVERFLOW, "fused search: byte or MAC counts overflow");
-            (*bc->n_eval)++;
-            mp_fused_seg seg = {b->first_step, b->last_step, true, r, c, cuts, halo,
-                                cost.stage_peak, cost.stage_macs};
-            if (!push_cand(bc->out, &seg))
-                return mp_errorf(err, MP_E_NOMEM, "out of memory");
-        }
-    }
-    return MP_OK;
-}
-
-/* All grids and halo modes of one block and cut style. Each axis is built at
- * most twice (halos recomputed or cached along it) and shared by the modes.
- * Cache mode first (its MACs are the fewest possible), finer grids first (the
- * lowest peaks): later candidates are then mostly dominated and skipped
- * after a cheap bound. */
-static mp_status block_cuts(block_ctx *bc, mp_cuts cuts, mp_error *err)
-{
-    static const mp_halo order[] = {MP_HALO_CACHE, MP_HALO_CACHE_COLS, MP_HALO_RECOMPUTE};
-    _Static_assert(sizeof order / sizeof order[0] == MP_HALO_COUNT, "halo order");
-    axis_set *sets = mp_calloc(4, sizeof *sets); /* [axis * 2 + cached] */
-    if (!sets)
-        return mp_errorf(err, MP_E_NOMEM, "out of memory");
-    mp_status st = MP_OK;
-    for (size_t k = 0; st == MP_OK && k < MP_HALO_COUNT; k++) {
-        mp_halo h = order[k];
-        if (!(bc->fo->halos & MP_HALO_BIT(h)))
-            continue;
-        int rc = mp_halo_on_axis(h, 0) == MP_HALO_CACHE, cc = mp_halo_on_axis(h, 1) == MP_HALO_CACHE;
-        st = axis_set_build(bc->b, 0, bc->fo->max_rows, cuts, rc ? MP_HALO_CACHE : MP_HALO_RECOMPUTE,
-                            &sets[rc], err);
-        if (st == MP_OK)
-            st = axis_set_build(bc->b, 1, bc->fo->max_cols, cuts,
-                                cc ? MP_HALO_CACHE : MP_HALO_RECOMPUTE, &sets[2 + cc], err);
-        if (st == MP_OK)
-            st = block_grids(bc, h, cuts, &sets[rc], &sets[2 + cc], err);
-    }
-    for (int k = 0; k < 4; k++)
-        axis_set_release(&sets[k]);
-    mp_free(sets);
-    return st;
-}
-
-static mp_status block_candidates(const mp_graph *g, const mp_per_layer *pl,
-                                  const mp_plan_opts *opts, const mp_fused_opts *fo, uint32_t i,
-                                  uint32_t j, cand_list *out, uint64_t *n_eval, mp_error *err)
-{
-    block_info b = {0};
-    uint32_t from = out->n;
-    mp_status st = block_init(&b, g, pl, opts, i, j, err);
-    block_ctx bc = {&b, fo, out, from, n_eval};
-    /* What the block holds whole for its whole run already reaches the per-layer peak: any
-     * segmentation using it peaks at least there, where per-layer execution is. Such a block
-     * could only save MACs a per-layer op computes for nothing (rows a strided 1x1 never
-     * reads); those schedules are left out of the front. */
-    if (st == MP_OK && b.whole_bytes >= pl->peak_bytes) {
-        block_release(&b);
-        return MP_OK;
-    }
-    for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)
-        if (cu == MP_CUTS_EVEN || fo->balanced)
-            st = block_cuts(&bc, (mp_cuts)cu, err);
-    block_release(&b);
-    if (st == MP_OK)
-        prune_block(out, from);
-    return st;
-}
 
 static int cmp_first(const void *x, const void *y)
 {
@@ -213,12 +53,6 @@ static int cmp_first(const void *x, const void *y)
     if (a->peak != b->peak)
         return a->peak < b->peak ? -1 : 1;
     return a->macs < b->macs ? -1 : a->macs > b->macs;
-}
-
-static double block_work(const mp_fused_opts *fo, uint32_t left)
-{
-    double len = fo->max_block_ops && fo->max_block_ops < left ? fo->max_block_ops : left;
-    return len * len;
 }
 
 static mp_status collect(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
@@ -233,32 +67,9 @@ static mp_status collect(const mp_graph *g, const mp_per_layer *pl, const mp_pla
         if (!push_cand(&fp->cands, &seg))
             return mp_errorf(err, MP_E_NOMEM, "out of memory");
     }
-    /* progress: blocks starting at step i number about L = n - i (at most the longest block
-     * allowed), each costing about its length: about L^2 */
-    double work = 0, done = 0;
-    for (uint32_t i = 0; fo->progress && i < n; i++)
-        work += block_work(fo, n - i);
-    for (uint32_t i = 0; i < n; i++) {
-        if (fo->progress) {
-            fo->progress(fo->progress_ctx, (uint32_t)(1000.0 * done / work), 1000);
-            done += block_work(fo, n - i);
-        }
-        if (!mp_patch_op_ok(g, pl->steps[i].op))
-            continue;
-        for (uint32_t j = i; j < n; j++) {
-            bool reduction = j > i && mp_patch_op_reduces(g, pl->steps[j].op);
-            if (!reduction && !mp_patch_op_ok(g, pl->steps[j].op))
-                break;
-            if (fo->max_block_ops && j - i + 1 > fo->max_block_ops)
-                break;
-            r->n_blocks++;
-            MP_TRY(block_candidates(g, pl, opts, fo, i, j, &fp->cands, &r->n_evaluated, err));
-            if (reduction)
-                break;
-        }
-    }
-    if (fo->progress)
-        fo->progress(fo->progress_ctx, 1000, 1000);
+    uint64_t n_blocks = 0;
+    MP_TRY(fused_blocks(g, pl, opts, fo, &fp->cands, &n_blocks, &r->n_evaluated, err));
+    r->n_blocks = (uint32_t)n_blocks;
     qsort(fp->cands.v, fp->cands.n, sizeof *fp->cands.v, cmp_first);
     fp->n_nodes = n + 1;
     fp->start = mp_calloc((size_t)fp->n_nodes + 1, sizeof *fp->start);

@@ -216,6 +216,34 @@ static void test_exec_schedule_fused(void **state)
     assert_int_equal(plog.calls, pl.n_steps + 1);
     assert_true(plog.monotone);
     assert_int_equal(plog.last, plog.total);
+    /* threads: the same candidates and front, segment by segment */
+    mp_fused_opts fo3 = fo;
+    fo3.jobs = 3;
+    fo3.progress = NULL;
+    mp_fused_result r3;
+    assert_int_equal(mp_fused_search(g, &pl, &o, &fo3, &r3, &err), MP_OK);
+    assert_int_equal(r3.n_blocks, r.n_blocks);
+    assert_int_equal(r3.n_candidates, r.n_candidates);
+    assert_int_equal(r3.n_evaluated, r.n_evaluated);
+    assert_int_equal(r3.n_pareto, r.n_pareto);
+    for (uint32_t i = 0; i < r.n_pareto; i++) {
+        assert_int_equal(r3.pareto[i].peak, r.pareto[i].peak);
+        assert_int_equal(r3.pareto[i].macs, r.pareto[i].macs);
+        assert_int_equal(r3.pareto[i].n_segs, r.pareto[i].n_segs);
+        for (uint32_t k = 0; k < r.pareto[i].n_segs; k++) {
+            const mp_fused_seg *a = &r.pareto[i].segs[k], *b = &r3.pareto[i].segs[k];
+            assert_int_equal(a->first_step, b->first_step);
+            assert_int_equal(a->last_step, b->last_step);
+            assert_int_equal(a->tiled, b->tiled);
+            assert_int_equal(a->rows, b->rows);
+            assert_int_equal(a->cols, b->cols);
+            assert_int_equal(a->cuts, b->cuts);
+            assert_int_equal(a->halo, b->halo);
+            assert_int_equal(a->peak, b->peak);
+            assert_int_equal(a->macs, b->macs);
+        }
+    }
+    mp_fused_release(&r3);
     for (uint32_t i = 0; i < r.n_pareto; i += (r.n_pareto > 3 ? r.n_pareto / 3 : 1)) {
         const mp_fused_point *pt = &r.pareto[i];
         mp_schedule_spec spec;
