@@ -84,13 +84,17 @@ const char *cli_short_name(const char *name, size_t width)
     char *b = rotating();
     if (width > 47)
         width = 47;
-    size_t len = strcspn(name, ";"); /* TFLite's fused names: "a/Relu;a/BiasAdd;..." */
-    if (len <= width) {
-        snprintf(b, 48, "%.*s%s", (int)len, name, name[len] && len + 3 <= width ? "..." : "");
-        return b;
+    if (width < 3)
+        width = 3;
+    size_t full = strlen(name), len = strcspn(name, ";"); /* TFLite: "a/Relu;a/BiasAdd;..." */
+    if (full <= width) {
+        snprintf(b, 48, "%s", name);
+    } else if (len + 3 <= width) {
+        snprintf(b, 48, "%.*s...", (int)len, name);
+    } else {
+        size_t tail = width / 3, head = width - 3 - tail;
+        snprintf(b, 48, "%.*s...%.*s", (int)head, name, (int)tail, name + full - tail);
     }
-    size_t tail = width / 3, head = width - 3 - tail;
-    snprintf(b, 48, "%.*s...%.*s", (int)head, name, (int)tail, name + len - tail);
     return b;
 }
 

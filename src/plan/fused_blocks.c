@@ -156,14 +156,6 @@ static mp_status block_candidates(const mp_graph *g, const mp_per_layer *pl,
     uint32_t from = out->n;
     mp_status st = block_init(&b, g, pl, opts, i, j, err);
     block_ctx bc = {&b, fo, out, from, n_eval};
-    /* What the block holds whole for its whole run already reaches the per-layer peak: any
-     * segmentation using it peaks at least there, where per-layer execution is. Such a block
-     * could only save MACs a per-layer op computes for nothing (rows a strided 1x1 never
-     * reads); those schedules are left out of the front. */
-    if (st == MP_OK && b.whole_bytes >= pl->peak_bytes) {
-        block_release(&b);
-        return MP_OK;
-    }
     for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)
         if (cu == MP_CUTS_EVEN || fo->balanced)
             st = block_cuts(&bc, (mp_cuts)cu, err);

@@ -442,7 +442,7 @@ static mp_status variants_of(rd_ctx *c, const mp_graph *gm, uint32_t m, const ch
     mp_status st = sc.cur && vp.kernel ? MP_OK : mp_errorf(c->err, MP_E_NOMEM, "out of memory");
     if (st == MP_OK)
         st = rd_kernel_sequence(&sc, false,
-                             c->ro->max_shrink < MP_REDIST_MAX_STEPS ? c->ro->max_shrink
+                             c->ro->max_shrink <= MP_REDIST_MAX_STEPS ? c->ro->max_shrink
                                                                      : MP_REDIST_MAX_STEPS + 1,
                              &shrink, &n_shrink, c->err);
     if (st == MP_OK && n_shrink > MP_REDIST_MAX_STEPS)
