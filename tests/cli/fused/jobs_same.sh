@@ -5,3 +5,5 @@ $MEMPLAN analyze nets/mobilenetv2-w0.35-r144.json --fused --jobs 3 --no-db --jso
 cmp "$SCRATCH/1.json" "$SCRATCH/3.json" && echo same
 $MEMPLAN plan nets/mobilenetv2-w0.35-r144.json --jobs 2 2>&1
 echo "exit $?"
+$MEMPLAN analyze nets/mobilenetv2-w0.35-r144.json --fused --jobs 0 2>&1
+echo "exit $?"
