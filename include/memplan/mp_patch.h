@@ -248,12 +248,27 @@ typedef struct mp_search_opts {
     bool balanced;               /* try balanced (uneven) cuts besides even ones (default) */
     bool have_budget;
     size_t budget;               /* SRAM budget in bytes when have_budget */
+    double max_macs;             /* MAC allowance as a factor of the per-layer MACs (1.1 =
+                                    +10 %); 0: the default policy (see mp_search_mac_limit) */
 } mp_search_opts;
+
+/* The MAC allowance memplan applies when no budget is given and none is asked for: the
+ * lowest peak within +10 % MACs (docs/algorithms.md, "Recommendation policy"). */
+#define MP_DEFAULT_MAC_ALLOWANCE 1.10
 
 void mp_search_opts_init(mp_search_opts *o);
 
+/*
+ * The most MACs a recommended schedule may cost: so->max_macs x per_layer_macs when
+ * set; else, without a budget, MP_DEFAULT_MAC_ALLOWANCE x per_layer_macs; with a
+ * budget and no explicit allowance, no limit (the cheapest schedule that fits).
+ */
+uint64_t mp_search_mac_limit(const mp_search_opts *so, uint64_t per_layer_macs);
+
 typedef struct mp_patch_search {
-    mp_patch_point *pareto;  /* each halo mode's front over (peak, MACs), merged, by peak */
+    mp_patch_point *pareto;  /* the Pareto front over (peak, MACs) of every halo mode, by
+                                peak ascending (MACs strictly descending); only points
+                                below the per-layer peak */
     uint32_t n_pareto;
     uint32_t n_evaluated;    /* schedules evaluated */
     size_t per_layer_peak;
@@ -269,10 +284,12 @@ typedef struct mp_patch_search {
 /*
  * Search every patchable split (blocks starting at step 0) x grids 1x1 .. max
  * x even/balanced cuts x halo modes; keep the Pareto front of (peak, MACs).
- * Best: with a budget, the lowest-MAC schedule that fits (per-layer when it
- * fits), else the lowest-peak one with the missing bytes; without a budget,
- * the lowest peak (ties: fewer MACs). A patch schedule is only recommended
- * when its peak is below the per-layer peak.
+ * Best (the recommendation policy, docs/algorithms.md): with a budget, the
+ * lowest-MAC schedule that fits (per-layer when it fits; within so->max_macs
+ * when set), else the lowest-peak one with the missing bytes; without a
+ * budget, the lowest peak within the MAC allowance (mp_search_mac_limit;
+ * ties: fewer MACs, then fewer patches). A patch schedule is only
+ * recommended when its peak is below the per-layer peak.
  */
 mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
                               const mp_search_opts *so, mp_patch_search *out, mp_error *err);

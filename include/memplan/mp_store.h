@@ -136,6 +136,13 @@ mp_status mp_store_report_network(mp_store *st, const char *name, mp_report *out
                                   mp_error *err);
 /* The matrix of a sweep (as `memplan sweep` prints it). */
 mp_status mp_store_report_sweep(mp_store *st, int64_t sweep_id, mp_report *out, mp_error *err);
+/*
+ * The sweep a user names: a database id ("3": digits, fewer than 12) or the key
+ * `memplan sweep` prints ("sweep 4398ba4676c3: ..."), whole or a prefix of at
+ * least 4 hex digits. Errors name the text: no such sweep, or a prefix that
+ * matches several.
+ */
+mp_status mp_store_find_sweep(mp_store *st, const char *text, int64_t *sweep_id, mp_error *err);
 
 /* ---- merge ---------------------------------------------------------------------------- */
 

@@ -6,22 +6,54 @@
  */
 #include "analyze_fused.h"
 
-static void describe(const mp_graph *g, const mp_per_layer *pl, const mp_fused_point *p,
-                     mp_strbuf *sb)
+#include <string.h>
+
+/* Print "label" then the point's tiled blocks as a list wrapped at 80 columns. */
+static void print_blocks(FILE *f, const mp_graph *g, const mp_per_layer *pl,
+                         const mp_fused_point *p)
 {
+    enum { INDENT = 17, WIDTH = 80 };
+    char item[96];
+    size_t col = INDENT;
     uint32_t tiled = 0;
+    fprintf(f, "%*s", INDENT, "");
     for (uint32_t k = 0; k < p->n_segs; k++) {
         const mp_fused_seg *s = &p->segs[k];
         if (!s->tiled)
             continue;
-        const mp_op *last = &g->ops[pl->steps[s->last_step].op];
-        mp_strbuf_printf(sb, "%s%u..%u %ux%u %s%s", tiled++ ? ", " : "", s->first_step,
-                         s->last_step, s->rows, s->cols, mp_halo_name(s->halo),
+        int n = snprintf(item, sizeof item, "%s%u..%u %ux%u %s%s", tiled ? ", " : "tiled ",
+                         s->first_step, s->last_step, s->rows, s->cols, mp_halo_name(s->halo),
                          mp_patch_op_reduces(g, pl->steps[s->last_step].op) ? " +reduce" : "");
-        (void)last;
+        size_t len = n > 0 ? (size_t)n : 0;
+        if (tiled && col + len > WIDTH) {
+            fprintf(f, ",\n%*s", INDENT, "");
+            col = INDENT;
+            memmove(item, item + 2, len - 1); /* drop the ", " */
+            len -= 2;
+        }
+        fputs(item, f);
+        col += len;
+        tiled++;
     }
-    if (!tiled)
-        mp_strbuf_puts(sb, "per-layer");
+    fputs(tiled ? "\n" : "per-layer\n", f);
+}
+
+static uint32_t count_tiled(const mp_fused_point *p)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < p->n_segs; k++)
+        n += p->segs[k].tiled;
+    return n;
+}
+
+static void print_point(FILE *f, const char *label, const mp_graph *g, const mp_per_layer *pl,
+                        const mp_fused_result *r, const mp_fused_point *p)
+{
+    uint32_t n = count_tiled(p);
+    (void)r;
+    fprintf(f, "%-16s %s B, %s MACs (%.3fx), %u tiled block%s\n", label, cli_count(p->peak),
+            cli_count(p->macs), p->factor, n, n == 1 ? "" : "s");
+    print_blocks(f, g, pl, p);
 }
 
 void analyze_fused_text(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
@@ -29,27 +61,16 @@ void analyze_fused_text(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                         bool pareto)
 {
     FILE *f = cli->out;
-    mp_strbuf sb;
-    mp_strbuf_init(&sb);
-    fprintf(f, "\nfused tiling     %u blocks x grids examined, %u candidate segments, front of %u\n",
-            r->n_blocks, r->n_candidates, r->n_pareto);
-    for (uint32_t i = 0; i < r->n_pareto && (pareto || i == 0); i++) {
-        const mp_fused_point *p = &r->pareto[i];
-        mp_strbuf_reset(&sb);
-        describe(g, pl, p, &sb);
-        fprintf(f, "  %13s B %8.3fx MACs  %6.2fx smaller  tiled %s\n", cli_count(p->peak),
-                p->factor, (double)r->per_layer_peak / (double)p->peak, sb.buf);
-    }
+    fprintf(f, "\nfused tiling     %s blocks x grids, %s candidate segments, front of %u\n",
+            cli_count(r->n_blocks), cli_count(r->n_candidates), r->n_pareto);
+    for (uint32_t i = 0; i < r->n_pareto && pareto; i++)
+        print_point(f, "", g, pl, r, &r->pareto[i]);
+    if (!pareto && r->n_pareto && (!best || r->pareto[0].peak < best->peak))
+        print_point(f, "lowest peak", g, pl, r, &r->pareto[0]);
     if (!fits)
         fprintf(f, "fused best       none meets the limits%s\n", best ? "; the closest:" : "");
-    if (best) {
-        mp_strbuf_reset(&sb);
-        describe(g, pl, best, &sb);
-        fprintf(f, "%s peak %s B (%s), %s MACs (%.3fx), %u segments: tiled %s\n",
-                fits ? "fused best      " : "                ", cli_count(best->peak),
-                cli_kib(best->peak), cli_count(best->macs), best->factor, best->n_segs, sb.buf);
-    }
-    mp_strbuf_release(&sb);
+    if (best)
+        print_point(f, fits ? "fused best" : "", g, pl, r, best);
 }
 
 static void json_point(mp_strbuf *sb, const mp_graph *g, const mp_per_layer *pl,

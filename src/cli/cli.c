@@ -72,6 +72,13 @@ const char *cli_count(uint64_t n)
     return mp_format_count(n, b, 48);
 }
 
+const char *cli_factor(double f)
+{
+    char *b = rotating();
+    snprintf(b, 48, "%.3gx", f);
+    return b;
+}
+
 const char *cli_kib(uint64_t bytes)
 {
     char *b = rotating();

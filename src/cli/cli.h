@@ -72,6 +72,8 @@ bool cli_progress_start(mp_cli *cli, const char *what, cli_progress_bar *pr);
 void cli_progress(void *ctx, uint32_t done, uint32_t total);
 /* Threads for parallel searches when the user gives no --jobs: the online CPUs, 1..8. */
 uint32_t cli_default_jobs(void);
+/* "1.1x" style (a MAC factor) in a static rotating buffer. */
+const char *cli_factor(double f);
 /* "1372.0 KiB" style in a static rotating buffer. */
 const char *cli_kib(uint64_t bytes);
 
@@ -100,8 +102,10 @@ int cmd_render(mp_cli *cli, int argc, char **argv);
 int cli_render_dir(mp_cli *cli, const mp_schedule *s, const mp_search_opts *search,
                    const char *dir);
 
-/* plan_print.c: a schedule in text (summary: no per-patch detail) or JSON */
-void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary);
+/* plan_print.c: a schedule in text (summary: no per-patch detail; wide: names whole;
+ * per_layer_peak: the per-layer peak it is compared with, 0 for none) or JSON */
+void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary, bool wide,
+                     size_t per_layer_peak);
 void plan_print_json(mp_cli *cli, const mp_schedule *s);
 
 extern const char run_usage[];

@@ -7,6 +7,7 @@
 #include "analyze_fused.h"
 #include "sched_opts.h"
 #include "record.h"
+#include "cli_names.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -38,13 +39,16 @@ const char analyze_usage[] =
     "                     topological order with the lowest per-layer peak (an\n"
     "                     exact search; the file order's peak is shown next to it)\n"
     "  --fused            also search multi-stage fused tiling (tiled blocks anywhere)\n"
-    "  --max-macs F       fused: the lowest peak within F x per-layer MACs (1.1x)\n"
+    "  --max-macs F       the lowest peak within F x the per-layer MACs, for patch\n"
+    "                     and fused schedules (default 1.1x without a budget)\n"
     "  --max-stages N     fused: at most N tiled blocks\n"
     "  --max-block N      fused: blocks of at most N steps (default: any; long\n"
     "                     networks search faster with a limit)\n"
     "  --jobs N           fused: threads of the search (default: the CPUs, at most\n"
     "                     8); the result is the same for any N\n"
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
+    "  --wide             print layer names whole (default: shortened to the part\n"
+    "                     that tells layers apart, so lines fit 80 columns)\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
     "  --render DIR       draw the chosen schedule: DIR/graph.svg, timeline.svg,\n"
     "                     lifecycle.svg (see 'memplan render')\n"
@@ -58,11 +62,12 @@ typedef struct analyze_opts {
     bool pareto;
     bool no_patch;
     bool fused;
-    double max_macs;
     mp_fused_opts fused_opts;
     record_opts rec;
     const char *render_dir;
     bool order_best; /* --order best */
+    bool wide;       /* --wide: layer names whole */
+    cli_names names; /* display names of the ops */
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -83,7 +88,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_MAX_BLOCK,
         OPT_JOBS,
         OPT_RENDER,
-        OPT_ORDER
+        OPT_ORDER,
+        OPT_WIDE
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -103,6 +109,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         RECORD_LONGOPTS,
         {"render", required_argument, NULL, OPT_RENDER},
         {"order", required_argument, NULL, OPT_ORDER},
+        {"wide", no_argument, NULL, OPT_WIDE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -157,9 +164,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             o->fused = true;
             break;
         case OPT_MAX_MACS:
-            if (!cli_parse_factor(cli, "--max-macs", optarg, &o->max_macs))
+            if (!cli_parse_factor(cli, "--max-macs", optarg, &o->search.max_macs))
                 return EXIT_USAGE;
-            o->fused = true;
             break;
         case OPT_MAX_STAGES:
             if (!cli_parse_uint(cli, "--max-stages", optarg, 1, 64, &v))
@@ -182,6 +188,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         case OPT_RENDER:
             o->render_dir = optarg;
             break;
+        case OPT_WIDE:
+            o->wide = true;
+            break;
         case OPT_ORDER:
             if (cli_parse_order(cli, optarg, &o->order_best) != EXIT_OK)
                 return EXIT_USAGE;
@@ -203,36 +212,73 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
     return EXIT_OK;
 }
 
-static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
+/* A short label for an op type (the op column is 10 wide). */
+static const char *op_label(const mp_op *op)
 {
-    FILE *f = cli->out;
-    fprintf(f, "%4s  %-28s %-17s %-14s %13s %13s\n", "step", "layer", "op", "output", "MACs",
-            "live bytes");
-    for (uint32_t s = 0; s < pl->n_steps; s++) {
-        const mp_op *op = &g->ops[pl->steps[s].op];
-        char shape[48];
-        mp_shape_format(&g->tensors[op->out[0]], shape, sizeof shape);
-        fprintf(f, "%4u  %-28s %-17s %-14s %13s %13s%s%s\n", s, cli_short_name(op->name, 28),
-                op->type_name, shape,
-                op->macs_known ? cli_count(op->macs) : "?", cli_count(pl->steps[s].live_bytes),
-                pl->steps[s].inplace ? " in-place" : "", s == pl->peak_step ? "  <- peak" : "");
-    }
+    static const struct { const char *name, *label; } labels[] = {
+        {"depthwise_conv2d", "dwconv2d"}, {"fully_connected", "fc"},
+        {"resize_nearest", "resize_nn"}, {"resize_bilinear", "resize_bl"},
+        {"transpose_conv", "tconv2d"}, {"depth_to_space", "depth2spc"},
+        {"space_to_depth", "spc2depth"}, {"strided_slice", "str_slice"},
+        {"expand_dims", "expand_dim"}, {"leaky_relu", "leaky_relu"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(op->type_name, labels[i].name) == 0)
+            return labels[i].label;
+    return op->type_name;
 }
 
-/* The ops without a MAC count (unknown to memplan), by index and name. */
+static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
+                        const analyze_opts *o)
+{
+    FILE *f = cli->out;
+    bool any_inplace = false;
+    fprintf(f, "%4s %-19s %-10s %-11s %12s %11s\n", "step", "layer", "op", "output", "MACs",
+            "live bytes");
+    for (uint32_t s = 0; s < pl->n_steps; s++) {
+        uint32_t i = pl->steps[s].op;
+        const mp_op *op = &g->ops[i];
+        char shape[48];
+        mp_shape_format(&g->tensors[op->out[0]], shape, sizeof shape);
+        any_inplace |= pl->steps[s].inplace;
+        fprintf(f, "%4u %-19s %-10.10s %-11s %12s %10s%s%s\n", s,
+                o->wide ? op->name : cli_names_op(&o->names, i), op_label(op), shape,
+                op->macs_known ? cli_count(op->macs) : "?", cli_count(pl->steps[s].live_bytes),
+                pl->steps[s].inplace ? "*" : (s == pl->peak_step ? " " : ""),
+                s == pl->peak_step ? " <- peak" : "");
+    }
+    if (any_inplace)
+        fprintf(f, "(* in place: the output is written over its input)\n");
+}
+
+/* The ops without a MAC count (unknown to memplan), by index and name, wrapped. */
 static void print_unknown_ops(FILE *f, const mp_graph *g)
 {
     uint32_t shown = 0;
-    fprintf(f, "                 (no MAC count for %u op%s:", g->n_unknown_ops,
+    size_t col = 0;
+    fprintf(f, "                 no MAC count for %u op%s:", g->n_unknown_ops,
             g->n_unknown_ops == 1 ? "" : "s");
+    col = 17 + 22;
     for (uint32_t i = 0; i < g->n_ops && shown < 8; i++) {
         char where[200];
-        if (!g->ops[i].macs_known)
-            fprintf(f, "%s %s", shown++ ? "," : "", mp_graph_op_where(g, i, where, sizeof where));
+        if (g->ops[i].macs_known)
+            continue;
+        const char *w = mp_graph_op_where(g, i, where, sizeof where);
+        size_t len = strlen(w);
+        if (col + 2 + len > 66) { /* room for ", and N more" */
+            fprintf(f, "%s\n%17s", shown ? "," : "", "");
+            col = 17;
+        } else {
+            fputs(shown ? ", " : " ", f);
+            col += 2;
+        }
+        fputs(w, f);
+        col += len;
+        shown++;
     }
     if (g->n_unknown_ops > shown)
         fprintf(f, ", and %u more", g->n_unknown_ops - shown);
-    fprintf(f, ")\n");
+    fprintf(f, "\n");
 }
 
 /* Arena sizes of the per-layer schedule and of the best patch schedule. */
@@ -286,71 +332,85 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
                           const arenas *ar, const analyze_opts *o, const mp_order_result *ord)
 {
     FILE *f = cli->out;
-    const mp_op *peak_op = &g->ops[pl->steps[pl->peak_step].op];
-    fprintf(f, "\nnetwork          %s (%s)\n", g->name, g->source);
+    uint32_t peak_i = pl->steps[pl->peak_step].op;
+    fprintf(f, "\nnetwork          %s\n", g->name);
+    fprintf(f, "file             %s\n", g->source);
     fprintf(f, "ops              %u\n", g->n_ops);
     fprintf(f, "MACs             %s\n", cli_count(g->macs));
     if (g->n_unknown_ops)
         print_unknown_ops(f, g);
     fprintf(f, "params           %s\n", cli_count(g->params));
     fprintf(f, "weight bytes     %s (flash)\n", cli_count(g->weight_bytes));
-    fprintf(f, "per-layer peak   %s B (%s) at step %u '%s'%s%s\n", cli_count(pl->peak_bytes),
-            cli_kib(pl->peak_bytes), pl->peak_step, peak_op->name,
-            o->plan.inplace_dw ? ", in-place depthwise" : "",
-            o->plan.align > 1 ? ", aligned" : "");
+    fprintf(f, "per-layer peak   %s B (%s) at step %u '%s'\n", cli_count(pl->peak_bytes),
+            cli_kib(pl->peak_bytes), pl->peak_step,
+            o->wide ? g->ops[peak_i].name : cli_names_op(&o->names, peak_i));
+    if (o->plan.inplace_dw || o->plan.align > 1)
+        fprintf(f, "                 %s%s%s\n", o->plan.inplace_dw ? "in-place depthwise" : "",
+                o->plan.inplace_dw && o->plan.align > 1 ? ", " : "",
+                o->plan.align > 1 ? "aligned buffers" : "");
     if (ord)
         print_order(f, ord);
     fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
-    fprintf(f, "TFLM greedy arena %s B (%s) for tensors%s; TFLite Micro adds its own "
-               "bookkeeping on top\n", cli_count(ar->tflm), cli_kib(ar->tflm),
-            ord ? " in file order" : "");
+    fprintf(f, "TFLM greedy      %s B (%s): TFLite Micro's plan of the tensors%s\n",
+            cli_count(ar->tflm), cli_kib(ar->tflm), ord ? " in file order" : "");
 }
 
-static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
+static void describe_point(const analyze_opts *o, const mp_graph *g, const mp_patch_point *p,
+                           char *buf, size_t n)
 {
-    const mp_op *op = &g->ops[g->tensors[p->split].producer];
-    snprintf(buf, n, "split '%s' (step %u), %ux%u %s, halo %s", op->name, p->last_step, p->rows,
-             p->cols, mp_cuts_name(p->cuts), mp_halo_name(p->halo));
+    uint32_t i = (uint32_t)g->tensors[p->split].producer;
+    snprintf(buf, n, "%ux%u %s, %s, split at step %u '%s'", p->rows, p->cols,
+             mp_cuts_name(p->cuts), mp_halo_name(p->halo), p->last_step,
+             o->wide ? g->ops[i].name : cli_names_op(&o->names, i));
 }
 
 static void print_point_row(FILE *f, const char *label, size_t peak, uint64_t macs,
                             double overhead, const char *what)
 {
-    fprintf(f, "%-12s %13s %10s %15s %9.2f%%  %s\n", label, cli_count(peak), cli_kib(peak),
-            cli_count(macs), overhead * 100.0, what);
+    fprintf(f, "%-12s %11s %10s %14s %+9.2f%%\n", label, cli_count(peak), cli_kib(peak),
+            cli_count(macs), overhead * 100.0);
+    if (what && *what)
+        fprintf(f, "             %s\n", what);
 }
 
 static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *ps,
                         const arenas *ar, const analyze_opts *o)
 {
     FILE *f = cli->out;
-    char what[256];
-    fprintf(f, "\n%-12s %13s %10s %15s %10s  %s\n", "schedule", "peak bytes", "", "MACs",
-            "overhead", "");
+    char what[512];
+    fprintf(f, "\n%-12s %11s %10s %14s %10s\n", "schedule", "peak bytes", "", "MACs",
+            "overhead");
     print_point_row(f, "per-layer", ps->per_layer_peak, ps->per_layer_macs, 0.0, "");
-    if (ps->n_pareto) {
+    if (ps->have_best) {
+        describe_point(o, g, &ps->best, what, sizeof what);
+        print_point_row(f, "recommended", ps->best.peak, ps->best.macs, ps->best.overhead, what);
+    }
+    if (ps->n_pareto && (!ps->have_best || ps->pareto[0].peak < ps->best.peak)) {
         const mp_patch_point *low = &ps->pareto[0];
-        describe_point(g, low, what, sizeof what);
-        print_point_row(f, "lowest patch", low->peak, low->macs, low->overhead, what);
+        describe_point(o, g, low, what, sizeof what);
+        print_point_row(f, "lowest peak", low->peak, low->macs, low->overhead, what);
     }
     if (o->pareto) {
-        fprintf(f, "\nPareto front (%u of %u schedules evaluated):\n", ps->n_pareto,
+        fprintf(f, "\nPareto front (%u points of %u schedules evaluated):\n", ps->n_pareto,
                 ps->n_evaluated);
         for (uint32_t i = 0; i < ps->n_pareto; i++) {
-            describe_point(g, &ps->pareto[i], what, sizeof what);
+            describe_point(o, g, &ps->pareto[i], what, sizeof what);
             print_point_row(f, "", ps->pareto[i].peak, ps->pareto[i].macs,
                             ps->pareto[i].overhead, what);
         }
     }
     fputc('\n', f);
     if (ps->have_best) {
-        describe_point(g, &ps->best, what, sizeof what);
-        fprintf(f, "best             patch-based: %s\n", what);
-        fprintf(f, "                 peak %s B (%s; stage %s, rest %s), %s MACs (%+.2f%%)\n",
-                cli_count(ps->best.peak), cli_kib(ps->best.peak), cli_count(ps->best.stage_peak),
-                cli_count(ps->best.rest_peak), cli_count(ps->best.macs), ps->best.overhead * 100);
-        fprintf(f, "                 arena %s B\n", cli_count(ar->best));
+        fprintf(f, "best             patch-based, peak %s B (stage %s, rest %s)\n",
+                cli_count(ps->best.peak), cli_count(ps->best.stage_peak),
+                cli_count(ps->best.rest_peak));
+        fprintf(f, "                 %s MACs (%+.2f%%), arena %s B\n", cli_count(ps->best.macs),
+                ps->best.overhead * 100, cli_count(ar->best));
     } else if (ps->n_pareto && !o->search.have_budget) {
+        fprintf(f, "best             per-layer: no patch schedule with a lower peak stays\n"
+                   "                 within %s MACs (--max-macs)\n",
+                cli_factor(o->search.max_macs > 0 ? o->search.max_macs : MP_DEFAULT_MAC_ALLOWANCE));
+    } else if (!o->search.have_budget) {
         fprintf(f, "best             per-layer: no patch schedule has a lower peak\n");
     } else {
         fprintf(f, "best             per-layer\n");
@@ -502,8 +562,7 @@ static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
     if (o->fused) {
         MP_TRY(mp_fused_search(a->g, &a->pl, &o->plan, &o->fused_opts, &a->fr, err));
         a->fz.r = &a->fr;
-        uint64_t limit =
-            o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)a->g->macs) : UINT64_MAX;
+        uint64_t limit = mp_search_mac_limit(&o->search, a->g->macs);
         a->fz.best = mp_fused_pick(&a->fr, limit, o->search.have_budget, o->search.budget,
                                    &a->fz.fits);
     }
@@ -556,11 +615,16 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
         analysis_release(&a);
         return cli_fail(cli, &err);
     }
+    if (!o.json && cli_names_build(&o.names, a.g, 19, o.wide) != 0) {
+        analysis_release(&a);
+        mp_errorf(&err, MP_E_NOMEM, "out of memory");
+        return cli_fail(cli, &err);
+    }
     if (o.json) {
         print_json(cli, a.g, &a.pl, o.no_patch ? NULL : &a.ps, &a.fz, &a.ar, &o,
                    a.order ? &a.ord : NULL);
     } else {
-        print_table(cli, a.g, &a.pl);
+        print_table(cli, a.g, &a.pl, &o);
         print_summary(cli, a.g, &a.pl, &a.ar, &o, a.order ? &a.ord : NULL);
         if (!o.no_patch)
             print_patch(cli, a.g, &a.ps, &a.ar, &o);
@@ -573,6 +637,7 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
         rc = EXIT_FAIL;
     rc = record_mcu_flash(cli, &o.rec, a.g, !o.json, rc);
     rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, a.order, o.no_patch ? NULL : &a.ps, rc);
+    cli_names_free(&o.names);
     analysis_release(&a);
     return rc;
 }

@@ -9,16 +9,19 @@
 #include <getopt.h>
 
 const char mcus_usage[] =
-    "usage: memplan mcus [--catalog FILE] [--json]\n"
+    "usage: memplan mcus [--catalog FILE] [--wide] [--json]\n"
     "\n"
     "List the microcontrollers --mcu and --mcus know: the SRAM budget (the\n"
     "largest contiguous block of on-chip data SRAM, what one tensor arena can\n"
     "use), the datasheet's total SRAM, the flash that holds the weights, and\n"
-    "what is counted with the datasheet it comes from (docs/database.md).\n"
+    "with --wide, what is counted with the datasheet it comes from\n"
+    "(docs/database.md).\n"
     "\n"
     "options:\n"
     "  --catalog FILE     add the parts of a JSON catalog (docs/cli.md)\n"
-    "  --json             print a JSON array\n"
+    "  --wide             add what is counted and its datasheet (wider than 80\n"
+    "                     columns)\n"
+    "  --json             print a JSON array (with the datasheet notes)\n"
     "  -h, --help         show this help\n";
 
 static const char *size_text(size_t bytes, char *buf, size_t n)
@@ -52,7 +55,7 @@ static void print_json(mp_cli *cli, const mp_mcu_catalog *cat, mp_strbuf *sb)
     (void)cli;
 }
 
-static void table(const mp_mcu_catalog *cat, mp_report *r)
+static void table(const mp_mcu_catalog *cat, mp_report *r, bool wide)
 {
     mp_report_set_title(r, "MCU catalog (%u parts); budgets count the largest contiguous SRAM",
                         cat->n);
@@ -60,7 +63,10 @@ static void table(const mp_mcu_catalog *cat, mp_report *r)
     mp_report_add_column(r, "SRAM budget", NULL, true);
     mp_report_add_column(r, "SRAM total", NULL, true);
     mp_report_add_column(r, "flash", NULL, true);
-    mp_report_add_column(r, "what is counted (datasheet)", NULL, false);
+    if (wide)
+        mp_report_add_column(r, "what is counted (datasheet)", NULL, false);
+    else
+        mp_report_add_note(r, "what each figure counts, with its datasheet: memplan mcus --wide");
     for (uint32_t i = 0; i < cat->n; i++) {
         const mp_mcu *m = &cat->mcus[i];
         char a[32], b[32], c[32];
@@ -69,7 +75,8 @@ static void table(const mp_mcu_catalog *cat, mp_report *r)
         mp_report_set(r, 1, size_text(m->sram_bytes, a, sizeof a));
         mp_report_set(r, 2, size_text(m->sram_total_bytes, b, sizeof b));
         mp_report_set(r, 3, size_text(m->flash_bytes, c, sizeof c));
-        mp_report_set(r, 4, m->note);
+        if (wide)
+            mp_report_set(r, 4, m->note);
     }
 }
 
@@ -78,11 +85,12 @@ int cmd_mcus(mp_cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         {"catalog", required_argument, NULL, OPT_CATALOG},
         {"json", no_argument, NULL, 'J'},
+        {"wide", no_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     record_opts rec = {0};
-    bool json = false;
+    bool json = false, wide = false;
     optind = 1;
     opterr = 0;
     int c;
@@ -91,6 +99,8 @@ int cmd_mcus(mp_cli *cli, int argc, char **argv)
             return cli_help(cli);
         if (c == 'J')
             json = true;
+        else if (c == 'W')
+            wide = true;
         else if (c == ':')
             return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
         else if (!record_option(c, optarg, &rec))
@@ -112,7 +122,7 @@ int cmd_mcus(mp_cli *cli, int argc, char **argv)
     if (json) {
         print_json(cli, cat, &sb);
     } else {
-        table(cat, &r);
+        table(cat, &r, wide);
         st = mp_report_write(&r, MP_REPORT_TABLE, &sb, &err);
     }
     if (st == MP_OK && sb.failed)

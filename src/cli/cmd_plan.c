@@ -24,24 +24,27 @@ const char plan_usage_head[] =
     "  -o, --output FILE  write the schedule JSON to FILE (atomically)\n"
     "  --summary          omit the per-patch detail\n"
     "  --json             print the schedule JSON instead of text\n"
+    "  --wide             print layer and tensor names whole (default: shortened\n"
+    "                     to the part that tells them apart, to fit 80 columns)\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
 typedef struct plan_opts {
     const char *net, *output;
     sched_opts so;
-    bool summary, json;
+    bool summary, json, wide;
     record_opts rec;
 } plan_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
 {
-    enum { OPT_SUMMARY = 256, OPT_JSON };
+    enum { OPT_SUMMARY = 256, OPT_JSON, OPT_WIDE };
     static const struct option longopts[] = {
         SCHED_LONGOPTS,
         RECORD_LONGOPTS,
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"json", no_argument, NULL, OPT_JSON},
+        {"wide", no_argument, NULL, OPT_WIDE},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -65,6 +68,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, plan_opts *o)
             break;
         case OPT_JSON:
             o->json = true;
+            break;
+        case OPT_WIDE:
+            o->wide = true;
             break;
         case 'h':
             return -1;
@@ -119,11 +125,21 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
     if (mp_import_file(o.net, &g, &err) != MP_OK)
         return cli_fail(cli, &err);
     rc = sched_opts_build(cli, &o.so, g, &s, &fits);
+    size_t per_layer = 0;
     if (rc == EXIT_OK) {
+        mp_per_layer pl;
+        if (mp_plan_per_layer(g, s->order, &s->opts, &pl, &err) == MP_OK) {
+            per_layer = pl.peak_bytes;
+            mp_per_layer_release(&pl);
+        }
+        if (per_layer && s->peak_bytes > per_layer)
+            fprintf(cli->err, "memplan: plan: warning: this schedule needs %s B, more than "
+                              "per-layer execution (%s B)\n",
+                    cli_count(s->peak_bytes), cli_count(per_layer));
         if (o.json)
             plan_print_json(cli, s);
         else
-            plan_print_text(cli, s, o.summary);
+            plan_print_text(cli, s, o.summary, o.wide, per_layer);
         if (o.output)
             rc = write_schedule(cli, s, o.output);
         if (rc == EXIT_OK && !fits)

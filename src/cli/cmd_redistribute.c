@@ -21,8 +21,8 @@ const char redistribute_usage[] =
     "Every variant is evaluated at the original's split and grid: receptive\n"
     "fields, per-layer and patch peak, MACs, patch MAC overhead, parameters, and\n"
     "the Pareto front of (patch peak, overhead, patch MACs). Without --split the\n"
-    "schedule is the best of the patch search (with --budget, the cheapest that\n"
-    "fits).\n"
+    "schedule is the one analyze recommends: the lowest peak within +10% MACs\n"
+    "(--max-macs), or with --budget the cheapest that fits.\n"
     "\n"
     "options:\n"
     "  --split NAME       the patch stage: from the first layer to NAME's layer\n"
@@ -30,6 +30,7 @@ const char redistribute_usage[] =
     "  --cuts SPEC        with --split: even (default), balanced, or boundaries\n"
     "  --halo MODE        recompute (default), cache or cache-cols\n"
     "  --budget SIZE      the SRAM budget (search; and a fits column)\n"
+    "  --max-macs F       the search's MAC allowance (default 1.1x without a budget)\n"
     "  --max-grid N       largest patch rows/cols the search tries (default 8)\n"
     "  --min-kernel K     smallest kernel a stage op shrinks to (odd, default 3)\n"
     "  --max-kernel K     largest kernel a later op grows to (odd, default 7)\n"
@@ -89,8 +90,7 @@ static int parse_own(mp_cli *cli, int c, const char *arg, rd_opts *o)
 /* The schedule options redistribute takes from sched_opts. */
 static int check_opts(mp_cli *cli, int code, const char *opt)
 {
-    if (code == SO_SCHEDULE || code == SO_BEST || code == SO_FUSED || code == SO_MAX_MACS ||
-        code == SO_MAX_STAGES)
+    if (code == SO_SCHEDULE || code == SO_BEST || code == SO_FUSED || code == SO_MAX_STAGES)
         return cli_usage_error(cli, "option '%s' does not apply to redistribute", opt);
     return EXIT_OK;
 }
@@ -157,11 +157,15 @@ static void print_head(mp_cli *cli, const rd_opts *o, const mp_graph *g, const m
     FILE *f = cli->out;
     const mp_redist_variant *v0 = &r->v[0];
     char a[32], b[32];
-    fprintf(f, "network          %s (%s)\n", g->name, g->source);
-    fprintf(f, "schedule         split '%s' (step %u), %ux%u %s, halo %s%s\n",
-            g->tensors[v0->split].name, v0->split_step, r->spec.rows, r->spec.cols,
-            mp_cuts_name(r->spec.cuts), mp_halo_name(r->spec.halo),
-            o->so.split ? "" : ": the best of the patch search");
+    fprintf(f, "network          %s\n", g->name);
+    fprintf(f, "file             %s\n", g->source);
+    fprintf(f, "schedule         %ux%u %s, halo %s, split '%s' (step %u)\n", r->spec.rows,
+            r->spec.cols, mp_cuts_name(r->spec.cuts), mp_halo_name(r->spec.halo),
+            cli_short_name(g->tensors[v0->split].name, 24), v0->split_step);
+    if (!o->so.split)
+        fprintf(f, "                 the search's recommendation: %s\n",
+                o->so.search.have_budget ? "the cheapest that fits"
+                                         : "the lowest peak within --max-macs");
     fprintf(f, "receptive field  total %s, patch stage %s (input pixels)\n",
             rf_text(&v0->total_rf, a, sizeof a), rf_text(&v0->stage_rf, b, sizeof b));
     fprintf(f, "variants         %u", r->n - 1);
@@ -182,17 +186,21 @@ static void print_table(mp_cli *cli, const rd_opts *o, const mp_redist *r)
 {
     FILE *f = cli->out;
     bool budget = o->so.search.have_budget;
-    fprintf(f, "%-9s %5s %6s %4s %8s %8s %14s %11s %13s %13s %9s %10s%s\n", "variant", "moves",
-            "shrink", "grow", "stage RF", "total RF", "per-layer peak", "patch peak", "MACs",
-            "patch MACs", "overhead", "params", budget ? "  fits" : "");
+    fprintf(f, "%-9s %5s %6s %4s %8s %8s %13s %10s\n", "variant", "moves", "shrink", "grow",
+            "stage RF", "total RF", "MACs", "params");
     for (uint32_t k = 0; k < r->n; k++) {
         const mp_redist_variant *v = &r->v[k];
         char a[32], b[32];
-        fprintf(f, "%-9s %5u %6u %4u %8s %8s %14s %11s %13s %13s %8.2f%% %10s", v->id,
-                v->n_moves, v->n_shrink, v->n_grow, rf_text(&v->stage_rf, a, sizeof a),
-                rf_text(&v->total_rf, b, sizeof b), cli_count(v->per_layer_peak),
-                cli_count(v->peak), cli_count(v->macs), cli_count(v->patch_macs),
-                v->overhead * 100.0, cli_count(v->params));
+        fprintf(f, "%-9s %5u %6u %4u %8s %8s %13s %10s\n", v->id, v->n_moves, v->n_shrink,
+                v->n_grow, rf_text(&v->stage_rf, a, sizeof a), rf_text(&v->total_rf, b, sizeof b),
+                cli_count(v->macs), cli_count(v->params));
+    }
+    fprintf(f, "\n%-9s %14s %11s %13s %9s%s\n", "variant", "per-layer peak", "patch peak",
+            "patch MACs", "overhead", budget ? "  fits" : "");
+    for (uint32_t k = 0; k < r->n; k++) {
+        const mp_redist_variant *v = &r->v[k];
+        fprintf(f, "%-9s %14s %11s %13s %8.2f%%", v->id, cli_count(v->per_layer_peak),
+                cli_count(v->peak), cli_count(v->patch_macs), v->overhead * 100.0);
         if (budget)
             fprintf(f, "  %4s", v->peak <= o->so.search.budget ? "yes" : "no");
         fprintf(f, "%s\n", v->pareto ? "  *" : "");

@@ -8,6 +8,7 @@
 #include "record.h"
 
 #include <getopt.h>
+#include <string.h>
 #include <stdlib.h>
 
 const char report_usage[] =
@@ -23,14 +24,16 @@ const char report_usage[] =
     "  --db FILE          the database (default $MEMPLAN_DB or reports/memplan.db)\n"
     "  --run ID           one run\n"
     "  --network NAME     one network's schedules\n"
-    "  --sweep ID         one sweep's matrix\n"
+    "  --sweep ID         one sweep's matrix: its id, or the key 'memplan sweep'\n"
+    "                     prints (4398ba4676c3, or its first 4+ digits)\n"
     "  --limit N          with no selector: how many runs (default 20)\n"
     "  --format FMT       table (default), csv, json or markdown\n"
     "  -h, --help         show this help\n";
 
 typedef struct report_opts {
     record_opts rec;
-    unsigned long run, sweep, limit;
+    unsigned long run, limit;
+    const char *sweep; /* --sweep: an id or a sweep key */
     const char *network;
     mp_report_format format;
     int selectors;
@@ -68,8 +71,10 @@ static int parse_args(mp_cli *cli, int argc, char **argv, report_opts *o)
             o->selectors++;
             break;
         case OPT_SWEEP:
-            if (!cli_parse_uint(cli, "--sweep", optarg, 1, 1000000000000UL, &o->sweep))
-                return EXIT_USAGE;
+            if (!*optarg || strspn(optarg, "0123456789abcdefABCDEF") != strlen(optarg))
+                return cli_usage_error(cli, "--sweep: expected a sweep id or the key 'memplan "
+                                            "sweep' prints, got '%s'", optarg);
+            o->sweep = optarg;
             o->selectors++;
             break;
         case OPT_FORMAT:
@@ -103,8 +108,11 @@ static mp_status query(mp_store *st, const report_opts *o, mp_report *r, mp_erro
         return mp_store_report_run(st, (int64_t)o->run, r, err);
     if (o->network)
         return mp_store_report_network(st, o->network, r, err);
-    if (o->sweep)
-        return mp_store_report_sweep(st, (int64_t)o->sweep, r, err);
+    if (o->sweep) {
+        int64_t id = 0;
+        MP_TRY(mp_store_find_sweep(st, o->sweep, &id, err));
+        return mp_store_report_sweep(st, id, r, err);
+    }
     return mp_store_report_runs(st, (uint32_t)o->limit, r, err);
 }
 

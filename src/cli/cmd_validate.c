@@ -286,7 +286,7 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
     int rc = parse_args(cli, argc, argv, &o);
     if (rc < 0) {
         fputs(validate_usage_head, cli->out);
-        fputs("schedule (default: per-layer):\n", cli->out);
+        fputs("schedule (default: --best, the schedule analyze recommends):\n", cli->out);
         fputs(sched_opts_usage, cli->out);
         return EXIT_OK;
     }
@@ -300,7 +300,7 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
     mp_exec_model *m = NULL;
     validation v;
     memset(&v, 0, sizeof v);
-    bool fits;
+    bool fits = true;
     if (mp_import_file(o.net, &g, &err) != MP_OK)
         return cli_fail(cli, &err);
     rc = sched_opts_build(cli, &o.so, g, &s, &fits);
@@ -321,7 +321,8 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
             print_json(cli, s, &v);
         else
             print_text(cli, &o, m, s, &v);
-        rc = v.mm.found || v.first.found ? EXIT_FAIL : EXIT_OK;
+        /* a schedule that misses the budget is a failed check too (as in plan) */
+        rc = v.mm.found || v.first.found || !fits ? EXIT_FAIL : EXIT_OK;
         char detail[512];
         mp_store_validation sv = stored(s, &v, detail, sizeof detail);
         rc = record_validate(cli, &o.rec, argc, argv, s, &sv, rc);

@@ -16,7 +16,8 @@ const char sched_opts_usage[] =
     "  --best             the best schedule of the single-stage patch search\n"
     "  --fused            the best multi-stage fused schedule (tiled blocks anywhere)\n"
     "  --budget SIZE      with --best/--fused: the SRAM budget to meet (256K, 300000)\n"
-    "  --max-macs F       with --fused: at most F times the per-layer MACs (1.1x)\n"
+    "  --max-macs F       with --best/--fused: the lowest peak within F times the\n"
+    "                     per-layer MACs (default without a budget: 1.1x, +10%)\n"
     "  --max-stages N     with --fused: at most N tiled blocks\n"
     "  --max-block N      with --fused: blocks of at most N steps (default: any;\n"
     "                     long networks search faster with a limit)\n"
@@ -127,7 +128,7 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
         o->search.have_budget = true;
         return EXIT_OK;
     case SO_MAX_MACS:
-        return cli_parse_factor(cli, "--max-macs", arg, &o->max_macs) ? EXIT_OK : EXIT_USAGE;
+        return cli_parse_factor(cli, "--max-macs", arg, &o->search.max_macs) ? EXIT_OK : EXIT_USAGE;
     case SO_MAX_STAGES:
         if (!cli_parse_uint(cli, "--max-stages", arg, 1, 64, &v))
             return EXIT_USAGE;
@@ -167,11 +168,10 @@ int sched_opts_check(mp_cli *cli, const sched_opts *o)
         return cli_usage_error(cli, "--split and --patches go together");
     if (o->search.have_budget && !o->best && !o->fused)
         return cli_usage_error(cli, "--budget needs --best or --fused");
-    if ((o->max_macs > 0 || o->fused_opts.max_stages || o->fused_opts.max_block_ops ||
-         o->jobs_given) &&
-        !o->fused)
-        return cli_usage_error(cli, "--max-macs, --max-stages, --max-block and --jobs need "
-                                    "--fused");
+    if (o->search.max_macs > 0 && !o->best && !o->fused)
+        return cli_usage_error(cli, "--max-macs needs --best or --fused");
+    if ((o->fused_opts.max_stages || o->fused_opts.max_block_ops || o->jobs_given) && !o->fused)
+        return cli_usage_error(cli, "--max-stages, --max-block and --jobs need --fused");
     if (o->order_best && o->schedule)
         return cli_usage_error(cli, "--order: a saved schedule keeps its own order");
     if (o->cuts && !o->split)
@@ -263,7 +263,7 @@ static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
     }
     if (mp_fused_search(g, pl, &o->plan, &fo, &r, &err) != MP_OK)
         return cli_fail(cli, &err);
-    uint64_t limit = o->max_macs > 0 ? (uint64_t)(o->max_macs * (double)g->macs) : UINT64_MAX;
+    uint64_t limit = mp_search_mac_limit(&o->search, g->macs);
     const mp_fused_point *p =
         mp_fused_pick(&r, limit, o->search.have_budget, o->search.budget, fits);
     if (mp_schedule_spec_set_fused(spec, p, &err) != MP_OK) {

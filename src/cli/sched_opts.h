@@ -66,7 +66,6 @@ typedef struct sched_opts {
     bool best;                 /* --best: the patch search's best */
     bool fused;                /* --fused: the multi-stage optimizer's best */
     bool order_best;           /* --order best: the ops in the order of lowest peak */
-    double max_macs;           /* --max-macs F(x): MAC factor limit, 0 = none */
     mp_plan_opts plan;
     mp_search_opts search;     /* budget, grid limit */
     mp_fused_opts fused_opts;

@@ -89,6 +89,7 @@ typedef struct path_dp {
     const fused_priv *fp;
     uint32_t kdim;     /* max_stages + 1, or 1 without a limit */
     uint64_t *dist;    /* [node * kdim + k] fewest MACs, UINT64_MAX unreachable */
+    uint32_t *blocks;  /* tiled blocks of that path (ties of MACs: fewer blocks) */
     int32_t *via;      /* candidate reaching it */
     uint32_t *prev_k;
 } path_dp;
@@ -98,9 +99,12 @@ static uint64_t run_dp(path_dp *d, size_t limit)
 {
     const fused_priv *fp = d->fp;
     uint32_t nn = fp->n_nodes, kd = d->kdim;
-    for (uint32_t i = 0; i < nn * kd; i++)
+    for (uint32_t i = 0; i < nn * kd; i++) {
         d->dist[i] = UINT64_MAX;
+        d->blocks[i] = UINT32_MAX;
+    }
     d->dist[0] = 0;
+    d->blocks[0] = 0;
     for (uint32_t v = 0; v + 1 < nn; v++) {
         for (uint32_t k = 0; k < kd; k++) {
             uint64_t base = d->dist[v * kd + k];
@@ -114,8 +118,11 @@ static uint64_t run_dp(path_dp *d, size_t limit)
                 if (k2 >= kd)
                     continue;
                 uint32_t w = (s->last_step + 1) * kd + k2;
-                if (base + s->macs < d->dist[w]) {
+                uint32_t nb = d->blocks[v * kd + k] + s->tiled;
+                if (base + s->macs < d->dist[w] ||
+                    (base + s->macs == d->dist[w] && nb < d->blocks[w])) {
                     d->dist[w] = base + s->macs;
+                    d->blocks[w] = nb;
                     d->via[w] = (int32_t)c;
                     d->prev_k[w] = k;
                 }
@@ -133,9 +140,11 @@ static mp_status take_path(const path_dp *d, mp_fused_point *pt, mp_error *err)
 {
     const fused_priv *fp = d->fp;
     uint32_t nn = fp->n_nodes, kd = d->kdim, k = 0;
-    for (uint32_t q = 1; q < kd; q++)
-        if (d->dist[(nn - 1) * kd + q] < d->dist[(nn - 1) * kd + k])
+    for (uint32_t q = 1; q < kd; q++) {
+        uint32_t a = (nn - 1) * kd + q, b = (nn - 1) * kd + k;
+        if (d->dist[a] < d->dist[b] || (d->dist[a] == d->dist[b] && d->blocks[a] < d->blocks[b]))
             k = q;
+    }
     uint32_t count = 0;
     for (uint32_t v = nn - 1, kk = k; v > 0; count++) {
         const mp_fused_seg *s = &fp->cands.v[d->via[v * kd + kk]];
@@ -253,14 +262,16 @@ mp_status mp_fused_search(const mp_graph *g, const mp_per_layer *pl, const mp_pl
     if (st == MP_OK) {
         size_t cells = (size_t)fp->n_nodes * d.kdim;
         d.dist = mp_calloc(cells, sizeof *d.dist);
+        d.blocks = mp_calloc(cells, sizeof *d.blocks);
         d.via = mp_calloc(cells, sizeof *d.via);
         d.prev_k = mp_calloc(cells, sizeof *d.prev_k);
-        if (!d.dist || !d.via || !d.prev_k)
+        if (!d.dist || !d.blocks || !d.via || !d.prev_k)
             st = mp_errorf(err, MP_E_NOMEM, "out of memory");
     }
     if (st == MP_OK)
         st = front(&d, out, err);
     mp_free(d.dist);
+    mp_free(d.blocks);
     mp_free(d.via);
     mp_free(d.prev_k);
     if (st != MP_OK)

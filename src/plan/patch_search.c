@@ -24,6 +24,17 @@ void mp_search_opts_init(mp_search_opts *o)
     o->balanced = true;
 }
 
+uint64_t mp_search_mac_limit(const mp_search_opts *so, uint64_t per_layer_macs)
+{
+    double f = so->max_macs > 0 ? so->max_macs : so->have_budget ? 0 : MP_DEFAULT_MAC_ALLOWANCE;
+    if (f <= 0)
+        return UINT64_MAX;
+    double lim = f * (double)per_layer_macs;
+    if (!(lim < 18446744073709551615.0))
+        return UINT64_MAX;
+    return (uint64_t)lim;
+}
+
 void mp_patch_search_release(mp_patch_search *s)
 {
     if (!s)
@@ -61,6 +72,9 @@ static int cmp_point(const void *x, const void *y)
         return a->macs < b->macs ? -1 : 1;
     if (a->last_step != b->last_step)
         return a->last_step < b->last_step ? -1 : 1;
+    uint32_t ta = a->rows * a->cols, tb = b->rows * b->cols;
+    if (ta != tb)
+        return ta < tb ? -1 : 1; /* coarser grids first */
     uint32_t ga = a->rows * 1000 + a->cols, gb = b->rows * 1000 + b->cols;
     if (ga != gb)
         return ga < gb ? -1 : 1;
@@ -204,9 +218,9 @@ static mp_status search_split(const mp_graph *g, const mp_per_layer *pl, const m
 }
 
 /*
- * The reported front is the union of each halo mode's own front (so both
- * modes are shown even when one dominates), sorted by peak then MACs; the
- * recommendation uses the points of it that no other point dominates.
+ * The front over every halo mode: sorted by peak then MACs (then the
+ * tie-break of cmp_point), a point is kept when it costs fewer MACs than
+ * every point with a lower or equal peak, so no kept point is dominated.
  */
 static mp_status make_front(point_list *pts, mp_patch_search *out, mp_error *err)
 {
@@ -216,31 +230,16 @@ static mp_status make_front(point_list *pts, mp_patch_search *out, mp_error *err
     out->pareto = mp_calloc(pts->n, sizeof *out->pareto);
     if (!out->pareto)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
-    uint64_t best_macs[MP_HALO_COUNT];
-    for (int h = 0; h < MP_HALO_COUNT; h++)
-        best_macs[h] = UINT64_MAX;
+    uint64_t best_macs = UINT64_MAX;
     for (size_t i = 0; i < pts->n; i++) {
-        mp_halo h = pts->v[i].halo;
         if (pts->v[i].peak >= out->per_layer_peak)
             break; /* no lower than per-layer: never worth patching */
-        if (pts->v[i].macs < best_macs[h]) {
+        if (pts->v[i].macs < best_macs) {
             out->pareto[out->n_pareto++] = pts->v[i];
-            best_macs[h] = pts->v[i].macs;
+            best_macs = pts->v[i].macs;
         }
     }
     return MP_OK;
-}
-
-/* Whether front point i is dominated by another point of the front. */
-static bool front_dominated(const mp_patch_search *s, uint32_t i)
-{
-    const mp_patch_point *p = &s->pareto[i];
-    for (uint32_t k = 0; k < s->n_pareto; k++) {
-        const mp_patch_point *q = &s->pareto[k];
-        if ((q->peak <= p->peak && q->macs < p->macs) || (q->peak < p->peak && q->macs <= p->macs))
-            return true;
-    }
-    return false;
 }
 
 void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so)
@@ -248,32 +247,37 @@ void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so)
     s->fits = true;
     s->per_layer_best = true;
     s->have_best = false;
-    const mp_patch_point *lowest = s->n_pareto ? &s->pareto[0] : NULL;
-    if (!so->have_budget) {
-        if (lowest && lowest->peak < s->per_layer_peak) {
-            s->best = *lowest;
-            s->have_best = true;
-            s->per_layer_best = false;
-        }
+    s->missing_bytes = 0;
+    uint64_t limit = mp_search_mac_limit(so, s->per_layer_macs);
+    if (so->have_budget && s->per_layer_peak <= so->budget)
         return;
+    /* The front is by peak ascending and MACs descending: without a budget the
+     * first point within the allowance is the lowest peak; with one, the last
+     * point that fits is the cheapest. */
+    for (uint32_t i = 0; i < s->n_pareto; i++) {
+        const mp_patch_point *p = &s->pareto[i];
+        if (p->macs > limit)
+            continue;
+        if (so->have_budget && p->peak > so->budget)
+            break;
+        s->best = *p;
+        s->have_best = true;
+        s->per_layer_best = false;
+        if (!so->have_budget)
+            return;
     }
-    if (s->per_layer_peak <= so->budget)
+    if (s->have_best || !so->have_budget)
         return;
-    for (uint32_t i = s->n_pareto; i-- > 0;) { /* peak ascending */
-        if (s->pareto[i].peak <= so->budget && !front_dominated(s, i)) {
+    s->fits = false;
+    size_t peak = s->per_layer_peak;
+    for (uint32_t i = 0; i < s->n_pareto; i++) {
+        if (s->pareto[i].macs <= limit) { /* the lowest peak within the allowance */
             s->best = s->pareto[i];
             s->have_best = true;
             s->per_layer_best = false;
-            return;
+            peak = s->pareto[i].peak;
+            break;
         }
-    }
-    s->fits = false;
-    size_t peak = s->per_layer_peak;
-    if (lowest && lowest->peak < s->per_layer_peak) {
-        s->best = *lowest;
-        s->have_best = true;
-        s->per_layer_best = false;
-        peak = lowest->peak;
     }
     s->missing_bytes = peak - so->budget;
 }

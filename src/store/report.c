@@ -9,6 +9,7 @@
 #include "../util/alloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Copy column i of the current row into the last report row's cell c (NULL stays NULL). */
@@ -281,5 +282,37 @@ mp_status mp_store_report_sweep(mp_store *st, int64_t id, mp_report *r, mp_error
         rc = matrix_rows(st, id, &h, r, err);
     }
     mp_sweep_targets_free(h.targets);
+    return rc;
+}
+
+mp_status mp_store_find_sweep(mp_store *st, const char *text, int64_t *sweep_id, mp_error *err)
+{
+    size_t n = strlen(text), digits = strspn(text, "0123456789"),
+           hex = strspn(text, "0123456789abcdefABCDEF");
+    if (n && digits == n && n < 12) {
+        *sweep_id = strtoll(text, NULL, 10);
+        return MP_OK;
+    }
+    if (n < 4 || hex != n || n > 64)
+        return mp_errorf(err, MP_E_INVALID, "--sweep: expected a sweep id or the key 'memplan "
+                         "sweep' prints (4 to 64 hex digits), got '%s'", text);
+    static const char sql[] = "SELECT id FROM sweeps WHERE substr(key, 1, length(?1)) = "
+                              "lower(?1) ORDER BY id LIMIT 2";
+    sqlite3_stmt *s;
+    MP_TRY(store_prepare(st, sql, &s, err));
+    mp_status rc = store_bind_text(st, s, 1, text, err);
+    uint32_t found = 0;
+    bool row = true;
+    while (rc == MP_OK && row && (rc = store_step_row(st, s, &row, err)) == MP_OK && row) {
+        if (found++ == 0)
+            *sweep_id = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    if (rc == MP_OK && found == 0)
+        rc = mp_errorf(err, MP_E_INVALID, "%s: no sweep with key '%s' ('memplan report' lists "
+                       "the runs)", st->path, text);
+    else if (rc == MP_OK && found > 1)
+        rc = mp_errorf(err, MP_E_INVALID, "%s: sweep key '%s' matches several sweeps; give more "
+                       "digits", st->path, text);
     return rc;
 }

@@ -184,25 +184,77 @@ static void pad(mp_strbuf *sb, size_t n)
     }
 }
 
-/* Append one line of cells (text[c] may be NULL), aligned, trailing blanks trimmed. */
+enum { TABLE_WIDTH = 80 }; /* wider tables are printed in groups of columns */
+
+/* Append one line of cells (text[c] may be NULL) of column 0 and columns [lo, hi),
+ * aligned, trailing blanks trimmed. */
 static void text_line(mp_strbuf *sb, const mp_report *r, const size_t *width,
-                      const char *const *text)
+                      const char *const *text, uint32_t lo, uint32_t hi)
 {
     size_t line_start = sb->len;
-    for (uint32_t c = 0; c < r->n_cols; c++) {
+    for (uint32_t c = 0; c < hi; c++) {
+        if (c && c < lo)
+            continue;
         const char *t = text[c] ? text[c] : "";
         size_t len = strlen(t);
         if (c)
             pad(sb, 2);
         if (r->cols[c].numeric)
-            pad(sb, width[c] - len);
-        mp_strbuf_append(sb, t, len);
+            pad(sb, width[c] > len ? width[c] - len : 0);
+        if (!r->cols[c].numeric && len > width[c] && width[c] > 3) { /* a clamped column */
+            mp_strbuf_append(sb, t, width[c] - 3);
+            mp_strbuf_puts(sb, "...");
+            len = width[c];
+        } else {
+            mp_strbuf_append(sb, t, len);
+        }
         if (!r->cols[c].numeric)
-            pad(sb, width[c] - len);
+            pad(sb, width[c] > len ? width[c] - len : 0);
     }
     while (sb->len > line_start && !sb->failed && sb->buf[sb->len - 1] == ' ')
         sb->buf[--sb->len] = '\0';
     mp_strbuf_puts(sb, "\n");
+}
+
+/* A note wrapped at TABLE_WIDTH on blanks, continuation lines indented by 2. */
+static void write_note(mp_strbuf *sb, const char *t)
+{
+    size_t col = 0, indent = 0;
+    while (*t) {
+        size_t word = strcspn(t, " "), lead = col > indent ? 1 : 0;
+        if (col > indent && col + lead + word > TABLE_WIDTH) {
+            mp_strbuf_puts(sb, "\n  ");
+            col = indent = 2;
+            lead = 0;
+        }
+        if (lead)
+            mp_strbuf_puts(sb, " ");
+        mp_strbuf_append(sb, t, word);
+        col += lead + word;
+        t += word;
+        while (*t == ' ')
+            t++;
+    }
+    mp_strbuf_puts(sb, "\n");
+}
+
+/* The header lines and rows of column 0 and columns [lo, hi). */
+static void write_group(const mp_report *r, mp_strbuf *sb, const size_t *width,
+                        const char **text, bool details, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t c = 0; c < r->n_cols; c++)
+        text[c] = r->cols[c].name;
+    text_line(sb, r, width, text, lo, hi);
+    if (details) {
+        for (uint32_t c = 0; c < r->n_cols; c++)
+            text[c] = r->cols[c].detail;
+        text_line(sb, r, width, text, lo, hi);
+    }
+    for (uint32_t i = 0; i < r->n_rows; i++) {
+        for (uint32_t c = 0; c < r->n_cols; c++)
+            text[c] = cell_at(r, i, c);
+        text_line(sb, r, width, text, lo, hi);
+    }
 }
 
 static void write_table(const mp_report *r, mp_strbuf *sb, size_t *width, const char **text)
@@ -223,23 +275,31 @@ static void write_table(const mp_report *r, mp_strbuf *sb, size_t *width, const 
     }
     if (r->title)
         mp_strbuf_printf(sb, "%s\n\n", r->title);
-    for (uint32_t c = 0; c < r->n_cols; c++)
-        text[c] = r->cols[c].name;
-    text_line(sb, r, width, text);
-    if (details) {
-        for (uint32_t c = 0; c < r->n_cols; c++)
-            text[c] = r->cols[c].detail;
-        text_line(sb, r, width, text);
-    }
-    for (uint32_t i = 0; i < r->n_rows; i++) {
-        for (uint32_t c = 0; c < r->n_cols; c++)
-            text[c] = cell_at(r, i, c);
-        text_line(sb, r, width, text);
-    }
+    /* Column 0 names the rows; the others go in groups that fit the width (at least one
+     * column each), so a matrix of many targets stays readable on a terminal. */
+    uint32_t lo = r->n_cols ? 1 : 0;
+    do {
+        size_t used = r->n_cols ? width[0] : 0;
+        uint32_t hi = lo;
+        while (hi < r->n_cols && (hi == lo || used + 2 + width[hi] <= TABLE_WIDTH))
+            used += 2 + width[hi++];
+        /* A free-text column too wide even alone (a command line) is cut to the width;
+         * --format csv and json keep it whole. */
+        if (hi == lo + 1 && used > TABLE_WIDTH && !r->cols[lo].numeric &&
+            used - width[lo] + 20 <= TABLE_WIDTH)
+            width[lo] = TABLE_WIDTH - (used - width[lo]);
+        if (lo > 1)
+            mp_strbuf_puts(sb, "\n");
+        write_group(r, sb, width, text, details, lo, hi > lo ? hi : r->n_cols);
+        lo = hi;
+    } while (lo < r->n_cols);
     if (!r->n_rows)
         mp_strbuf_puts(sb, "(none)\n");
-    for (uint32_t i = 0; i < r->n_notes; i++)
-        mp_strbuf_printf(sb, "%s%s\n", i ? "" : "\n", r->notes[i]);
+    for (uint32_t i = 0; i < r->n_notes; i++) {
+        if (!i)
+            mp_strbuf_puts(sb, "\n");
+        write_note(sb, r->notes[i]);
+    }
 }
 
 /* ---- CSV ------------------------------------------------------------------------------ */

@@ -483,6 +483,68 @@ static void test_patch_search_front(void **state)
     mp_graph_free(g);
 }
 
+/* The recommendation policy (docs/algorithms.md): the front is dominance-free over
+ * every halo mode; without a budget the best is the lowest peak within the MAC
+ * allowance (default +10 %, --max-macs sets it); with a budget the cheapest that fits. */
+static void test_patch_recommendation_policy(void **state)
+{
+    (void)state;
+    mp_graph *g = test_graph_from_json(NET_HEAD("[48,48,3]")
+        "{\"name\":\"c1\",\"op\":\"conv2d\",\"filters\":16,\"kernel\":3,\"stride\":1},"
+        "{\"name\":\"e1\",\"op\":\"conv2d\",\"filters\":48,\"kernel\":3},"
+        "{\"name\":\"d1\",\"op\":\"depthwise_conv2d\",\"kernel\":5,\"stride\":2},"
+        "{\"name\":\"p1\",\"op\":\"conv2d\",\"filters\":16,\"kernel\":1},"
+        "{\"name\":\"m\",\"op\":\"mean\"},"
+        "{\"name\":\"fc\",\"op\":\"fully_connected\",\"units\":10}" NET_TAIL);
+    mp_plan_opts o;
+    mp_plan_opts_init(&o);
+    mp_per_layer pl;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_plan_per_layer(g, NULL, &o, &pl, &err), MP_OK);
+    mp_search_opts so;
+    mp_search_opts_init(&so);
+    assert_int_equal(mp_search_mac_limit(&so, 1000), 1100);
+    so.max_macs = 2.0;
+    assert_int_equal(mp_search_mac_limit(&so, 1000), 2000);
+    so.max_macs = 0;
+    so.have_budget = true;
+    assert_true(mp_search_mac_limit(&so, 1000) == UINT64_MAX);
+    so.have_budget = false;
+    mp_patch_search ps;
+    assert_int_equal(mp_patch_search_run(g, &pl, &o, &so, &ps, &err), MP_OK);
+    assert_true(ps.n_pareto > 1);
+    for (uint32_t i = 0; i < ps.n_pareto; i++) /* no point dominates another */
+        for (uint32_t k = 0; k < ps.n_pareto; k++)
+            if (k != i)
+                assert_false(ps.pareto[k].peak <= ps.pareto[i].peak &&
+                             ps.pareto[k].macs <= ps.pareto[i].macs);
+    uint64_t limit = mp_search_mac_limit(&so, g->macs);
+    const mp_patch_point *want = NULL; /* the lowest peak within the allowance */
+    for (uint32_t i = 0; i < ps.n_pareto && !want; i++)
+        if (ps.pareto[i].macs <= limit)
+            want = &ps.pareto[i];
+    assert_non_null(want);
+    assert_true(ps.have_best);
+    assert_true(ps.best.macs <= limit);
+    assert_int_equal(ps.best.peak, want->peak);
+    assert_int_equal(ps.best.macs, want->macs);
+    /* at any cost: the lowest peak of all */
+    so.max_macs = 1000.0;
+    mp_patch_search_recommend(&ps, &so);
+    assert_int_equal(ps.best.peak, ps.pareto[0].peak);
+    /* a budget between the two: the cheapest point that fits */
+    so.max_macs = 0;
+    so.have_budget = true;
+    so.budget = ps.pareto[ps.n_pareto - 1].peak;
+    mp_patch_search_recommend(&ps, &so);
+    assert_true(ps.fits);
+    assert_int_equal(ps.best.macs, ps.pareto[ps.n_pareto - 1].macs);
+    mp_patch_search_release(&ps);
+    mp_per_layer_release(&pl);
+    mp_graph_free(g);
+}
+
 static void test_patch_rejects_non_spatial_block(void **state)
 {
     (void)state;
@@ -552,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_patch_stage_ending_in_mean),
         cmocka_unit_test(test_patch_regions_match_brute_force),
         cmocka_unit_test(test_patch_search_front),
+        cmocka_unit_test(test_patch_recommendation_policy),
         cmocka_unit_test(test_patch_rejects_non_spatial_block),
         cmocka_unit_test(test_patch_window_taps_brute_force),
     };

@@ -541,7 +541,8 @@ static mp_graph *bundled(const char *name)
     return g;
 }
 
-/* The search's best recompute schedule (what `memplan redistribute` uses by default). */
+/* The search's lowest-peak recompute schedule at any MAC cost (`memplan redistribute
+ * --halo recompute --max-macs 1000x`): the schedule whose halos redistribution cuts. */
 static mp_status redistribute_best(const mp_graph *g, bool inplace_dw, int32_t min_kernel,
                                    mp_redist *r)
 {
@@ -551,6 +552,7 @@ static mp_status redistribute_best(const mp_graph *g, bool inplace_dw, int32_t m
     mp_search_opts so;
     mp_search_opts_init(&so);
     so.halos = MP_HALO_BIT(MP_HALO_RECOMPUTE);
+    so.max_macs = 1000.0;
     mp_per_layer pl;
     mp_patch_search ps;
     mp_error err;

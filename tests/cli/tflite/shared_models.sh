@@ -13,7 +13,7 @@ for f in "$dir"/*.tflite; do
 done
 out=$($MEMPLAN analyze "$dir/person_detect.tflite") || exit 4
 peak=$(echo "$out" | sed -n 's/^per-layer peak *\([0-9,]*\) B.*/\1/p' | tr -d ,)
-tflm=$(echo "$out" | sed -n 's/^TFLM greedy arena \([0-9,]*\) B.*/\1/p' | tr -d ,)
+tflm=$(echo "$out" | sed -n 's/^TFLM greedy *\([0-9,]*\) B.*/\1/p' | tr -d ,)
 echo "$out" | grep -q '^ops *31$' || exit 5
 [ -n "$peak" ] && [ -n "$tflm" ] && [ "$tflm" -lt 139264 ] && [ "$peak" -le "$tflm" ] || exit 6
 echo ok

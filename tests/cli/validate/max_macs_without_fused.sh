@@ -1,1 +1,0 @@
-$MEMPLAN validate nets/mobilenetv2-w0.35-r144.json --max-macs 1.1x
