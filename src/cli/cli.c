@@ -43,6 +43,17 @@ bool cli_parse_size(mp_cli *cli, const char *opt, const char *text, size_t *out)
     return true;
 }
 
+bool cli_parse_budget(mp_cli *cli, const char *opt, const char *text, size_t *out)
+{
+    if (!cli_parse_size(cli, opt, text, out))
+        return false;
+    if (*out == 0) {
+        cli_usage_error(cli, "%s: a budget must be more than 0 bytes, got '%s'", opt, text);
+        return false;
+    }
+    return true;
+}
+
 bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long min,
                     unsigned long max, unsigned long *out)
 {

@@ -36,6 +36,8 @@ int cli_usage_error(mp_cli *cli, const char *fmt, ...) MP_PRINTF(2, 3);
 int cli_help(mp_cli *cli);
 /* Parse a size option (K/KiB suffixes); on error prints and returns false. */
 bool cli_parse_size(mp_cli *cli, const char *opt, const char *text, size_t *out);
+/* Parse an SRAM budget: a size above 0 (the same bounds as sweep's --budgets). */
+bool cli_parse_budget(mp_cli *cli, const char *opt, const char *text, size_t *out);
 /* Parse a non-negative integer option; on error prints and returns false. */
 bool cli_parse_uint(mp_cli *cli, const char *opt, const char *text, unsigned long min,
                     unsigned long max, unsigned long *out);

@@ -139,7 +139,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
                 return EXIT_USAGE;
             break;
         case OPT_BUDGET:
-            if (!cli_parse_size(cli, "--budget", optarg, &o->search.budget))
+            if (!cli_parse_budget(cli, "--budget", optarg, &o->search.budget))
                 return EXIT_USAGE;
             o->search.have_budget = true;
             break;

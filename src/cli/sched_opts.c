@@ -123,7 +123,7 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
         o->fused = true;
         return EXIT_OK;
     case SO_BUDGET:
-        if (!cli_parse_size(cli, "--budget", arg, &o->search.budget))
+        if (!cli_parse_budget(cli, "--budget", arg, &o->search.budget))
             return EXIT_USAGE;
         o->search.have_budget = true;
         return EXIT_OK;

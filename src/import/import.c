@@ -23,6 +23,12 @@ mp_status mp_import_file(const char *path, mp_graph **out, mp_error *err)
     MP_TRY(mp_file_read(path, MP_IMPORT_MAX_FILE_BYTES, &data, &size, err));
     if (mp_import_is_tflite(data, size))
         return import_tflite_owned(data, size, path, out, err);
+    const char *kind = import_sniff_not_json(data, size);
+    if (kind) {
+        mp_file_free(data);
+        return mp_errorf(err, MP_E_INVALID, "%s: not a .tflite or net.json: the file %s", path,
+                         kind);
+    }
     mp_status st = import_json_loaded(data, size, path, out, err);
     mp_file_free(data);
     return st;

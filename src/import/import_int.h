@@ -15,4 +15,8 @@ mp_status import_tflite_owned(char *data, size_t size, const char *label, mp_gra
 mp_status import_json_loaded(const char *text, size_t len, const char *path, mp_graph **out,
                              mp_error *err);
 
+/* NULL when data may be a net.json (its first non-blank byte is '{'), else what the file
+ * is, to end "the file ..." ("looks like a JPEG image", "is empty"; sniff.c). */
+const char *import_sniff_not_json(const void *data, size_t size);
+
 #endif

@@ -52,7 +52,8 @@ mp_status mp_parse_size(const char *text, const char *what, size_t *out, mp_erro
     size_t factor;
     if (!suffix_factor(p, &factor))
         return mp_errorf(err, MP_E_INVALID,
-                         "%s: unknown size suffix '%s' in '%s' (use B, K, KiB, M, MiB, G)", what,
+                         "%s: unknown size suffix '%s' in '%s' (use B, K, KB, KiB, M, MB, MiB, G, GB or "
+                         "GiB, any case; all are powers of 1024)", what,
                          p, text);
     if (!mp_mul_size(v, factor, &v))
         return mp_errorf(err, MP_E_OVERFLOW, "%s: size '%s' is too large", what, text);

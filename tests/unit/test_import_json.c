@@ -4,6 +4,7 @@
  * exact message, defaults, and allocation-failure replay (module import).
  */
 #include "test_helpers.h"
+#include "../../src/import/import_int.h"
 
 #define EXPECT_ERROR(json, status, message)                                                        \
     do {                                                                                           \
@@ -179,6 +180,24 @@ static void test_import_json_allocation_failures(void **state)
     }
 }
 
+/* Files that are neither net.json nor .tflite are named by what they look like. */
+static void test_import_sniff(void **state)
+{
+    (void)state;
+    assert_null(import_sniff_not_json("  {\"format\"", 11));
+    assert_null(import_sniff_not_json("\xEF\xBB\xBF{}", 5));
+    assert_null(import_sniff_not_json("[1]", 3)); /* JSON: the reader names the problem */
+    assert_string_equal(import_sniff_not_json("", 0), "is empty");
+    assert_string_equal(import_sniff_not_json(" \n", 2), "holds only blanks");
+    assert_string_equal(import_sniff_not_json("\xFF\xD8\xFF\xE0", 4), "looks like a JPEG image");
+    assert_string_equal(import_sniff_not_json("\x89PNG\r\n\x1A\n", 8), "looks like a PNG image");
+    assert_string_equal(import_sniff_not_json("\x01\x02\x00", 3), "is too short for a .tflite");
+    assert_string_equal(import_sniff_not_json("hello world", 11), "is text, but not JSON");
+    assert_string_equal(import_sniff_not_json("\x10\0\0\0TFL2\0\0", 10),
+                        "has the flatbuffer identifier of another TFLite schema version "
+                        "(TFLite models say 'TFL3')");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_import_json_bad_dimension),
         cmocka_unit_test(test_import_json_shape_mismatch),
         cmocka_unit_test(test_import_json_size_overflow),
+        cmocka_unit_test(test_import_sniff),
         cmocka_unit_test(test_import_json_version_and_format),
         cmocka_unit_test(test_import_json_inline_weights),
         cmocka_unit_test(test_import_json_allocation_failures),

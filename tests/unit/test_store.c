@@ -546,7 +546,7 @@ static void test_store_targets(void **state)
         {"64K,,128K", "--budgets: empty item in '64K,,128K'"},
         {"0", "--budgets: a budget must be more than 0 bytes, got '0'"},
         {"64K,65536", "--budgets: '65536' repeats budget 1 (65536 bytes)"},
-        {"12X", "--budgets: unknown size suffix 'X' in '12X' (use B, K, KiB, M, MiB, G)"},
+        {"12X", "--budgets: unknown size suffix 'X' in '12X' (use B, K, KB, KiB, M, MB, MiB, G, GB or GiB, any case; all are powers of 1024)"},
         {"", "--budgets: empty item in ''"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -40,7 +40,7 @@ static void test_util_parse_size_errors(void **state)
     size_t v;
     mp_error_init(&err);
     assert_int_equal(mp_parse_size("12Q", "--budget", &v, &err), MP_E_INVALID);
-    assert_string_equal(err.msg, "--budget: unknown size suffix 'Q' in '12Q' (use B, K, KiB, M, MiB, G)");
+    assert_string_equal(err.msg, "--budget: unknown size suffix 'Q' in '12Q' (use B, K, KB, KiB, M, MB, MiB, G, GB or GiB, any case; all are powers of 1024)");
     mp_error_init(&err);
     assert_int_equal(mp_parse_size("-5", "--budget", &v, &err), MP_E_INVALID);
     mp_error_init(&err);

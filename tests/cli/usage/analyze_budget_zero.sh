@@ -1,0 +1,1 @@
+$MEMPLAN analyze nets/mobilenetv2-w0.35-r144.json --budget 0

@@ -1,0 +1,1 @@
+$MEMPLAN plan nets/mobilenetv2-w0.35-r144.json --best --budget 0kb
