@@ -248,6 +248,8 @@ typedef struct mp_search_opts {
     bool balanced;               /* try balanced (uneven) cuts besides even ones (default) */
     bool have_budget;
     size_t budget;               /* SRAM budget in bytes when have_budget */
+    bool exhaustive;             /* evaluate every split, even those whose lower bounds show
+                                    they cannot reach the front (tests; same result) */
 } mp_search_opts;
 
 void mp_search_opts_init(mp_search_opts *o);
@@ -299,6 +301,8 @@ typedef struct mp_fused_opts {
     uint32_t max_block_ops;      /* longest block tried (0: no limit) */
     uint32_t jobs;               /* threads building the candidates (default 1, at most
                                     MP_FUSED_MAX_JOBS); the result does not depend on it */
+    bool exhaustive;             /* build every block, even those whose lower bounds show
+                                    they cannot be on the front (tests; same result) */
     /* Called as the candidate blocks are built (most of the search's time), with the share
      * done in thousandths (done of total = 1000); NULL: none. */
     void (*progress)(void *ctx, uint32_t done, uint32_t total);

@@ -77,6 +77,8 @@ void order_ctx_release(order_ctx *c);
 size_t order_step_live(const view *w, size_t held, uint32_t v, bool first);
 /* Bytes held after v runs. */
 size_t order_step_after(const view *w, size_t held, uint32_t v);
+/* A lower bound of order_step_after in O(inputs of v): every input freed. */
+size_t order_step_after_lb(const order_ctx *c, size_t held, uint32_t v);
 /* Parts: maximal runs of non-cut steps that allow more than one order, in file order. */
 mp_status order_find_parts(const order_ctx *c, part **out, uint32_t *n_out, mp_error *err);
 /* Local predecessor and successor lists of p. */

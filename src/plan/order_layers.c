@@ -49,6 +49,8 @@ typedef struct search {
     bool full;      /* the state or memory bound was hit */
     bool truncated; /* the beam dropped states: the result is not proven */
     uint64_t *tmp;  /* 2 x words */
+    size_t *heap;   /* beam: max-heap of the keep smallest bytes held in next */
+    uint32_t n_heap;
 } search;
 
 static void layer_release(layer *l)
@@ -76,6 +78,9 @@ static uint64_t hash_set(const uint64_t *set, uint32_t words)
         h = (h ^ set[i]) * 0xff51afd7ed558ccdu;
         h ^= h >> 32;
     }
+    h ^= h >> 33; /* finalizer: every bit of the set reaches the low bits (slot index) */
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
     return h;
 }
 
@@ -178,6 +183,50 @@ static mp_status layer_put(search *s, layer *l, const uint64_t *set, const uint6
     return MP_OK;
 }
 
+/*
+ * Beam pruning. truncate_layer keeps the keep states of a layer with the
+ * fewest bytes held (then the lowest peak, then the first found); a state's
+ * bytes held depend on its set only. Once keep states are in the next
+ * layer, a state holding more bytes than the largest of the keep smallest
+ * so far can never be kept, whatever its peak: it is not stored (nor is the
+ * set if another predecessor reaches it later). The kept states, their
+ * order, peaks and predecessors are those of the full layer, so the beam's
+ * result is unchanged, and the layers stay at about keep states instead of
+ * keep x ready ops.
+ */
+static bool beam_drops(const search *s, size_t held)
+{
+    return s->keep != UINT32_MAX && s->n_heap == s->keep && held > s->heap[0];
+}
+
+static void heap_add(search *s, size_t held)
+{
+    if (s->keep == UINT32_MAX)
+        return;
+    size_t *h = s->heap;
+    uint32_t i;
+    if (s->n_heap < s->keep) {
+        for (i = s->n_heap++; i > 0 && h[(i - 1) / 2] < held; i = (i - 1) / 2)
+            h[i] = h[(i - 1) / 2];
+        h[i] = held;
+        return;
+    }
+    if (held >= h[0])
+        return;
+    for (i = 0;;) { /* replace the largest, sift down */
+        uint32_t c = 2 * i + 1;
+        if (c >= s->n_heap)
+            break;
+        if (c + 1 < s->n_heap && h[c + 1] > h[c])
+            c++;
+        if (h[c] <= held)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = held;
+}
+
 /* Ready set after local op l joins set (nset already holds it). */
 static void ready_after(const part *p, const uint64_t *nset, uint64_t *nready, uint32_t l)
 {
@@ -209,12 +258,23 @@ static mp_status expand(search *s, uint32_t i, uint32_t id, uint32_t k, mp_error
             size_t peak = max_size(a->peak[i], live);
             if (peak >= s->bound)
                 continue;
+            if (beam_drops(s, order_step_after_lb(s->c, a->held[i], v))) {
+                s->truncated = true;
+                continue;
+            }
+            size_t held = order_step_after(&vw, a->held[i], v);
+            if (beam_drops(s, held)) {
+                s->truncated = true;
+                continue;
+            }
             memcpy(nset, set, (size_t)w * sizeof *set);
             memcpy(nready, ready, (size_t)w * sizeof *ready);
             bit_set(nset, l);
             ready_after(p, nset, nready, l);
-            size_t held = order_step_after(&vw, a->held[i], v);
+            uint32_t before = s->next.count;
             MP_TRY(layer_put(s, &s->next, nset, nready, peak, held, id, l, err));
+            if (s->next.count > before)
+                heap_add(s, held);
             if (s->full)
                 return MP_OK;
         }
@@ -323,6 +383,7 @@ static mp_status search_layers(search *s, uint32_t *order, search_end *end, size
     }
     for (uint32_t k = 0; k < s->p->m; k++) {
         s->next.count = 0;
+        s->n_heap = 0;
         for (uint32_t i = 0; i < s->cur.count && !s->full; i++)
             MP_TRY(expand(s, i, first + i, k, err));
         layer_unhash(&s->next);
@@ -365,7 +426,11 @@ mp_status order_layered_search(const order_ctx *c, const part *p, size_t bound, 
     s.keep = keep;
     s.budget = budget < MAX_STATES ? budget : MAX_STATES;
     s.tmp = mp_calloc(2 * (size_t)p->words, sizeof *s.tmp);
-    mp_status st = s.tmp ? MP_OK : mp_errorf(err, MP_E_NOMEM, "out of memory");
+    if (keep != UINT32_MAX)
+        s.heap = mp_calloc(keep ? keep : 1, sizeof *s.heap);
+    mp_status st = s.tmp && (keep == UINT32_MAX || s.heap)
+                       ? MP_OK
+                       : mp_errorf(err, MP_E_NOMEM, "out of memory");
     if (st == MP_OK)
         st = search_layers(&s, order, end, value, err);
     *stored = s.stored + (s.full ? s.next.count : 0); /* the unfinished layer too */
@@ -375,5 +440,6 @@ mp_status order_layered_search(const order_ctx *c, const part *p, size_t bound, 
     mp_free(s.trail_from);
     mp_free(s.trail_op);
     mp_free(s.tmp);
+    mp_free(s.heap);
     return st;
 }
