@@ -102,5 +102,9 @@ typedef enum search_end {
 mp_status order_layered_search(const order_ctx *c, const part *p, size_t bound, uint32_t keep,
                                uint64_t budget, uint32_t *order, search_end *end, size_t *value,
                                uint64_t *stored, bool *exact, mp_error *err);
+/* The same, prune = false: the beam builds every successor (tests; same result). */
+mp_status order_layered_search_ex(const order_ctx *c, const part *p, size_t bound, uint32_t keep,
+                                  bool prune, uint64_t budget, uint32_t *order, search_end *end,
+                                  size_t *value, uint64_t *stored, bool *exact, mp_error *err);
 
 #endif

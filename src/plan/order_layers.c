@@ -45,6 +45,7 @@ typedef struct search {
     const part *p;
     size_t bound;    /* keep only states whose peak is below */
     uint32_t keep;   /* states kept per layer; UINT32_MAX: all (exact) */
+    bool prune;      /* beam: drop successors that can never rank in (beam_full) */
     uint64_t budget; /* states that may be stored */
     uint64_t stored; /* trail entries */
     uint64_t trail_cap;
@@ -234,7 +235,7 @@ static bool key_le(rank_key a, rank_key b)
 
 static bool beam_full(const search *s)
 {
-    return s->keep != UINT32_MAX && s->n_heap == s->keep;
+    return s->prune && s->keep != UINT32_MAX && s->n_heap == s->keep;
 }
 
 static void heap_add(search *s, rank_key k)
@@ -524,12 +525,21 @@ mp_status order_layered_search(const order_ctx *c, const part *p, size_t bound, 
                                uint64_t budget, uint32_t *order, search_end *end, size_t *value,
                                uint64_t *stored, bool *exact, mp_error *err)
 {
+    return order_layered_search_ex(c, p, bound, keep, true, budget, order, end, value, stored,
+                                   exact, err);
+}
+
+mp_status order_layered_search_ex(const order_ctx *c, const part *p, size_t bound, uint32_t keep,
+                                  bool prune, uint64_t budget, uint32_t *order, search_end *end,
+                                  size_t *value, uint64_t *stored, bool *exact, mp_error *err)
+{
     search s;
     memset(&s, 0, sizeof s);
     s.c = c;
     s.p = p;
     s.bound = bound;
     s.keep = keep;
+    s.prune = prune;
     s.budget = budget < MAX_STATES ? budget : MAX_STATES;
     s.tmp = mp_calloc(2 * (size_t)p->words, sizeof *s.tmp);
     s.key = mp_calloc(p->m ? p->m : 1, sizeof *s.key);
