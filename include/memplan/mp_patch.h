@@ -250,6 +250,8 @@ typedef struct mp_search_opts {
     size_t budget;               /* SRAM budget in bytes when have_budget */
     double max_macs;             /* MAC allowance as a factor of the per-layer MACs (1.1 =
                                     +10 %); 0: the default policy (see mp_search_mac_limit) */
+    bool exhaustive;             /* evaluate every split, even those whose lower bounds show
+                                    they cannot reach the front (tests; same result) */
 } mp_search_opts;
 
 /* The MAC allowance memplan applies when no budget is given and none is asked for: the
@@ -316,6 +318,8 @@ typedef struct mp_fused_opts {
     uint32_t max_block_ops;      /* longest block tried (0: no limit) */
     uint32_t jobs;               /* threads building the candidates (default 1, at most
                                     MP_FUSED_MAX_JOBS); the result does not depend on it */
+    bool exhaustive;             /* build every block, even those whose lower bounds show
+                                    they cannot be on the front (tests; same result) */
     /* Called as the candidate blocks are built (most of the search's time), with the share
      * done in thousandths (done of total = 1000); NULL: none. */
     void (*progress)(void *ctx, uint32_t done, uint32_t total);

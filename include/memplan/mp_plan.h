@@ -102,6 +102,8 @@ typedef struct mp_order_opts {
                             whole graph; default 1,000,000; 0 = heuristics only */
     uint32_t beam_width; /* heuristic: states kept per step by the beam search where the exact
                             search gave up; default 64; 0 = greedy rules only */
+    bool exhaustive;     /* beam: build every successor, even those that can never rank
+                            into the beam (tests; same result) */
 } mp_order_opts;
 
 /* Defaults: 1,000,000 states, beam width 64. */

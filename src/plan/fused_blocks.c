@@ -177,6 +177,8 @@ typedef struct block_job {
     const mp_per_layer *pl;
     const mp_plan_opts *opts;
     const mp_fused_opts *fo;
+    bool prune;                /* skip blocks whose stage peak bound exceeds the per-layer peak */
+    block_bound bound;         /* this thread's bound workspace (when prune) */
     uint32_t t, nt;
     cand_list out;
     uint32_t (*range)[2];      /* shared, per first step: [from, to) in its job's out */
@@ -212,6 +214,14 @@ static void *run_job(void *arg)
                 break;
             if (jb->fo->max_block_ops && j - i + 1 > jb->fo->max_block_ops)
                 break;
+            size_t stage_lb;
+            uint64_t macs_lb;
+            if (jb->prune && block_bound_eval(&jb->bound, i, j, &stage_lb, &macs_lb) &&
+                stage_lb > pl->peak_bytes) {
+                if (reduction)
+                    break;
+                continue; /* on no front path (see prunable) */
+            }
             jb->n_blocks++;
             jb->st = block_candidates(g, pl, jb->opts, jb->fo, i, j, &jb->out, &jb->n_eval,
                                       &jb->err);
@@ -252,6 +262,42 @@ static mp_status run_jobs(block_job *jobs, uint32_t nt, cand_list *out, mp_error
     return MP_OK;
 }
 
+/*
+ * Whether blocks whose stage peak bound exceeds the per-layer peak can be
+ * skipped: when no block can have fewer MACs than its steps run per layer
+ * (every block's MAC bound reaches them), no path has fewer MACs than the
+ * per-layer schedule, which has the per-layer peak; so every front point
+ * peaks at or below it (the front's MACs strictly fall as its peak rises),
+ * and a segment peaking above it is on no front path. The front, its
+ * paths and their order are then unchanged (the path search never lets
+ * such a segment in below its peak). O(blocks x (tensors + block length)).
+ */
+static mp_status prunable(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                          const mp_fused_opts *fo, bool *ok, mp_error *err)
+{
+    block_bound bb;
+    *ok = !fo->exhaustive;
+    if (!*ok)
+        return MP_OK;
+    MP_TRY(block_bound_init(&bb, g, pl, opts, fo->max_rows, fo->max_cols, err));
+    uint32_t n = pl->n_steps;
+    for (uint32_t i = 0; i < n && *ok && mp_patch_op_ok(g, pl->steps[i].op); i++) {
+        for (uint32_t j = i; j < n && *ok; j++) {
+            bool reduction = j > i && mp_patch_op_reduces(g, pl->steps[j].op);
+            if ((!reduction && !mp_patch_op_ok(g, pl->steps[j].op)) ||
+                (fo->max_block_ops && j - i + 1 > fo->max_block_ops))
+                break;
+            size_t stage_lb;
+            uint64_t macs_lb;
+            *ok = block_bound_eval(&bb, i, j, &stage_lb, &macs_lb) && macs_lb >= g->macs;
+            if (reduction)
+                break;
+        }
+    }
+    block_bound_release(&bb);
+    return MP_OK;
+}
+
 mp_status fused_blocks(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
                        const mp_fused_opts *fo, cand_list *out, uint64_t *n_blocks,
                        uint64_t *n_eval, mp_error *err)
@@ -266,10 +312,16 @@ mp_status fused_blocks(const mp_graph *g, const mp_per_layer *pl, const mp_plan_
     for (uint32_t i = 0; fo->progress && i < n; i++)
         work += block_work(fo, n - i);
     mp_status st = jobs && range ? MP_OK : mp_errorf(err, MP_E_NOMEM, "out of memory");
+    bool prune = false;
+    if (st == MP_OK)
+        st = prunable(g, pl, opts, fo, &prune, err);
     for (uint32_t t = 0; st == MP_OK && t < nt; t++) {
         jobs[t] = (block_job){.g = g, .pl = pl, .opts = opts, .fo = fo, .t = t, .nt = nt,
                               .range = range, .lock = &lock, .done = &done, .work = work};
         mp_error_init(&jobs[t].err);
+        if (prune)
+            st = block_bound_init(&jobs[t].bound, g, pl, opts, fo->max_rows, fo->max_cols, err);
+        jobs[t].prune = prune && st == MP_OK;
     }
     if (st == MP_OK)
         st = run_jobs(jobs, nt, out, err);
@@ -277,6 +329,7 @@ mp_status fused_blocks(const mp_graph *g, const mp_per_layer *pl, const mp_plan_
         *n_blocks += jobs[t].n_blocks;
         *n_eval += jobs[t].n_eval;
         mp_free(jobs[t].out.v);
+        block_bound_release(&jobs[t].bound);
     }
     if (fo->progress)
         fo->progress(fo->progress_ctx, 1000, 1000);

@@ -77,6 +77,8 @@ void order_ctx_release(order_ctx *c);
 size_t order_step_live(const view *w, size_t held, uint32_t v, bool first);
 /* Bytes held after v runs. */
 size_t order_step_after(const view *w, size_t held, uint32_t v);
+/* A lower bound of order_step_after in O(inputs of v): every input freed. */
+size_t order_step_after_lb(const order_ctx *c, size_t held, uint32_t v);
 /* Parts: maximal runs of non-cut steps that allow more than one order, in file order. */
 mp_status order_find_parts(const order_ctx *c, part **out, uint32_t *n_out, mp_error *err);
 /* Local predecessor and successor lists of p. */
@@ -100,5 +102,9 @@ typedef enum search_end {
 mp_status order_layered_search(const order_ctx *c, const part *p, size_t bound, uint32_t keep,
                                uint64_t budget, uint32_t *order, search_end *end, size_t *value,
                                uint64_t *stored, bool *exact, mp_error *err);
+/* The same, prune = false: the beam builds every successor (tests; same result). */
+mp_status order_layered_search_ex(const order_ctx *c, const part *p, size_t bound, uint32_t keep,
+                                  bool prune, uint64_t budget, uint32_t *order, search_end *end,
+                                  size_t *value, uint64_t *stored, bool *exact, mp_error *err);
 
 #endif

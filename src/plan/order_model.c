@@ -33,7 +33,7 @@ static bool dies_at(const view *w, mp_tensor_id t, uint32_t v)
 {
     const uint32_t *cons;
     uint32_t n = mp_graph_consumers(w->c->g, t, &cons);
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = n; i-- > 0;) /* the last readers first: most often not run yet */
         if (cons[i] != v && !is_done(w, cons[i]))
             return false;
     return true;
@@ -58,6 +58,17 @@ size_t order_step_after(const view *w, size_t held, uint32_t v)
     for (uint32_t k = c->in_start[v]; k < c->in_start[v + 1]; k++) {
         mp_tensor_id t = c->in_list[k];
         if (!(c->g->tensors[t].flags & MP_TENSOR_OUTPUT) && dies_at(w, t, v))
+            r -= c->bytes[t];
+    }
+    return r;
+}
+
+size_t order_step_after_lb(const order_ctx *c, size_t held, uint32_t v)
+{
+    size_t r = held + c->kept_bytes[v];
+    for (uint32_t k = c->in_start[v]; k < c->in_start[v + 1]; k++) {
+        mp_tensor_id t = c->in_list[k];
+        if (!(c->g->tensors[t].flags & MP_TENSOR_OUTPUT))
             r -= c->bytes[t];
     }
     return r;

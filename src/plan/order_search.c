@@ -208,8 +208,8 @@ static mp_status part_search(const order_ctx *c, part *p, const mp_order_opts *o
     }
     if (p->exact || oo->beam_width == 0)
         return MP_OK;
-    MP_TRY(order_layered_search(c, p, p->best_peak, oo->beam_width, MAX_STATES, cand, &end, &value,
-                                &stored, &exact, err));
+    MP_TRY(order_layered_search_ex(c, p, p->best_peak, oo->beam_width, !oo->exhaustive,
+                                   MAX_STATES, cand, &end, &value, &stored, &exact, err));
     res->n_beam_states += stored;
     return part_found(p, cand, end, value, exact, lb, err);
 }

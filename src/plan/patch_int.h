@@ -109,4 +109,23 @@ bool patch_cost_bound(const block_info *b, const axis_plan *rows, const axis_pla
 size_t patch_region_bytes(const block_info *b, const axis_plan *rows, const axis_plan *cols,
                           uint32_t k, uint32_t i, uint32_t j);
 
+/* patch_bound.c: lower bounds of every tiled schedule of a block, cheaply. */
+typedef struct block_bound {
+    const mp_graph *g;
+    const mp_per_layer *pl;
+    const mp_plan_opts *opts;
+    uint32_t max_rows, max_cols; /* the largest grid searched */
+    mp_interval *cover;          /* [tensor * 2 + axis]: rows/columns always computed */
+    size_t *bytes;               /* per tensor: aligned bytes */
+} block_bound;
+
+mp_status block_bound_init(block_bound *w, const mp_graph *g, const mp_per_layer *pl,
+                           const mp_plan_opts *opts, uint32_t max_rows, uint32_t max_cols,
+                           mp_error *err);
+void block_bound_release(block_bound *w);
+/* Lower bounds of the stage peak and of the total MACs of every schedule of the
+ * (patchable) block first..last; false on overflow (no bound). */
+bool block_bound_eval(block_bound *w, uint32_t first, uint32_t last, size_t *stage_lb,
+                      uint64_t *macs_lb);
+
 #endif

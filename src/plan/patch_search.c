@@ -176,16 +176,16 @@ static mp_status eval_grids(split_ctx *c, point_list *pts, uint32_t *n_eval, mp_
 /* Every halo mode of one split and cut style; the axis plans are built at
  * most once per axis and halo handling (cache-cols shares recompute's rows
  * and cache's columns). Each mode has its own running front. */
-static mp_status search_cuts(const block_info *b, const mp_search_opts *so, mp_cuts cuts,
-                             point_list *pts, running_front *front, uint32_t *n_eval,
-                             mp_error *err)
+static mp_status search_cuts(const block_info *b, const mp_search_opts *so, uint32_t halos,
+                             mp_cuts cuts, point_list *pts, running_front *front,
+                             uint32_t *n_eval, mp_error *err)
 {
     axis_set *sets = mp_calloc(4, sizeof *sets); /* [axis * 2 + cached] */
     if (!sets)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     mp_status st = MP_OK;
     for (int h = 0; st == MP_OK && h < MP_HALO_COUNT; h++) {
-        if (!(so->halos & MP_HALO_BIT(h)))
+        if (!(halos & MP_HALO_BIT(h)))
             continue;
         int rc = mp_halo_on_axis((mp_halo)h, 0) == MP_HALO_CACHE;
         int cc = mp_halo_on_axis((mp_halo)h, 1) == MP_HALO_CACHE;
@@ -205,16 +205,75 @@ static mp_status search_cuts(const block_info *b, const mp_search_opts *so, mp_c
 }
 
 static mp_status search_split(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
-                              const mp_search_opts *so, uint32_t last, point_list *pts,
-                              running_front *front, uint32_t *n_eval, mp_error *err)
+                              const mp_search_opts *so, uint32_t halos, uint32_t last,
+                              point_list *pts, running_front *front, uint32_t *n_eval,
+                              mp_error *err)
 {
     block_info b = {0};
     mp_status st = block_init(&b, g, pl, opts, 0, last, err);
     for (int cu = MP_CUTS_EVEN; st == MP_OK && cu <= MP_CUTS_BALANCED; cu++)
         if (cu == MP_CUTS_EVEN || so->balanced)
-            st = search_cuts(&b, so, (mp_cuts)cu, pts, front, n_eval, err);
+            st = search_cuts(&b, so, halos, (mp_cuts)cu, pts, front, n_eval, err);
     block_release(&b);
     return st;
+}
+
+/*
+ * The splits with lower bounds of their peak and MACs (patch_bound.c), the
+ * lowest peak bound first (ties: earlier split): the splits most likely to
+ * give low peaks run first, and later ones whose bounds a front point
+ * already strictly dominates, or that cannot go below the per-layer peak,
+ * are skipped. Their points could not be on the front (make_front drops
+ * points at or above the per-layer peak), and the front is sorted by a
+ * total order, so it does not depend on the order of the splits.
+ */
+typedef struct split_bound {
+    uint32_t last;
+    bool known;      /* false: a bound overflowed (the split is searched) */
+    size_t peak_lb;
+    uint64_t macs_lb;
+} split_bound;
+
+static int cmp_split(const void *x, const void *y)
+{
+    const split_bound *a = x, *b = y;
+    if (a->peak_lb != b->peak_lb)
+        return a->peak_lb < b->peak_lb ? -1 : 1;
+    return a->last < b->last ? -1 : a->last > b->last;
+}
+
+static mp_status split_bounds(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_search_opts *so, int32_t last, split_bound **out,
+                              mp_error *err)
+{
+    uint32_t n = last >= 0 ? (uint32_t)last + 1 : 0;
+    split_bound *sb = mp_calloc(n ? n : 1, sizeof *sb);
+    block_bound bb;
+    if (!sb)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    *out = sb;
+    if (so->exhaustive || n == 0) {
+        for (uint32_t s = 0; s < n; s++)
+            sb[s] = (split_bound){s, true, 0, 0};
+        return MP_OK;
+    }
+    MP_TRY(block_bound_init(&bb, g, pl, opts, so->max_rows, so->max_cols, err));
+    size_t rest = 0; /* the per-layer peak after the split: part of every peak */
+    for (uint32_t s = pl->n_steps; s-- > 0;) {
+        if (s < n) {
+            size_t stage;
+            uint64_t macs;
+            sb[s] = (split_bound){s, block_bound_eval(&bb, 0, s, &stage, &macs), 0, 0};
+            if (sb[s].known) {
+                sb[s].peak_lb = stage > rest ? stage : rest;
+                sb[s].macs_lb = macs;
+            }
+        }
+        rest = pl->steps[s].live_bytes > rest ? pl->steps[s].live_bytes : rest;
+    }
+    block_bound_release(&bb);
+    qsort(sb, n, sizeof *sb, cmp_split);
+    return MP_OK;
 }
 
 /*
@@ -297,9 +356,18 @@ mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const m
     mp_free(order);
     point_list pts = {0};
     running_front front[MP_HALO_COUNT] = {{0}};
-    mp_status st = MP_OK;
-    for (int32_t s = 0; s <= last && st == MP_OK; s++)
-        st = search_split(g, pl, opts, so, (uint32_t)s, &pts, front, &out->n_evaluated, err);
+    split_bound *sb = NULL;
+    mp_status st = split_bounds(g, pl, opts, so, last, &sb, err);
+    for (int32_t i = 0; i <= last && st == MP_OK; i++) {
+        uint32_t halos = so->halos;
+        for (int h = 0; !so->exhaustive && sb[i].known && h < MP_HALO_COUNT; h++)
+            if (sb[i].peak_lb >= pl->peak_bytes || dominated(&front[h], sb[i].peak_lb, sb[i].macs_lb))
+                halos &= ~MP_HALO_BIT(h); /* no schedule of this split can reach the front */
+        if (halos)
+            st = search_split(g, pl, opts, so, halos, sb[i].last, &pts, front, &out->n_evaluated,
+                              err);
+    }
+    mp_free(sb);
     if (st == MP_OK)
         st = make_front(&pts, out, err);
     mp_free(pts.v);
