@@ -268,7 +268,7 @@ static void test_util_write_atomic_failed_write(void **state)
     scratch_close(&s);
 }
 
-/* The rename fails (the target is a directory): the directory stays, no temporary is left. */
+/* The target is a directory: refused before anything is written, no temporary is left. */
 static void test_util_write_atomic_failed_rename(void **state)
 {
     (void)state;
@@ -279,7 +279,7 @@ static void test_util_write_atomic_failed_rename(void **state)
     mp_error_init(&err);
     assert_int_equal(mp_file_write_atomic(s.path, "data\n", 5, &err), MP_E_IO);
     char want[128];
-    snprintf(want, sizeof want, "%s: cannot rename the temporary file: Is a directory", s.path);
+    snprintf(want, sizeof want, "%s: is a directory: give a file name", s.path);
     assert_string_equal(err.msg, want);
     assert_entries(&s, 1);
     scratch_close(&s);
