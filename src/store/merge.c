@@ -141,37 +141,9 @@ static mp_status copy_rows(mp_store *st, mp_merge_stats *stats, mp_error *err)
     return MP_OK;
 }
 
-/* "file:/a%20b.db": a URI for ATTACH, so no character of the path is special. The input
- * is attached read-write but only read: a read-only attach (mode=ro) of a WAL database
- * leaves its -wal and -shm files behind; a read-write one checkpoints and removes them on
- * detach, as closing the database would. */
-static char *ro_uri(const char *path)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t n = strlen(path), bytes;
-    if (!mp_mul_size(n, 3, &bytes) || !mp_add_size(bytes, 8, &bytes))
-        return NULL;
-    char *u = mp_malloc(bytes);
-    if (!u)
-        return NULL;
-    char *p = u;
-    memcpy(p, "file:", 5);
-    p += 5;
-    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
-        bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                     (*c >= '0' && *c <= '9') || strchr("-._~/", *c);
-        if (plain) {
-            *p++ = (char)*c;
-        } else {
-            *p++ = '%';
-            *p++ = hex[*c >> 4];
-            *p++ = hex[*c & 15];
-        }
-    }
-    *p = '\0';
-    return u;
-}
-
+/* The input is attached read-write but only read: a read-only attach (mode=ro) of a WAL
+ * database leaves its -wal and -shm files behind; a read-write one checkpoints and removes
+ * them on detach, as closing the database would. */
 static mp_status attach(mp_store *st, const char *path, mp_error *err)
 {
     struct stat sb;
@@ -180,7 +152,7 @@ static mp_status attach(mp_store *st, const char *path, mp_error *err)
     if (!S_ISREG(sb.st_mode))
         return mp_errorf(err, MP_E_IO, "%s: %s, not a database file", path,
                          S_ISDIR(sb.st_mode) ? "a directory" : "not a regular file");
-    char *uri = ro_uri(path);
+    char *uri = store_uri(path, "");
     if (!uri)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     sqlite3_stmt *s;
@@ -208,6 +180,11 @@ static mp_status check_input(mp_store *st, const char *path, mp_error *err)
         return mp_errorf(err, MP_E_DB, "%s: not an SQLite database", path);
     if (v == 0)
         return mp_errorf(err, MP_E_DB, "%s: not a memplan database", path);
+    if (v > MP_STORE_SCHEMA_VERSION)
+        return mp_errorf(err, MP_E_DB,
+                         "%s: schema version %lld is newer than this memplan reads (%d); use a "
+                         "newer memplan",
+                         path, (long long)v, MP_STORE_SCHEMA_VERSION);
     if (v != MP_STORE_SCHEMA_VERSION)
         return mp_errorf(err, MP_E_DB,
                          "%s: schema version %lld, expected %d (open it once with this memplan, "

@@ -132,15 +132,20 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == MP_STORE_SCHEMA_VERSI
  * known to be memplan's and not newer than this memplan. */
 mp_status store_inspect(mp_store *st, int target, bool existing, int *found, mp_error *err)
 {
-    int v;
-    int64_t tables;
-    mp_error local;
-    mp_error_init(&local);
-    if (store_user_version(st, &v, &local) != MP_OK ||
-        store_query_int(st, "SELECT count(*) FROM sqlite_master", &tables, &local) != MP_OK) {
+    /* one statement, so one snapshot: another process may be creating the schema */
+    static const char sql[] = "SELECT (SELECT user_version FROM pragma_user_version), "
+                              "(SELECT count(*) FROM sqlite_master)";
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    int v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    int64_t tables = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW) {
         if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB)
             return mp_errorf(err, MP_E_DB, "%s: not an SQLite database", st->path);
-        return mp_errorf(err, MP_E_DB, "%s", local.msg);
+        return store_fail(st, err, "read");
     }
     *found = v;
     if (v > MP_STORE_SCHEMA_VERSION || v > target)

@@ -12,6 +12,7 @@
 #include "memplan/memplan.h"
 
 #include "../util/alloc.h"
+#include "../util/checked.h"
 #include "../util/file_guard.h"
 
 #include <stdio.h>
@@ -183,6 +184,34 @@ mp_status store_user_version(mp_store *st, int *version, mp_error *err)
     return MP_OK;
 }
 
+/* "file:/a%20b.db" + query: a URI, so no character of the path is special. */
+char *store_uri(const char *path, const char *query)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path), bytes;
+    if (!mp_mul_size(n, 3, &bytes) || !mp_add_size(bytes, 8 + strlen(query), &bytes))
+        return NULL;
+    char *u = mp_malloc(bytes);
+    if (!u)
+        return NULL;
+    char *p = u;
+    memcpy(p, "file:", 5);
+    p += 5;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                     (*c >= '0' && *c <= '9') || strchr("-._~/", *c);
+        if (plain) {
+            *p++ = (char)*c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+        }
+    }
+    memcpy(p, query, strlen(query) + 1);
+    return u;
+}
+
 /* ---- open / close --------------------------------------------------------------------- */
 
 void mp_store_close(mp_store *st)
@@ -261,6 +290,37 @@ static mp_status check_file(const char *path, const mp_store_opts *o, mp_error *
     return MP_OK;
 }
 
+/* A file memplan cannot write: a WAL database cannot be read when its -shm file cannot be
+ * created. Without a -wal file the database file holds every commit, so it is read as
+ * immutable (no locks, no -shm). Returns an SQLite result code. */
+static int reopen_unwritable(mp_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    int code = rc & 0xff;
+    if (rc == SQLITE_ROW || (code != SQLITE_READONLY && code != SQLITE_CANTOPEN))
+        return SQLITE_OK; /* readable as it is, or an error the inspection reports */
+    size_t n = strlen(st->path);
+    char *wal = mp_malloc(n + 5);
+    if (!wal)
+        return SQLITE_NOMEM;
+    memcpy(wal, st->path, n);
+    memcpy(wal + n, "-wal", 5);
+    bool has_wal = access(wal, F_OK) == 0;
+    mp_free(wal);
+    char *uri = has_wal ? NULL : store_uri(st->path, "?immutable=1");
+    if (!uri)
+        return has_wal ? rc : SQLITE_NOMEM;
+    sqlite3_close(st->db);
+    st->db = NULL;
+    rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    mp_free(uri);
+    return rc;
+}
+
 static mp_status connect(mp_store *st, const mp_store_opts *o, mp_error *err)
 {
     MP_TRY(check_file(st->path, o, err));
@@ -268,6 +328,8 @@ static mp_status connect(mp_store *st, const mp_store_opts *o, mp_error *err)
                                                 : SQLITE_OPEN_READWRITE |
                                                       (o->create ? SQLITE_OPEN_CREATE : 0));
     int rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
+    if (rc == SQLITE_OK && sqlite3_db_readonly(st->db, "main") == 1)
+        rc = reopen_unwritable(st);
     if (rc != SQLITE_OK) {
         if (!o->create && (rc & 0xff) == SQLITE_CANTOPEN)
             return mp_errorf(err, MP_E_IO,

@@ -53,6 +53,9 @@ void bind_text(binder *b, const char *t); /* NULL binds NULL */
 void bind_double(binder *b, double v);
 void bind_null(binder *b);
 
+/* "file:PATH" percent-encoded, then query ("" or "?immutable=1"); NULL without memory. */
+char *store_uri(const char *path, const char *query);
+
 /* Text of column i, or NULL. */
 const char *store_col_text(sqlite3_stmt *s, int i);
 

@@ -3,7 +3,7 @@
  * file_guard.c - the process's inputs and temporary files (module util).
  *
  * Inputs: every file mp_file_read reads (and every database the store
- * opens) is remembered by device and inode, under a mutex; the writer of an
+ * opens) is remembered by device, inode and change time, under a mutex; the writer of an
  * output refuses a target that is one of them ("plan N -o N").
  *
  * Temporaries: a fixed table of atomic pointers to heap copies of their
@@ -29,10 +29,19 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Device and inode name the file; the change time tells a file apart from a later one that
+ * got the inode of a deleted input. */
 typedef struct file_id {
     dev_t dev;
     ino_t ino;
+    struct timespec ctime;
 } file_id;
+
+static bool same_file(const file_id *id, const struct stat *st)
+{
+    return id->dev == st->st_dev && id->ino == st->st_ino &&
+           id->ctime.tv_sec == st->st_ctim.tv_sec && id->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
 
 static pthread_mutex_t inputs_lock = PTHREAD_MUTEX_INITIALIZER;
 static file_id *inputs;
@@ -43,7 +52,7 @@ void file_guard_note(const struct stat *st)
     pthread_mutex_lock(&inputs_lock);
     bool known = false;
     for (size_t i = 0; i < n_inputs && !known; i++)
-        known = inputs[i].dev == st->st_dev && inputs[i].ino == st->st_ino;
+        known = same_file(&inputs[i], st);
     if (!known && n_inputs == cap_inputs && cap_inputs < SIZE_MAX / 2 / sizeof *inputs) {
         size_t cap = cap_inputs ? cap_inputs * 2 : 16;
         file_id *p = realloc(inputs, cap * sizeof *p); /* process lifetime: libc, not tracked */
@@ -53,7 +62,7 @@ void file_guard_note(const struct stat *st)
         }
     }
     if (!known && n_inputs < cap_inputs)
-        inputs[n_inputs++] = (file_id){st->st_dev, st->st_ino};
+        inputs[n_inputs++] = (file_id){st->st_dev, st->st_ino, st->st_ctim};
     pthread_mutex_unlock(&inputs_lock);
 }
 
@@ -62,7 +71,7 @@ bool file_guard_is_input(const struct stat *st)
     pthread_mutex_lock(&inputs_lock);
     bool found = false;
     for (size_t i = 0; i < n_inputs && !found; i++)
-        found = inputs[i].dev == st->st_dev && inputs[i].ino == st->st_ino;
+        found = same_file(&inputs[i], st);
     pthread_mutex_unlock(&inputs_lock);
     return found;
 }
