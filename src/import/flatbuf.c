@@ -25,6 +25,19 @@ mp_status fb_fail(const fb_ctx *c, mp_status st, const char *fmt, ...)
     return mp_errorf(c->err, st, "%s: %s", c->label, msg);
 }
 
+mp_status fb_charge(const fb_ctx *c, uint64_t bytes, const char *what)
+{
+    if (!c->budget)
+        return MP_OK;
+    c->budget->used += bytes; /* bytes < 2^34 per call: no wrap */
+    if (c->budget->used <= c->budget->limit)
+        return MP_OK;
+    return fb_fail(c, MP_E_LIMIT,
+                   "%s: import work exceeds %u times the file size (%zu bytes): its tables, "
+                   "vectors or strings are referenced again and again (aliased); refused",
+                   what, FB_WORK_FACTOR, c->size);
+}
+
 /* Whether [pos, pos + n) lies inside the buffer. */
 static bool inside(const fb_ctx *c, size_t pos, size_t n)
 {
@@ -54,7 +67,7 @@ mp_status fb_table_at(const fb_ctx *c, size_t pos, const char *what, fb_table *o
         return fb_fail(c, MP_E_PARSE, "vtable of %s ends past the end of the file", what);
     if (!inside(c, pos, out->size))
         return past_end(c, what);
-    return MP_OK;
+    return fb_charge(c, out->size, what);
 }
 
 mp_status fb_root(const fb_ctx *c, fb_table *out)
@@ -178,7 +191,7 @@ static mp_status vector_at(const fb_ctx *c, size_t pos, size_t elem_size, const 
         return past_end(c, what);
     out->pos = pos + 4;
     out->len = len;
-    return MP_OK;
+    return elem_size > 1 ? fb_charge(c, bytes, what) : MP_OK;
 }
 
 mp_status fb_vector(const fb_ctx *c, const fb_table *t, unsigned id, size_t elem_size,
@@ -204,7 +217,7 @@ mp_status fb_string(const fb_ctx *c, const fb_table *t, unsigned id, const char 
         *s = (const char *)c->data + v.pos;
         *len = v.len;
     }
-    return MP_OK;
+    return fb_charge(c, v.len, what); /* names are copied */
 }
 
 mp_status fb_vec_table(const fb_ctx *c, const fb_vec *v, uint32_t i, const char *what,
