@@ -15,6 +15,13 @@ int cli_fail(mp_cli *cli, const mp_error *err)
     return EXIT_FAIL;
 }
 
+void cli_prefix_file(mp_error *err, const char *path)
+{
+    size_t n = strlen(path);
+    if (err->status != MP_OK && !(strncmp(err->msg, path, n) == 0 && err->msg[n] == ':'))
+        mp_error_prefix(err, path);
+}
+
 int cli_usage_error(mp_cli *cli, const char *fmt, ...)
 {
     va_list ap;
@@ -113,9 +120,11 @@ static int64_t mono_ms(void)
 
 bool cli_progress_start(mp_cli *cli, const char *what, cli_progress_bar *pr)
 {
-    *pr = (cli_progress_bar){.f = cli->err, .cmd = cli->cmd, .what = what,
+    /* the bar draws with carriage returns: written to the terminal itself */
+    fflush(cli->err);
+    *pr = (cli_progress_bar){.f = stderr, .cmd = cli->cmd, .what = what,
                              .start_ms = mono_ms()};
-    return isatty(fileno(cli->err));
+    return isatty(fileno(stderr));
 }
 
 void cli_progress(void *ctx, uint32_t done, uint32_t total)

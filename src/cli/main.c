@@ -93,7 +93,14 @@ int main(int argc, char **argv)
         if (strcmp(name, commands[i].name) == 0) {
             cli.cmd = commands[i].name;
             cli.usage = commands[i].usage;
-            return commands[i].run(&cli, argc - 1, argv + 1);
+            cli.out = cli_text_stream(stdout);
+            cli.err = cli_text_stream(stderr);
+            int rc = commands[i].run(&cli, argc - 1, argv + 1);
+            if (cli.out != stdout)
+                fclose(cli.out); /* flushed into stdout before stdout is */
+            if (cli.err != stderr)
+                fclose(cli.err);
+            return rc;
         }
     }
     fprintf(stderr, "memplan: unknown command '%s'\nTry 'memplan --help'.\n", name);

@@ -10,6 +10,7 @@
 
 #include "../util/alloc.h"
 #include "../util/checked.h"
+#include "../util/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -134,8 +135,24 @@ void mp_graph_free(mp_graph *g)
     mp_free(g);
 }
 
+/* The name policy (docs/reliability.md, "Names"): every name is valid UTF-8. The message
+ * gives the byte, not the name (which could not be printed). */
+static mp_status check_utf8(const char *what, uint32_t index, const char *name, mp_error *err)
+{
+    size_t len = strlen(name), ok = mp_utf8_valid_prefix(name, len);
+    if (ok == len)
+        return MP_OK;
+    return mp_errorf(err, MP_E_INVALID, "%s %u: name is not valid UTF-8 (byte %zu is 0x%02X)",
+                     what, index, ok, (unsigned char)name[ok]);
+}
+
 mp_status mp_graph_set_name(mp_graph *g, const char *name, mp_error *err)
 {
+    size_t len = strlen(name), ok = mp_utf8_valid_prefix(name, len);
+    if (ok != len)
+        return mp_errorf(err, MP_E_INVALID,
+                         "the network name is not valid UTF-8 (byte %zu is 0x%02X)", ok,
+                         (unsigned char)name[ok]);
     char *copy = mp_pool_strdup(&g->priv->pool, name);
     if (!copy)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
@@ -205,6 +222,7 @@ mp_status mp_graph_add_tensor(mp_graph *g, const mp_tensor_spec *spec, mp_tensor
         return mp_errorf(err, MP_E_INVALID, "graph is already finalized");
     if (!spec->name || !*spec->name)
         return mp_errorf(err, MP_E_INVALID, "tensor %u: empty name", g->n_tensors);
+    MP_TRY(check_utf8("tensor", g->n_tensors, spec->name, err));
     if (g->n_tensors >= MP_MAX_TENSORS)
         return mp_errorf(err, MP_E_LIMIT, "more than %u tensors", MP_MAX_TENSORS);
     if ((unsigned)spec->dtype >= MP_DTYPE_COUNT)
@@ -270,6 +288,7 @@ mp_status mp_graph_add_op(mp_graph *g, const mp_op_spec *spec, uint32_t *op_inde
         return mp_errorf(err, MP_E_INVALID, "graph is already finalized");
     if (!spec->name || !*spec->name)
         return mp_errorf(err, MP_E_INVALID, "op %u: empty name", g->n_ops);
+    MP_TRY(check_utf8("op", g->n_ops, spec->name, err));
     if (g->n_ops >= MP_MAX_OPS)
         return mp_errorf(err, MP_E_LIMIT, "more than %u ops", MP_MAX_OPS);
     if ((unsigned)spec->type >= MP_OP_COUNT)

@@ -9,17 +9,22 @@
 
 #include "../util/checked.h"
 
+#include "../util/text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 mp_status fb_fail(const fb_ctx *c, mp_status st, const char *fmt, ...)
 {
-    char msg[400];
+    char full[2048], msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(full, sizeof full, fmt, ap);
     va_end(ap);
+    /* a long name in the middle is shortened, the reason at the end kept */
+    mp_text_fit(full, n < 0 ? 0 : (size_t)n < sizeof full ? (size_t)n : sizeof full - 1, msg,
+                sizeof msg);
     if (c->where && *c->where)
         return mp_errorf(c->err, st, "%s: %s: %s", c->label, c->where, msg);
     return mp_errorf(c->err, st, "%s: %s", c->label, msg);

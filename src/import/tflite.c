@@ -20,6 +20,7 @@
 
 #include "../util/alloc.h"
 #include "../util/checked.h"
+#include "../util/text.h"
 #include "import_int.h"
 
 #include <stdarg.h>
@@ -431,6 +432,11 @@ static void network_name(const char *label, char *buf, size_t n)
     if (len > 7 && strcmp(base + len - 7, ".tflite") == 0)
         len -= 7;
     snprintf(buf, n, "%.*s", (int)len, base);
+    /* names are valid UTF-8 (docs/reliability.md): a byte of a file name that is not
+     * becomes '_' */
+    len = strlen(buf);
+    for (size_t ok; (ok = mp_utf8_valid_prefix(buf, len)) < len;)
+        buf[ok] = '_';
 }
 
 /* Graph-level errors (finalize, out of memory) do not know the file: add it. */

@@ -6,6 +6,7 @@
 #include "../../src/util/alloc.h"
 #include "../../src/util/checked.h"
 #include "../../src/util/file_guard.h"
+#include "../../src/util/text.h"
 #include "../../src/util/pool.h"
 #include "../../src/util/sha256.h"
 
@@ -466,6 +467,33 @@ static void test_util_read_refuses_fifo(void **state)
     scratch_close(&s);
 }
 
+/* The name policy's helpers: UTF-8 validation, and long messages keep their end. */
+static void test_util_text_policy(void **state)
+{
+    (void)state;
+    assert_int_equal(mp_utf8_valid_prefix("ok\xc3\xa9\xf0\x9f\x98\x80", 8), 8);
+    assert_int_equal(mp_utf8_valid_prefix("b\xff", 2), 1);
+    assert_int_equal(mp_utf8_valid_prefix("\xc0\xaf", 2), 0);     /* overlong */
+    assert_int_equal(mp_utf8_valid_prefix("\xed\xa0\x80", 3), 0); /* surrogate */
+    assert_int_equal(mp_utf8_valid_prefix("\xf4\x90\x80\x80", 4), 0);
+    assert_int_equal(mp_utf8_valid_prefix("c\xe9\x80", 3), 1); /* truncated */
+    char big[1200];
+    memset(big, 'n', sizeof big);
+    big[sizeof big - 1] = '\0';
+    mp_error err;
+    mp_error_init(&err);
+    mp_errorf(&err, MP_E_INVALID, "f.json: name \"%s\": the reason", big);
+    assert_true(strlen(err.msg) < MP_ERROR_MSG_MAX);
+    assert_non_null(strstr(err.msg, " ... "));
+    assert_string_equal(err.msg + strlen(err.msg) - 12, ": the reason");
+    assert_int_equal(strncmp(err.msg, "f.json: name", 12), 0);
+    mp_strbuf sb;
+    mp_strbuf_init(&sb);
+    mp_strbuf_json_string(&sb, "a\xff\xc3\xa9\x7f");
+    assert_string_equal(sb.buf, "\"a\\ufffd\xc3\xa9\\u007f\"");
+    mp_strbuf_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_util_write_keeps_mode),
         cmocka_unit_test(test_util_temporaries_removed),
         cmocka_unit_test(test_util_read_refuses_fifo),
+        cmocka_unit_test(test_util_text_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
