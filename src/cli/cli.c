@@ -15,6 +15,22 @@ int cli_fail(mp_cli *cli, const mp_error *err)
     return EXIT_FAIL;
 }
 
+void cli_warn_subgraphs(mp_cli *cli, const char *path, const mp_graph *g)
+{
+    if (g && g->n_subgraphs > 1)
+        fprintf(cli->err,
+                "memplan: %s: warning: %s has %u subgraphs (WHILE or IF bodies); only subgraph "
+                "0 is analysed, the others' memory is not counted\n",
+                cli->cmd, path, g->n_subgraphs);
+}
+
+mp_status cli_import(mp_cli *cli, const char *path, mp_graph **g, mp_error *err)
+{
+    MP_TRY(mp_import_file(path, g, err));
+    cli_warn_subgraphs(cli, path, *g);
+    return MP_OK;
+}
+
 void cli_prefix_file(mp_error *err, const char *path)
 {
     size_t n = strlen(path);

@@ -33,6 +33,11 @@ typedef struct mp_cli {
  * when one cannot be made. fclose it before under is closed. */
 FILE *cli_text_stream(FILE *under);
 
+/* mp_import_file, warning on standard error about a TFLite model with several subgraphs
+ * (only subgraph 0 is read). */
+mp_status cli_import(mp_cli *cli, const char *path, mp_graph **g, mp_error *err);
+void cli_warn_subgraphs(mp_cli *cli, const char *path, const mp_graph *g);
+
 /* "PATH: message" unless the message already starts with "PATH:" (errors of the executor
  * name the op, not the file). */
 void cli_prefix_file(mp_error *err, const char *path);

@@ -556,6 +556,7 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
         analysis_release(&a);
         return cli_fail(cli, &err);
     }
+    cli_warn_subgraphs(cli, o.net, a.g);
     if (o.json) {
         print_json(cli, a.g, &a.pl, o.no_patch ? NULL : &a.ps, &a.fz, &a.ar, &o,
                    a.order ? &a.ord : NULL);

@@ -274,7 +274,7 @@ int cmd_run(mp_cli *cli, int argc, char **argv)
     mp_graph *g = NULL;
     mp_exec_model *m = NULL;
     int8_t *bufs[RUN_MAX_INPUTS] = {0};
-    mp_status st = mp_import_file(o.net, &g, &err);
+    mp_status st = cli_import(cli, o.net, &g, &err);
     if (st == MP_OK) {
         st = mp_exec_model_new(g, &o.exec, &m, &err);
         if (st != MP_OK)

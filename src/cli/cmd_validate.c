@@ -307,7 +307,7 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
     validation v;
     memset(&v, 0, sizeof v);
     bool fits;
-    if (mp_import_file(o.net, &g, &err) != MP_OK)
+    if (cli_import(cli, o.net, &g, &err) != MP_OK)
         return cli_fail(cli, &err);
     rc = sched_opts_build(cli, &o.so, g, &s, &fits);
     mp_exec_opts eo;

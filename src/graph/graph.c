@@ -214,6 +214,25 @@ static bool grow_array(void **arr, uint32_t *cap, uint32_t need, size_t elem)
     return true;
 }
 
+/* An 8-bit tensor's zero points lie in its type's range (TFLite requires it): checked when
+ * the tensor is added, so analyze refuses what validate would. */
+static mp_status check_zero_points(const mp_tensor_spec *spec, mp_error *err)
+{
+    int32_t lo = spec->dtype == MP_DTYPE_INT8 ? -128 : 0;
+    int32_t hi = spec->dtype == MP_DTYPE_INT8 ? 127 : 255;
+    if ((spec->dtype != MP_DTYPE_INT8 && spec->dtype != MP_DTYPE_UINT8) ||
+        !spec->quant.zero_point)
+        return MP_OK;
+    for (uint32_t i = 0; i < spec->quant.n; i++) {
+        int32_t zp = spec->quant.zero_point[i];
+        if (zp < lo || zp > hi)
+            return mp_errorf(err, MP_E_INVALID,
+                             "tensor '%s': zero point %d is outside %s (%d..%d)", spec->name, zp,
+                             mp_dtype_name(spec->dtype), lo, hi);
+    }
+    return MP_OK;
+}
+
 mp_status mp_graph_add_tensor(mp_graph *g, const mp_tensor_spec *spec, mp_tensor_id *id,
                               mp_error *err)
 {
@@ -227,6 +246,7 @@ mp_status mp_graph_add_tensor(mp_graph *g, const mp_tensor_spec *spec, mp_tensor
         return mp_errorf(err, MP_E_LIMIT, "more than %u tensors", MP_MAX_TENSORS);
     if ((unsigned)spec->dtype >= MP_DTYPE_COUNT)
         return mp_errorf(err, MP_E_INVALID, "tensor '%s': invalid dtype", spec->name);
+    MP_TRY(check_zero_points(spec, err));
     if (map_find(&priv->tensor_names, spec->name, tensor_name_of, g) >= 0)
         return mp_errorf(err, MP_E_INVALID, "tensor '%s': duplicate name", spec->name);
     if (!grow_array((void **)&g->tensors, &priv->tensor_cap, g->n_tensors + 1, sizeof(mp_tensor)))

@@ -403,6 +403,7 @@ static mp_status read_model(tfl_ctx *c)
     MP_TRY(fb_vector(&c->fb, &model, MODEL_SUBGRAPHS, 4, "the subgraph list", &subgraphs));
     if (subgraphs.len == 0)
         return fb_fail(&c->fb, MP_E_INVALID, "the model has no subgraph");
+    c->g->n_subgraphs = subgraphs.len; /* the CLI warns when there are more than one */
     MP_TRY(read_opcodes(c, &model));
     c->fb.where = "subgraph 0";
     MP_TRY(fb_vec_table(&c->fb, &subgraphs, 0, "its table", &sub));

@@ -6,6 +6,7 @@ net="$ROOT/nets/mobilenetv1-w0.25-r96-gray.json"
 $MEMPLAN plan "$net" --no-db -o /dev/null >/dev/null; echo "/dev/null: exit $?"
 [ -c /dev/null ] && echo "/dev/null is still a character device"
 $MEMPLAN convert "$net" -o - | head -c 40; echo
+$MEMPLAN plan "$net" --no-db -o - | head -c 30; echo  # the schedule JSON alone
 $MEMPLAN plan "$net" --no-db -o real.json >/dev/null 2>&1
 chmod 600 real.json
 ln -s real.json link.json

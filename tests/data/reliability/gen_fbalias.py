@@ -4,7 +4,8 @@
 From ../shared/findings/gen_fbalias.py (the reliability probe, issue 18), with a fifth
 argument: 'table' (default) makes every tensor entry point at one tensor table;
 'shared' makes a table per entry, all pointing at one name string and one
-quantization table (its scale vector), which the importer's work budget refuses."""
+quantization table (its scale vector), which the importer's work budget refuses;
+'while' writes a model of two subgraphs (memplan reads subgraph 0 and warns)."""
 import struct, sys
 
 class W:
@@ -59,10 +60,12 @@ def model(n_alias, name_len=0, n_scales=0, mode="table"):
     oc, _ = w.table([('s', 1, 117), None, ('s', 4, 1), ('s', 4, 117)])
     w.patch(ov + 4, oc)
     # subgraphs
-    sv = w.vector(bytes(4), 1)
+    n_sub = 2 if mode == 'while' else 1  # 'while': a second subgraph entry, as WHILE bodies
+    sv = w.vector(bytes(4 * n_sub), n_sub)
     w.patch(ms[2], sv)
     sub, ss = w.table([('r',), ('r',), ('r',), ('r',)])
-    w.patch(sv + 4, sub)
+    for k in range(n_sub):
+        w.patch(sv + 4 + 4 * k, sub)
     ntens = 2 + n_alias
     tv = w.vector(bytes(4 * ntens), ntens)
     w.patch(ss[0], tv)
