@@ -213,6 +213,8 @@ typedef struct mp_graph {
     uint32_t n_outputs;
     mp_repeat *repeats;     /* repeat groups of the source, ascending (see mp_repeat) */
     uint32_t n_repeats;
+    uint32_t n_subgraphs;   /* TFLite: subgraphs in the file (only subgraph 0 is read;
+                               more are WHILE/IF bodies); 0 for net.json */
     /* Filled by mp_graph_finalize(): */
     uint32_t *order;        /* topological order of op indices; source order when it is one */
     int32_t *step_of_op;    /* position of each op in order */

@@ -49,15 +49,21 @@ typedef struct mp_store mp_store;
 
 typedef struct mp_store_opts {
     int busy_timeout_ms; /* how long to wait for another writer (default 30 s) */
-    bool create;         /* create the file (and its directory) when missing (default true) */
+    bool create;         /* create the file (and its directory) when missing (default true);
+                            false: an empty file or database is refused, not given a schema */
+    bool read_only;      /* never write (no WAL switch, no migration; default false). A file
+                            that cannot be written is opened read-only anyway. */
 } mp_store_opts;
 
 void mp_store_opts_init(mp_store_opts *o);
 
 /*
- * Open (or create) the database at path, switch it to WAL, set the busy
- * timeout and migrate it to MP_STORE_SCHEMA_VERSION (each migration in
- * src/store/schema.c, all in one transaction). Errors: MP_E_IO when the file
+ * Open (or create) the database at path, set the busy timeout, read its
+ * schema version without writing and refuse a foreign or newer database
+ * untouched; only then switch it to WAL and migrate it to
+ * MP_STORE_SCHEMA_VERSION (each migration in src/store/schema.c, all in one
+ * transaction). Read-only (asked, or the file is not writable): a current
+ * database is read as it is; an older one is refused. Errors: MP_E_IO when the file
  * cannot be opened or created, MP_E_DB for a file that is not a memplan
  * database or is newer than this memplan (user_version above the current
  * one). opts may be NULL (defaults). Close with mp_store_close.
@@ -156,10 +162,12 @@ typedef struct mp_merge_stats {
  * Combine databases (e.g. the shards of a sweep) into output without
  * duplicates: networks by hash, runs by uuid (a run already present is
  * skipped with its rows), sweeps by key, sweep results by (sweep, network
- * index, target index), the first one met winning. An existing output is
- * merged in first. The result is built in a temporary file next to output
- * and renamed over it, so output is replaced atomically. Inputs must be at the
- * current schema version and are only read.
+ * index, target index), the first one met winning (an existing output's rows
+ * first). The inputs are combined in a staging file next to output; a missing
+ * output becomes that file; an existing one is merged into in one write
+ * transaction (never replaced, so concurrent writers lose nothing). Inputs
+ * must be at the current schema version and are only read; an input that is
+ * the output, and an output that is a directory or device, are refused.
  */
 mp_status mp_store_merge(const char *const *inputs, uint32_t n_inputs, const char *output,
                          mp_merge_stats *stats, mp_error *err);

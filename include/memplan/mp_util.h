@@ -51,19 +51,35 @@ char *mp_format_count(uint64_t n, char *buf, size_t buf_size);
 
 /*
  * Read a whole file into a new heap buffer (NUL-terminated for text parsers;
- * *size excludes the NUL). Files larger than max_bytes are refused with
- * MP_E_LIMIT. Free the buffer with mp_file_free.
+ * *size excludes the NUL). Only regular files are read: a directory, FIFO,
+ * device or socket is refused with MP_E_IO without blocking. Files larger
+ * than max_bytes are refused with MP_E_LIMIT. The file is remembered as an
+ * input of the process (mp_file_write_atomic never writes over it). Free the
+ * buffer with mp_file_free.
  */
 mp_status mp_file_read(const char *path, size_t max_bytes, char **data, size_t *size,
                        mp_error *err);
 void mp_file_free(char *data);
 
 /*
- * Write data to path atomically: a temporary file in the same directory is
- * written, flushed and renamed over path, so readers see the old or the new
- * content, never a partial file. The temporary is removed on failure.
+ * Write an output file (docs/reliability.md, "Writing outputs"). "-" is
+ * standard output. Otherwise path (or the file its symbolic link names) must
+ * be missing or a regular file that is not an input of this process (same
+ * device and inode as a file read by mp_file_read or noted with
+ * mp_file_note_input); anything else is refused with MP_E_IO. A temporary
+ * file beside it is written, flushed and renamed over it, so readers see the
+ * old or the new content, never a partial file; it keeps the old file's mode
+ * (and owner where permitted), a new file gets 0666 less the umask. The
+ * temporary is removed on failure and by mp_file_remove_temporaries.
  */
 mp_status mp_file_write_atomic(const char *path, const void *data, size_t size, mp_error *err);
+
+/* Remember path (when it exists) as an input: outputs are never written over it. */
+mp_status mp_file_note_input(const char *path);
+
+/* Remove the temporary files being written right now. Only unlink(2): async-signal-safe,
+ * for a SIGINT/SIGTERM handler (the CLI installs one). */
+void mp_file_remove_temporaries(void);
 
 /* Create directory path (and missing parents); an existing directory is fine. */
 mp_status mp_mkdir_p(const char *path, mp_error *err);

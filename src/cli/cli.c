@@ -15,6 +15,29 @@ int cli_fail(mp_cli *cli, const mp_error *err)
     return EXIT_FAIL;
 }
 
+void cli_warn_subgraphs(mp_cli *cli, const char *path, const mp_graph *g)
+{
+    if (g && g->n_subgraphs > 1)
+        fprintf(cli->err,
+                "memplan: %s: warning: %s has %u subgraphs (WHILE or IF bodies); only subgraph "
+                "0 is analysed, the others' memory is not counted\n",
+                cli->cmd, path, g->n_subgraphs);
+}
+
+mp_status cli_import(mp_cli *cli, const char *path, mp_graph **g, mp_error *err)
+{
+    MP_TRY(mp_import_file(path, g, err));
+    cli_warn_subgraphs(cli, path, *g);
+    return MP_OK;
+}
+
+void cli_prefix_file(mp_error *err, const char *path)
+{
+    size_t n = strlen(path);
+    if (err->status != MP_OK && !(strncmp(err->msg, path, n) == 0 && err->msg[n] == ':'))
+        mp_error_prefix(err, path);
+}
+
 int cli_usage_error(mp_cli *cli, const char *fmt, ...)
 {
     va_list ap;
@@ -131,9 +154,11 @@ static int64_t mono_ms(void)
 
 bool cli_progress_start(mp_cli *cli, const char *what, cli_progress_bar *pr)
 {
-    *pr = (cli_progress_bar){.f = cli->err, .cmd = cli->cmd, .what = what,
+    /* the bar draws with carriage returns: written to the terminal itself */
+    fflush(cli->err);
+    *pr = (cli_progress_bar){.f = stderr, .cmd = cli->cmd, .what = what,
                              .start_ms = mono_ms()};
-    return isatty(fileno(cli->err));
+    return isatty(fileno(stderr));
 }
 
 void cli_progress(void *ctx, uint32_t done, uint32_t total)

@@ -29,6 +29,19 @@ typedef struct mp_cli {
 } mp_cli;
 
 /* "memplan: <msg>" on stderr; returns EXIT_FAIL. */
+/* text_out.c: a stream over under that escapes control characters (names); under itself
+ * when one cannot be made. fclose it before under is closed. */
+FILE *cli_text_stream(FILE *under);
+
+/* mp_import_file, warning on standard error about a TFLite model with several subgraphs
+ * (only subgraph 0 is read). */
+mp_status cli_import(mp_cli *cli, const char *path, mp_graph **g, mp_error *err);
+void cli_warn_subgraphs(mp_cli *cli, const char *path, const mp_graph *g);
+
+/* "PATH: message" unless the message already starts with "PATH:" (errors of the executor
+ * name the op, not the file). */
+void cli_prefix_file(mp_error *err, const char *path);
+
 int cli_fail(mp_cli *cli, const mp_error *err);
 /* "memplan: <cmd>: <formatted>" plus a hint to --help on stderr; returns EXIT_USAGE. */
 int cli_usage_error(mp_cli *cli, const char *fmt, ...) MP_PRINTF(2, 3);

@@ -613,8 +613,10 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     }
     if (analyse(&o, &a, &err) != MP_OK) {
         analysis_release(&a);
+        cli_prefix_file(&err, o.net); /* the planners name the stage, not the file */
         return cli_fail(cli, &err);
     }
+    cli_warn_subgraphs(cli, o.net, a.g);
     if (!o.json && cli_names_build(&o.names, a.g, 19, o.wide) != 0) {
         analysis_release(&a);
         mp_errorf(&err, MP_E_NOMEM, "out of memory");

@@ -161,7 +161,7 @@ int cmd_export(mp_cli *cli, int argc, char **argv)
     mp_error_init(&err);
     mp_graph *g = NULL;
     mp_schedule *s = NULL;
-    if (mp_import_file(o.net, &g, &err) != MP_OK ||
+    if (cli_import(cli, o.net, &g, &err) != MP_OK ||
         mp_schedule_load(g, o.schedule, &s, &err) != MP_OK)
         rc = cli_fail(cli, &err);
     else

@@ -21,7 +21,7 @@ const char plan_usage_head[] =
     "(docs/schedule-json.md) for validate and export.\n"
     "\n"
     "options:\n"
-    "  -o, --output FILE  write the schedule JSON to FILE (atomically)\n"
+    "  -o, --output FILE  write the schedule JSON to FILE (atomically; - for stdout)\n"
     "  --summary          omit the per-patch detail\n"
     "  --json             print the schedule JSON instead of text\n"
     "  --wide             print layer and tensor names whole (default: shortened\n"
@@ -100,7 +100,8 @@ static int write_schedule(mp_cli *cli, const mp_schedule *s, const char *path)
         return cli_fail(cli, &err);
     }
     mp_strbuf_release(&sb);
-    fprintf(cli->err, "memplan: plan: wrote %s\n", path);
+    if (strcmp(path, "-") != 0)
+        fprintf(cli->err, "memplan: plan: wrote %s\n", path);
     return EXIT_OK;
 }
 
@@ -122,7 +123,7 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
     mp_graph *g = NULL;
     mp_schedule *s = NULL;
     bool fits = true;
-    if (mp_import_file(o.net, &g, &err) != MP_OK)
+    if (cli_import(cli, o.net, &g, &err) != MP_OK)
         return cli_fail(cli, &err);
     rc = sched_opts_build(cli, &o.so, g, &s, &fits);
     size_t per_layer = 0;
@@ -136,9 +137,10 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
             fprintf(cli->err, "memplan: plan: warning: this schedule needs %s B, more than "
                               "per-layer execution (%s B)\n",
                     cli_count(s->peak_bytes), cli_count(per_layer));
-        if (o.json)
+        bool to_stdout = o.output && strcmp(o.output, "-") == 0; /* the JSON alone */
+        if (o.json && !to_stdout)
             plan_print_json(cli, s);
-        else
+        else if (!to_stdout)
             plan_print_text(cli, s, o.summary, o.wide, per_layer);
         if (o.output)
             rc = write_schedule(cli, s, o.output);

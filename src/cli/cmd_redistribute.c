@@ -459,7 +459,7 @@ int cmd_redistribute(mp_cli *cli, int argc, char **argv)
     char **files = NULL;
     bool fits = true;
     mp_patch_spec spec;
-    if (mp_import_file(o.net, &g, &err) != MP_OK)
+    if (cli_import(cli, o.net, &g, &err) != MP_OK)
         return cli_fail(cli, &err);
     rc = find_spec(cli, &o, g, &s, &spec, &fits);
     if (rc == EXIT_OK && mp_redistribute(g, &o.so.plan, &spec, &o.ro, &r, &err) != MP_OK)

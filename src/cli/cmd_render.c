@@ -164,7 +164,7 @@ int cmd_render(mp_cli *cli, int argc, char **argv)
     mp_schedule *s = NULL;
     mp_renderer *r = NULL; /* DOT needs no Graphviz context */
     bool fits = true;
-    if (mp_import_file(o.net, &g, &err) != MP_OK)
+    if (cli_import(cli, o.net, &g, &err) != MP_OK)
         return cli_fail(cli, &err);
     rc = build_schedule(cli, &o, g, &s, &fits);
     if (rc != EXIT_OK) {

@@ -240,10 +240,13 @@ static mp_status infer(const run_opts *o, const mp_exec_model *m, int8_t **bufs,
     mp_exec_run run = {0};
     mp_exec_saturation sat = {0};
     mp_status st = load_inputs(o, m, bufs, err);
-    if (st == MP_OK)
+    if (st == MP_OK) {
         st = mp_exec_run_reference(m, (const int8_t *const *)bufs, true, &run, err);
-    if (st == MP_OK)
-        st = mp_exec_run_saturation(m, &run, &sat, err);
+        if (st == MP_OK)
+            st = mp_exec_run_saturation(m, &run, &sat, err);
+        if (st != MP_OK)
+            cli_prefix_file(err, o->net); /* the executor names the op, not the file */
+    }
     run_result r = {mp_exec_model_graph(m), m, &run,
                     sat.total ? (double)sat.saturated / (double)sat.total : 0.0};
     if (st == MP_OK && o->output)
@@ -271,11 +274,11 @@ int cmd_run(mp_cli *cli, int argc, char **argv)
     mp_graph *g = NULL;
     mp_exec_model *m = NULL;
     int8_t *bufs[RUN_MAX_INPUTS] = {0};
-    mp_status st = mp_import_file(o.net, &g, &err);
+    mp_status st = cli_import(cli, o.net, &g, &err);
     if (st == MP_OK) {
         st = mp_exec_model_new(g, &o.exec, &m, &err);
         if (st != MP_OK)
-            mp_error_prefix(&err, o.net);
+            cli_prefix_file(&err, o.net);
     }
     if (st == MP_OK)
         st = infer(&o, m, bufs, cli, &err);

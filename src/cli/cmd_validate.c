@@ -162,12 +162,18 @@ static mp_status run_both(const validate_opts *o, const mp_exec_model *m, const 
             return mp_errorf(err, MP_E_NOMEM, "out of memory");
         v->bytes += n;
     }
-    MP_TRY(mp_exec_run_reference(m, (const int8_t *const *)v->inputs, true, &v->ref, err));
-    MP_TRY(mp_exec_run_saturation(m, &v->ref, &v->sat, err));
-    for (uint32_t k = 0; k < g->n_outputs; k++)
+    mp_status st = mp_exec_run_reference(m, (const int8_t *const *)v->inputs, true, &v->ref, err);
+    if (st == MP_OK)
+        st = mp_exec_run_saturation(m, &v->ref, &v->sat, err);
+    for (uint32_t k = 0; st == MP_OK && k < g->n_outputs; k++)
         v->ref_out[k] = (int8_t *)mp_exec_run_output(&v->ref, m, k);
-    MP_TRY(mp_exec_run_schedule(m, s, (const int8_t *const *)v->inputs, v->sched_out, &v->ref,
-                                &v->stats, &v->first, err));
+    if (st == MP_OK)
+        st = mp_exec_run_schedule(m, s, (const int8_t *const *)v->inputs, v->sched_out, &v->ref,
+                                  &v->stats, &v->first, err);
+    if (st != MP_OK) {
+        cli_prefix_file(err, o->net); /* the executor names the op, not the file */
+        return st;
+    }
     mp_exec_compare_outputs(m, (const int8_t *const *)v->ref_out,
                             (const int8_t *const *)v->sched_out, &v->mm);
     return MP_OK;
@@ -301,14 +307,17 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
     validation v;
     memset(&v, 0, sizeof v);
     bool fits = true;
-    if (mp_import_file(o.net, &g, &err) != MP_OK)
+    if (cli_import(cli, o.net, &g, &err) != MP_OK)
         return cli_fail(cli, &err);
     rc = sched_opts_build(cli, &o.so, g, &s, &fits);
     mp_exec_opts eo;
     mp_exec_opts_init(&eo);
     eo.seed = o.seed;
-    if (rc == EXIT_OK && (mp_exec_model_new(g, &eo, &m, &err) != MP_OK ||
-                          run_both(&o, m, s, &v, &err) != MP_OK))
+    if (rc == EXIT_OK && mp_exec_model_new(g, &eo, &m, &err) != MP_OK) {
+        cli_prefix_file(&err, o.net); /* the executor names the op, not the file */
+        rc = cli_fail(cli, &err);
+    }
+    if (rc == EXIT_OK && run_both(&o, m, s, &v, &err) != MP_OK)
         rc = cli_fail(cli, &err);
     if (rc == EXIT_OK) {
         if (!s->layout_ok) {

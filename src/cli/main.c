@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "record.h"
 
+#include <signal.h>
 #include <string.h>
 
 typedef struct command {
@@ -46,8 +47,33 @@ static void print_overview(FILE *f)
                "version.\n");
 }
 
+/* SIGINT/SIGTERM/SIGHUP: remove the temporary files being written, then die of the
+ * signal as before (the exit status still says which). */
+static void on_signal(int sig)
+{
+    mp_file_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        struct sigaction old;
+        /* an ignored signal (nohup) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    install_signal_handlers();
     mp_cli cli = {.out = stdout, .err = stderr, .cmd = "memplan", .usage = "",
                   .started_ms = record_now_ms()};
     if (argc < 2) {
@@ -67,7 +93,14 @@ int main(int argc, char **argv)
         if (strcmp(name, commands[i].name) == 0) {
             cli.cmd = commands[i].name;
             cli.usage = commands[i].usage;
-            return commands[i].run(&cli, argc - 1, argv + 1);
+            cli.out = cli_text_stream(stdout);
+            cli.err = cli_text_stream(stderr);
+            int rc = commands[i].run(&cli, argc - 1, argv + 1);
+            if (cli.out != stdout)
+                fclose(cli.out); /* flushed into stdout before stdout is */
+            if (cli.err != stderr)
+                fclose(cli.err);
+            return rc;
         }
     }
     fprintf(stderr, "memplan: unknown command '%s'\nTry 'memplan --help'.\n", name);

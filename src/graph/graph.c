@@ -10,6 +10,7 @@
 
 #include "../util/alloc.h"
 #include "../util/checked.h"
+#include "../util/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -134,8 +135,24 @@ void mp_graph_free(mp_graph *g)
     mp_free(g);
 }
 
+/* The name policy (docs/reliability.md, "Names"): every name is valid UTF-8. The message
+ * gives the byte, not the name (which could not be printed). */
+static mp_status check_utf8(const char *what, uint32_t index, const char *name, mp_error *err)
+{
+    size_t len = strlen(name), ok = mp_utf8_valid_prefix(name, len);
+    if (ok == len)
+        return MP_OK;
+    return mp_errorf(err, MP_E_INVALID, "%s %u: name is not valid UTF-8 (byte %zu is 0x%02X)",
+                     what, index, ok, (unsigned char)name[ok]);
+}
+
 mp_status mp_graph_set_name(mp_graph *g, const char *name, mp_error *err)
 {
+    size_t len = strlen(name), ok = mp_utf8_valid_prefix(name, len);
+    if (ok != len)
+        return mp_errorf(err, MP_E_INVALID,
+                         "the network name is not valid UTF-8 (byte %zu is 0x%02X)", ok,
+                         (unsigned char)name[ok]);
     char *copy = mp_pool_strdup(&g->priv->pool, name);
     if (!copy)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
@@ -197,6 +214,25 @@ static bool grow_array(void **arr, uint32_t *cap, uint32_t need, size_t elem)
     return true;
 }
 
+/* An 8-bit tensor's zero points lie in its type's range (TFLite requires it): checked when
+ * the tensor is added, so analyze refuses what validate would. */
+static mp_status check_zero_points(const mp_tensor_spec *spec, mp_error *err)
+{
+    int32_t lo = spec->dtype == MP_DTYPE_INT8 ? -128 : 0;
+    int32_t hi = spec->dtype == MP_DTYPE_INT8 ? 127 : 255;
+    if ((spec->dtype != MP_DTYPE_INT8 && spec->dtype != MP_DTYPE_UINT8) ||
+        !spec->quant.zero_point)
+        return MP_OK;
+    for (uint32_t i = 0; i < spec->quant.n; i++) {
+        int32_t zp = spec->quant.zero_point[i];
+        if (zp < lo || zp > hi)
+            return mp_errorf(err, MP_E_INVALID,
+                             "tensor '%s': zero point %d is outside %s (%d..%d)", spec->name, zp,
+                             mp_dtype_name(spec->dtype), lo, hi);
+    }
+    return MP_OK;
+}
+
 mp_status mp_graph_add_tensor(mp_graph *g, const mp_tensor_spec *spec, mp_tensor_id *id,
                               mp_error *err)
 {
@@ -205,10 +241,12 @@ mp_status mp_graph_add_tensor(mp_graph *g, const mp_tensor_spec *spec, mp_tensor
         return mp_errorf(err, MP_E_INVALID, "graph is already finalized");
     if (!spec->name || !*spec->name)
         return mp_errorf(err, MP_E_INVALID, "tensor %u: empty name", g->n_tensors);
+    MP_TRY(check_utf8("tensor", g->n_tensors, spec->name, err));
     if (g->n_tensors >= MP_MAX_TENSORS)
         return mp_errorf(err, MP_E_LIMIT, "more than %u tensors", MP_MAX_TENSORS);
     if ((unsigned)spec->dtype >= MP_DTYPE_COUNT)
         return mp_errorf(err, MP_E_INVALID, "tensor '%s': invalid dtype", spec->name);
+    MP_TRY(check_zero_points(spec, err));
     if (map_find(&priv->tensor_names, spec->name, tensor_name_of, g) >= 0)
         return mp_errorf(err, MP_E_INVALID, "tensor '%s': duplicate name", spec->name);
     if (!grow_array((void **)&g->tensors, &priv->tensor_cap, g->n_tensors + 1, sizeof(mp_tensor)))
@@ -270,6 +308,7 @@ mp_status mp_graph_add_op(mp_graph *g, const mp_op_spec *spec, uint32_t *op_inde
         return mp_errorf(err, MP_E_INVALID, "graph is already finalized");
     if (!spec->name || !*spec->name)
         return mp_errorf(err, MP_E_INVALID, "op %u: empty name", g->n_ops);
+    MP_TRY(check_utf8("op", g->n_ops, spec->name, err));
     if (g->n_ops >= MP_MAX_OPS)
         return mp_errorf(err, MP_E_LIMIT, "more than %u ops", MP_MAX_OPS);
     if ((unsigned)spec->type >= MP_OP_COUNT)

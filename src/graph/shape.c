@@ -325,6 +325,8 @@ static mp_status infer_concat(infer_ctx *ctx, mp_op *op, mp_shape *out)
         axis += 4;
     if (axis < 0 || axis > 3)
         return FAIL(ctx, MP_E_INVALID, "concat axis %d is out of range", op->p.axis);
+    if (axis == 0)
+        return FAIL(ctx, MP_E_UNSUPPORTED, "concat along the batch axis (memplan models batch 1)");
     op->p.axis = axis;
     mp_shape r = input(ctx, 0)->shape;
     int32_t *pr = &r.n;

@@ -9,20 +9,38 @@
 
 #include "../util/checked.h"
 
+#include "../util/text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 mp_status fb_fail(const fb_ctx *c, mp_status st, const char *fmt, ...)
 {
-    char msg[400];
+    char full[2048], msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(full, sizeof full, fmt, ap);
     va_end(ap);
+    /* a long name in the middle is shortened, the reason at the end kept */
+    mp_text_fit(full, n < 0 ? 0 : (size_t)n < sizeof full ? (size_t)n : sizeof full - 1, msg,
+                sizeof msg);
     if (c->where && *c->where)
         return mp_errorf(c->err, st, "%s: %s: %s", c->label, c->where, msg);
     return mp_errorf(c->err, st, "%s: %s", c->label, msg);
+}
+
+mp_status fb_charge(const fb_ctx *c, uint64_t bytes, const char *what)
+{
+    if (!c->budget)
+        return MP_OK;
+    c->budget->used += bytes; /* bytes < 2^34 per call: no wrap */
+    if (c->budget->used <= c->budget->limit)
+        return MP_OK;
+    return fb_fail(c, MP_E_LIMIT,
+                   "%s: import work exceeds %u times the file size (%zu bytes): its tables, "
+                   "vectors or strings are referenced again and again (aliased); refused",
+                   what, FB_WORK_FACTOR, c->size);
 }
 
 /* Whether [pos, pos + n) lies inside the buffer. */
@@ -54,7 +72,7 @@ mp_status fb_table_at(const fb_ctx *c, size_t pos, const char *what, fb_table *o
         return fb_fail(c, MP_E_PARSE, "vtable of %s ends past the end of the file", what);
     if (!inside(c, pos, out->size))
         return past_end(c, what);
-    return MP_OK;
+    return fb_charge(c, out->size, what);
 }
 
 mp_status fb_root(const fb_ctx *c, fb_table *out)
@@ -178,7 +196,7 @@ static mp_status vector_at(const fb_ctx *c, size_t pos, size_t elem_size, const 
         return past_end(c, what);
     out->pos = pos + 4;
     out->len = len;
-    return MP_OK;
+    return elem_size > 1 ? fb_charge(c, bytes, what) : MP_OK;
 }
 
 mp_status fb_vector(const fb_ctx *c, const fb_table *t, unsigned id, size_t elem_size,
@@ -204,7 +222,7 @@ mp_status fb_string(const fb_ctx *c, const fb_table *t, unsigned id, const char 
         *s = (const char *)c->data + v.pos;
         *len = v.len;
     }
-    return MP_OK;
+    return fb_charge(c, v.len, what); /* names are copied */
 }
 
 mp_status fb_vec_table(const fb_ctx *c, const fb_vec *v, uint32_t i, const char *what,

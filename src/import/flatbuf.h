@@ -28,12 +28,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Import work charged against the file size (see fb_charge). */
+typedef struct fb_budget {
+    uint64_t used;  /* bytes of tables, vectors and strings read so far */
+    uint64_t limit; /* FB_WORK_FACTOR * size + FB_WORK_SLACK */
+} fb_budget;
+
+/* Each table (its inline bytes), string and vector of elements wider than a byte that is
+ * read is charged its bytes; a file is refused once the charge exceeds
+ * FB_WORK_FACTOR times its size plus FB_WORK_SLACK. A file whose entries are all distinct
+ * is charged at most about twice its size (buffer tables are read twice); one whose
+ * entries point at the same table, vector or string again and again (aliasing) would
+ * otherwise cost time and memory without bound. Byte vectors (constant data) are not
+ * charged: they stay in the file, never copied per reference. */
+#define FB_WORK_FACTOR 4u
+#define FB_WORK_SLACK 65536u
+
 typedef struct fb_ctx {
     const uint8_t *data;
     size_t size;
     const char *label; /* the file, first in every message */
     const char *where; /* the current location ("tensor 12"), "" for the model */
     mp_error *err;
+    fb_budget *budget; /* NULL: nothing charged */
 } fb_ctx;
 
 typedef struct fb_table {
@@ -47,6 +64,9 @@ typedef struct fb_vec {
     size_t pos;   /* first element (after the length) */
     uint32_t len; /* number of elements; 0 for an absent vector */
 } fb_vec;
+
+/* Charge bytes of import work; MP_E_LIMIT once over the budget. */
+mp_status fb_charge(const fb_ctx *c, uint64_t bytes, const char *what);
 
 /* Report "LABEL: WHERE: message" (WHERE left out when empty); returns st. */
 mp_status fb_fail(const fb_ctx *c, mp_status st, const char *fmt, ...) MP_PRINTF(3, 4);

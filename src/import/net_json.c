@@ -144,9 +144,12 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
     static const char *const keys[] = {"data", "data_base64", "file", "quant", "dtype", "name",
                                        NULL};
     mp_tensor_spec spec = {.dtype = def_dtype, .flags = MP_TENSOR_CONST};
-    char name[512];
-    snprintf(name, sizeof name, "%s/%s", layer_name, key);
-    spec.name = name;
+    mp_strbuf name; /* "<layer>/<key>" whole: a long layer name is never cut (collisions) */
+    mp_strbuf_init(&name);
+    mp_strbuf_printf(&name, "%s/%s", layer_name, key);
+    if (name.failed)
+        return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
+    spec.name = name.buf;
     unsigned char *owned = NULL;
     mp_status st = MP_OK;
     if (obj) {
@@ -163,7 +166,7 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
             st = jstring(c, obj, "name", false, spec.name, &spec.name);
         if (st == MP_OK && !*spec.name)
             st = jfail(c, "name", MP_E_INVALID, "must not be empty");
-        if (st == MP_OK && n->cur_rep && spec.name != name) {
+        if (st == MP_OK && n->cur_rep && spec.name != name.buf) {
             mp_strbuf_reset(&n->scratch);
             mp_strbuf_printf(&n->scratch, "%s.%u", spec.name, n->cur_rep);
             if (n->scratch.failed)
@@ -184,6 +187,7 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
     if (st == MP_OK)
         st = mp_graph_add_tensor(n->g, &spec, id, c->err);
     mp_free(owned);
+    mp_strbuf_release(&name);
     return st;
 }
 

@@ -4,6 +4,11 @@
  * tensors and the subgraph's inputs and outputs (module import). Operators
  * and their options are read in tflite_ops.c.
  *
+ * Import work is bounded by the file: entries of the tensor and operator
+ * lists must be distinct tables (aliases are refused), and every table,
+ * string and wide vector read is charged against FB_WORK_FACTOR times the
+ * file size (flatbuf.h), so time and memory are O(file size).
+ *
  * Only subgraph 0 is read. Every tensor of it becomes a graph tensor with the
  * same index, so tensor ids, error messages and TFLite Micro's planning order
  * all match the file. Constant data stays in the file buffer (zero copy): the
@@ -15,10 +20,12 @@
 
 #include "../util/alloc.h"
 #include "../util/checked.h"
+#include "../util/text.h"
 #include "import_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* TensorType names, for messages (schema order). */
@@ -259,9 +266,10 @@ static mp_status tensor_data(tfl_ctx *c, uint32_t buffer, mp_tensor_spec *spec)
     spec->flags |= MP_TENSOR_CONST;
     spec->data = data;
     spec->data_bytes = bytes;
-    /* zero copy, unless the elements would be misaligned in memory */
+    /* zero copy, unless the elements would be misaligned in memory (then charged: a copy
+     * per tensor that refers to the buffer) */
     spec->borrow_data = (uintptr_t)data % mp_dtype_size(spec->dtype) == 0;
-    return MP_OK;
+    return spec->borrow_data ? MP_OK : fb_charge(&c->fb, bytes, "its copied data");
 }
 
 static mp_status read_tensor(tfl_ctx *c, uint32_t i)
@@ -298,6 +306,52 @@ static mp_status read_tensor(tfl_ctx *c, uint32_t i)
 }
 
 /* ---- subgraph ------------------------------------------------------------------------- */
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Every entry of a vector of tables must be a table of its own: a converter never writes
+ * two entries pointing at one table, and importing it twice would be two tensors (or
+ * operators) where the file has one. O(n log n). */
+static mp_status tables_distinct(tfl_ctx *c, const fb_vec *v, const char *what)
+{
+    if (v->len < 2)
+        return MP_OK;
+    size_t *pos = mp_malloc((size_t)v->len * sizeof *pos);
+    if (!pos)
+        return mp_errorf(c->fb.err, MP_E_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < v->len; i++) {
+        size_t slot = v->pos + (size_t)i * 4; /* inside: fb_vector checked len * 4 */
+        pos[i] = slot + fb_rd_u32(c->fb.data + slot);
+    }
+    qsort(pos, v->len, sizeof *pos, cmp_size);
+    size_t dup = 0;
+    for (uint32_t i = 1; i < v->len && !dup; i++)
+        if (pos[i] == pos[i - 1])
+            dup = pos[i];
+    mp_free(pos);
+    if (!dup)
+        return MP_OK;
+    uint32_t first = UINT32_MAX, second = 0;
+    for (uint32_t i = 0; i < v->len; i++) {
+        size_t slot = v->pos + (size_t)i * 4;
+        if (slot + fb_rd_u32(c->fb.data + slot) != dup)
+            continue;
+        if (first == UINT32_MAX) {
+            first = i;
+        } else {
+            second = i;
+            break;
+        }
+    }
+    return fb_fail(&c->fb, MP_E_INVALID,
+                   "%s %u and %u are the same flatbuffer table (aliased entries are not "
+                   "accepted)",
+                   what, first, second);
+}
 
 static mp_status read_index_list(tfl_ctx *c, const fb_table *sub, unsigned field,
                                  const char *what, mp_tensor_id **ids, uint32_t *n)
@@ -349,6 +403,7 @@ static mp_status read_model(tfl_ctx *c)
     MP_TRY(fb_vector(&c->fb, &model, MODEL_SUBGRAPHS, 4, "the subgraph list", &subgraphs));
     if (subgraphs.len == 0)
         return fb_fail(&c->fb, MP_E_INVALID, "the model has no subgraph");
+    c->g->n_subgraphs = subgraphs.len; /* the CLI warns when there are more than one */
     MP_TRY(read_opcodes(c, &model));
     c->fb.where = "subgraph 0";
     MP_TRY(fb_vec_table(&c->fb, &subgraphs, 0, "its table", &sub));
@@ -356,6 +411,10 @@ static mp_status read_model(tfl_ctx *c)
     if (c->tensors.len > MP_MAX_TENSORS)
         return fb_fail(&c->fb, MP_E_LIMIT, "%u tensors, the limit is %u", c->tensors.len,
                        MP_MAX_TENSORS);
+    MP_TRY(tables_distinct(c, &c->tensors, "tensors"));
+    fb_vec ops;
+    MP_TRY(fb_vector(&c->fb, &sub, SUBGRAPH_OPERATORS, 4, "the operator list", &ops));
+    MP_TRY(tables_distinct(c, &ops, "operators"));
     for (uint32_t i = 0; i < c->tensors.len; i++)
         MP_TRY(read_tensor(c, i));
     MP_TRY(check_buffers(c));
@@ -374,6 +433,11 @@ static void network_name(const char *label, char *buf, size_t n)
     if (len > 7 && strcmp(base + len - 7, ".tflite") == 0)
         len -= 7;
     snprintf(buf, n, "%.*s", (int)len, base);
+    /* names are valid UTF-8 (docs/reliability.md): a byte of a file name that is not
+     * becomes '_' */
+    len = strlen(buf);
+    for (size_t ok; (ok = mp_utf8_valid_prefix(buf, len)) < len;)
+        buf[ok] = '_';
 }
 
 /* Graph-level errors (finalize, out of memory) do not know the file: add it. */
@@ -401,7 +465,9 @@ static mp_status import_impl(const void *data, size_t size, const char *label, c
         mp_graph_free(g); /* adopt freed the block */
         return st;
     }
-    tfl_ctx c = {.fb = {.data = data, .size = size, .label = label, .where = "", .err = err},
+    fb_budget budget = {0, (uint64_t)size * FB_WORK_FACTOR + FB_WORK_SLACK};
+    tfl_ctx c = {.fb = {.data = data, .size = size, .label = label, .where = "", .err = err,
+                        .budget = &budget},
                  .g = g};
     if (!mp_import_is_tflite(data, size))
         st = fb_fail(&c.fb, MP_E_PARSE, "not a TFLite model (no \"TFL3\" identifier at byte 4)");

@@ -506,6 +506,8 @@ static mp_status gv_render(mp_renderer *r, Agraph_t *g, bool chart, mp_render_fo
         st = mp_errorf(err, MP_E_NOMEM, "render: out of memory while encoding PNG");
     else
         mp_strbuf_append(out, data, len);
+    if (st == MP_OK && !out->failed && fmt == MP_RENDER_PDF)
+        render_pdf_fix_dates(out->buf + out->len - len, len); /* reproducible */
     if (st == MP_OK && out->failed)
         st = mp_errorf(err, MP_E_NOMEM, "out of memory");
     gvFreeRenderData(data);

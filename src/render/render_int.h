@@ -109,4 +109,7 @@ mp_status render_build_timeline(mp_render_model *m, const mp_schedule *s, const 
 mp_status render_build_lifecycle(mp_render_model *m, const mp_schedule *s, const mp_render_opts *o,
                                  mp_error *err);
 
+/* pdf_dates.c: overwrite the dates cairo stamps into a PDF with a fixed one, in place. */
+void render_pdf_fix_dates(char *pdf, size_t len);
+
 #endif

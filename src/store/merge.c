@@ -2,24 +2,31 @@
 /*
  * merge.c - combining databases (module store), e.g. the shards of a sweep.
  *
- * The output is built in a temporary database next to it: each input is
- * attached (only read) and copied in one transaction with INSERT ... SELECT,
- * mapping ids through temporary tables:
+ * The inputs are first combined into a staging database next to the output
+ * (PATH.tmp.PID.N): each input is attached (only read) and copied in one
+ * transaction with INSERT ... SELECT, mapping ids through temporary tables:
  *
  *   networks       by hash (a network met again is the same row)
- *   runs           by uuid; a run already present is skipped with all its rows
- *   schedules      (and their steps and validations) of new runs, with ids
- *                  shifted past the output's largest id
+ *   runs           by uuid (a run without one: by command line, version and
+ *                  start time); a run already present is skipped with all its
+ *                  rows; new runs and their schedules get ids shifted past the
+ *                  output's largest
+ *   schedules      (and their steps and validations) of new runs
  *   sweeps         by key; targets by (sweep, idx)
  *   sweep_results  by (sweep, network index, target index): the first one wins
  *
- * Then the temporary file is closed (SQLite checkpoints its WAL into it),
- * synced and renamed over the output: readers see the old or the new output.
+ * A missing output is then the staging file, hard-linked into place (link(2)
+ * fails if the output appeared meanwhile, and then it is merged into as an
+ * existing one). An existing output is never replaced: the staging database is
+ * merged into it the same way, in one write transaction, so SQLite's locking
+ * orders it with other writers (a sweep recording into it, another merge) and a
+ * failure leaves it as it was.
  */
 #include "store_int.h"
 
 #include "../util/alloc.h"
 #include "../util/checked.h"
+#include "../util/file_guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +36,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The copy, statement by statement; ?1 is the schedule id offset where used. */
+/* The copy, statement by statement; ?1 is the schedule id offset and ?2 the run id offset
+ * where used. */
 static const char *const copy_sql[] = {
     "CREATE TEMP TABLE IF NOT EXISTS net_map (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL)",
     "CREATE TEMP TABLE IF NOT EXISTS run_map (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL, "
@@ -45,13 +53,19 @@ static const char *const copy_sql[] = {
     "weight_bytes = coalesce(weight_bytes, excluded.weight_bytes)",
     "INSERT INTO temp.net_map SELECT s.id, m.id FROM src.networks s "
     "JOIN main.networks m ON m.hash = s.hash",
-    "INSERT INTO temp.run_map SELECT s.id, m.id, 0 FROM src.runs s "
+    "INSERT OR IGNORE INTO temp.run_map SELECT s.id, m.id, 0 FROM src.runs s "
     "JOIN main.runs m ON m.uuid = s.uuid",
-    "INSERT INTO main.runs (uuid, command, command_line, memplan_version, started_at, "
-    "finished_at) SELECT uuid, command, command_line, memplan_version, started_at, "
-    "finished_at FROM src.runs WHERE id NOT IN (SELECT src FROM temp.run_map) ORDER BY id",
-    "INSERT INTO temp.run_map SELECT s.id, m.id, 1 FROM src.runs s "
-    "JOIN main.runs m ON m.uuid = s.uuid WHERE s.id NOT IN (SELECT src FROM temp.run_map)",
+    /* a run without a uuid (written by another tool) is known by what it ran and when */
+    "INSERT OR IGNORE INTO temp.run_map SELECT s.id, m.id, 0 FROM src.runs s "
+    "JOIN main.runs m ON m.uuid IS NULL AND m.command = s.command "
+    "AND m.command_line = s.command_line AND m.memplan_version = s.memplan_version "
+    "AND m.started_at = s.started_at WHERE s.uuid IS NULL",
+    "INSERT INTO temp.run_map SELECT id, id + ?2, 1 FROM src.runs "
+    "WHERE id NOT IN (SELECT src FROM temp.run_map)",
+    "INSERT INTO main.runs (id, uuid, command, command_line, memplan_version, started_at, "
+    "finished_at) SELECT r.dst, s.uuid, s.command, s.command_line, s.memplan_version, "
+    "s.started_at, s.finished_at FROM src.runs s JOIN temp.run_map r ON r.src = s.id AND r.new "
+    "ORDER BY s.id",
     "INSERT INTO main.schedules (id, run_id, network_id, role, mode, split, split_step, "
     "grid_rows, grid_cols, cuts, halo, input, inplace_dw, inplace_ops, align, peak_bytes, "
     "arena_bytes, macs, overhead, schedule_json) "
@@ -88,15 +102,15 @@ static const char results_sql[] =
     "JOIN temp.run_map r ON r.src = x.run_id AND r.new "
     "ORDER BY x.sweep_id, x.network_idx, x.target_idx";
 
-/* Run one statement; ?1 (when the statement has it) is bound to offset. */
-static mp_status run_sql(mp_store *st, const char *sql, int64_t offset, int *changes,
+/* Run one statement; ?1 and ?2 (when it has them) are bound to the offsets. */
+static mp_status run_sql(mp_store *st, const char *sql, const int64_t offset[2], int *changes,
                          mp_error *err)
 {
     sqlite3_stmt *s;
     MP_TRY(store_prepare(st, sql, &s, err));
     mp_status rc = MP_OK;
-    if (sqlite3_bind_parameter_count(s) > 0)
-        rc = store_bind_i64(st, s, 1, offset, err);
+    for (int i = 0; i < sqlite3_bind_parameter_count(s) && i < 2 && rc == MP_OK; i++)
+        rc = store_bind_i64(st, s, i + 1, offset[i], err);
     if (rc == MP_OK)
         rc = store_step_done(st, s, err);
     if (changes)
@@ -107,9 +121,11 @@ static mp_status run_sql(mp_store *st, const char *sql, int64_t offset, int *cha
 
 static mp_status copy_rows(mp_store *st, mp_merge_stats *stats, mp_error *err)
 {
-    int64_t offset, total, old_runs;
+    int64_t offset[2], total, old_runs;
     int added;
-    MP_TRY(store_query_int(st, "SELECT coalesce(max(id), 0) FROM main.schedules", &offset, err));
+    MP_TRY(store_query_int(st, "SELECT coalesce(max(id), 0) FROM main.schedules", &offset[0],
+                           err));
+    MP_TRY(store_query_int(st, "SELECT coalesce(max(id), 0) FROM main.runs", &offset[1], err));
     for (size_t i = 0; i < sizeof copy_sql / sizeof copy_sql[0]; i++)
         MP_TRY(run_sql(st, copy_sql[i], offset, NULL, err));
     MP_TRY(run_sql(st, results_sql, offset, &added, err));
@@ -125,43 +141,18 @@ static mp_status copy_rows(mp_store *st, mp_merge_stats *stats, mp_error *err)
     return MP_OK;
 }
 
-/* "file:/a%20b.db": a URI for ATTACH, so no character of the path is special. The input
- * is attached read-write but only read: a read-only attach (mode=ro) of a WAL database
- * leaves its -wal and -shm files behind; a read-write one checkpoints and removes them on
- * detach, as closing the database would. */
-static char *ro_uri(const char *path)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t n = strlen(path), bytes;
-    if (!mp_mul_size(n, 3, &bytes) || !mp_add_size(bytes, 8, &bytes))
-        return NULL;
-    char *u = mp_malloc(bytes);
-    if (!u)
-        return NULL;
-    char *p = u;
-    memcpy(p, "file:", 5);
-    p += 5;
-    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
-        bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                     (*c >= '0' && *c <= '9') || strchr("-._~/", *c);
-        if (plain) {
-            *p++ = (char)*c;
-        } else {
-            *p++ = '%';
-            *p++ = hex[*c >> 4];
-            *p++ = hex[*c & 15];
-        }
-    }
-    *p = '\0';
-    return u;
-}
-
+/* The input is attached read-write but only read: a read-only attach (mode=ro) of a WAL
+ * database leaves its -wal and -shm files behind; a read-write one checkpoints and removes
+ * them on detach, as closing the database would. */
 static mp_status attach(mp_store *st, const char *path, mp_error *err)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+    if (stat(path, &sb) != 0)
         return mp_errorf(err, MP_E_IO, "%s: no such database file", path);
-    char *uri = ro_uri(path);
+    if (!S_ISREG(sb.st_mode))
+        return mp_errorf(err, MP_E_IO, "%s: %s, not a database file", path,
+                         S_ISDIR(sb.st_mode) ? "a directory" : "not a regular file");
+    char *uri = store_uri(path, "");
     if (!uri)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     sqlite3_stmt *s;
@@ -189,6 +180,11 @@ static mp_status check_input(mp_store *st, const char *path, mp_error *err)
         return mp_errorf(err, MP_E_DB, "%s: not an SQLite database", path);
     if (v == 0)
         return mp_errorf(err, MP_E_DB, "%s: not a memplan database", path);
+    if (v > MP_STORE_SCHEMA_VERSION)
+        return mp_errorf(err, MP_E_DB,
+                         "%s: schema version %lld is newer than this memplan reads (%d); use a "
+                         "newer memplan",
+                         path, (long long)v, MP_STORE_SCHEMA_VERSION);
     if (v != MP_STORE_SCHEMA_VERSION)
         return mp_errorf(err, MP_E_DB,
                          "%s: schema version %lld, expected %d (open it once with this memplan, "
@@ -217,10 +213,43 @@ static mp_status merge_one(mp_store *st, const char *path, mp_merge_stats *stats
     return rc;
 }
 
-static mp_status publish(const char *tmp, const char *output, mp_error *err)
+/* The staging database PATH.tmp.PID.N beside output, and its -wal and -shm files, all
+ * registered for removal on a signal (slots[3]). */
+static mp_status make_staging(const char *output, char **tmp, int slots[3], mp_error *err)
 {
-    int fd = open(tmp, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+    int fd;
+    MP_TRY(file_guard_temp_create(output, tmp, &fd, err));
+    close(fd);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    size_t n = strlen(*tmp);
+    char *p = mp_malloc(n + 5);
+    for (int i = 0; i < 3; i++) {
+        slots[i] = -1;
+        if (p) {
+            memcpy(p, *tmp, n);
+            memcpy(p + n, suffixes[i], strlen(suffixes[i]) + 1);
+            slots[i] = file_guard_temp_add(p);
+        }
+    }
+    mp_free(p);
+    return MP_OK;
+}
+
+static void drop_staging(char *tmp, const int slots[3])
+{
+    mp_store_remove_files(tmp);
+    for (int i = 0; i < 3; i++)
+        file_guard_temp_drop(slots[i]);
+    mp_free(tmp);
+}
+
+/* Put the closed staging database in place of a missing output. *exists: the output
+ * appeared meanwhile (nothing was done). */
+static mp_status publish_new(const char *tmp, const char *output, bool *exists, mp_error *err)
+{
+    *exists = false;
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
         int e = errno;
         if (fd >= 0)
             close(fd);
@@ -228,30 +257,55 @@ static mp_status publish(const char *tmp, const char *output, mp_error *err)
                          strerror(e));
     }
     close(fd);
-    if (rename(tmp, output) != 0)
-        return mp_errorf(err, MP_E_IO, "%s: cannot rename the temporary database: %s", output,
-                         strerror(errno));
+    if (link(tmp, output) == 0)
+        return MP_OK;
+    if (errno == EEXIST) {
+        *exists = true;
+        return MP_OK;
+    }
+    return mp_errorf(err, MP_E_IO, "%s: cannot create the merged database: %s", output,
+                     strerror(errno));
+}
+
+/* Refuse an output that is a directory or device, and an input that is the output. */
+static mp_status check_paths(const char *const *inputs, uint32_t n_inputs, const char *output,
+                             bool *exists, mp_error *err)
+{
+    struct stat out, in;
+    *exists = stat(output, &out) == 0;
+    if (*exists && S_ISDIR(out.st_mode))
+        return mp_errorf(err, MP_E_IO, "%s: is a directory: -o names the database file to write",
+                         output);
+    if (*exists && !S_ISREG(out.st_mode))
+        return mp_errorf(err, MP_E_IO, "%s: not a regular file, not a database", output);
+    for (uint32_t i = 0; *exists && i < n_inputs; i++)
+        if (stat(inputs[i], &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+            return mp_errorf(err, MP_E_INVALID, "%s: is the output database; merge other "
+                                                "databases into it",
+                             inputs[i]);
     return MP_OK;
 }
 
-static mp_status make_temp(const char *output, char **tmp, mp_error *err)
+/* Merge the staging database into the existing output in one transaction. */
+static mp_status merge_into(const char *tmp, const char *output, mp_merge_stats *stats,
+                            mp_error *err)
 {
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t n = strlen(output);
-    *tmp = mp_malloc(n + sizeof suffix);
-    if (!*tmp)
-        return mp_errorf(err, MP_E_NOMEM, "out of memory");
-    memcpy(*tmp, output, n);
-    memcpy(*tmp + n, suffix, sizeof suffix);
-    int fd = mkstemp(*tmp);
-    if (fd < 0) {
-        mp_status rc = mp_errorf(err, MP_E_IO, "%s: cannot create a temporary file: %s", output,
-                                 strerror(errno));
-        mp_free(*tmp);
-        *tmp = NULL;
+    mp_store *st = NULL;
+    mp_merge_stats into;
+    memset(&into, 0, sizeof into);
+    mp_status rc = mp_store_open(output, NULL, &st, err);
+    if (rc == MP_OK && st->read_only)
+        rc = mp_errorf(err, MP_E_IO, "%s: cannot be written", output);
+    if (rc == MP_OK)
+        rc = merge_one(st, tmp, &into, err);
+    mp_store_close(st);
+    if (rc != MP_OK)
         return rc;
-    }
-    close(fd);
+    /* the inputs' duplicates of each other, then those the output already had */
+    stats->runs_added = into.runs_added;
+    stats->runs_skipped += into.runs_skipped;
+    stats->results_added = into.results_added;
+    stats->results_skipped += into.results_skipped;
     return MP_OK;
 }
 
@@ -259,22 +313,20 @@ mp_status mp_store_merge(const char *const *inputs, uint32_t n_inputs, const cha
                          mp_merge_stats *stats, mp_error *err)
 {
     memset(stats, 0, sizeof *stats);
+    bool exists;
+    MP_TRY(check_paths(inputs, n_inputs, output, &exists, err));
     char *tmp;
-    MP_TRY(make_temp(output, &tmp, err));
+    int slots[3];
+    MP_TRY(make_staging(output, &tmp, slots, err));
     mp_store *st = NULL;
     mp_status rc = mp_store_open(tmp, NULL, &st, err);
-    struct stat sb;
-    mp_merge_stats base; /* the existing output's rows are not counted */
-    memset(&base, 0, sizeof base);
-    if (rc == MP_OK && stat(output, &sb) == 0)
-        rc = merge_one(st, output, &base, err);
     for (uint32_t i = 0; rc == MP_OK && i < n_inputs; i++)
         rc = merge_one(st, inputs[i], stats, err);
     mp_store_close(st);
-    if (rc == MP_OK)
-        rc = publish(tmp, output, err);
-    if (rc != MP_OK)
-        mp_store_remove_files(tmp);
-    mp_free(tmp);
+    if (rc == MP_OK && !exists)
+        rc = publish_new(tmp, output, &exists, err);
+    if (rc == MP_OK && exists)
+        rc = merge_into(tmp, output, stats, err);
+    drop_staging(tmp, slots);
     return rc;
 }

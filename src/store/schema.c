@@ -128,16 +128,41 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == MP_STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
-/* A database with user_version 0 must be empty: otherwise it is someone else's. */
-static mp_status check_foreign(mp_store *st, mp_error *err)
+/* Reads only: the journal mode and the file are left as they are until the database is
+ * known to be memplan's and not newer than this memplan. */
+mp_status store_inspect(mp_store *st, int target, bool existing, int *found, mp_error *err)
 {
-    int64_t tables;
-    MP_TRY(store_query_int(st, "SELECT count(*) FROM sqlite_master", &tables, err));
-    if (tables)
+    /* one statement, so one snapshot: another process may be creating the schema */
+    static const char sql[] = "SELECT (SELECT user_version FROM pragma_user_version), "
+                              "(SELECT count(*) FROM sqlite_master)";
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    int v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    int64_t tables = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW) {
+        if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB)
+            return mp_errorf(err, MP_E_DB, "%s: not an SQLite database", st->path);
+        return store_fail(st, err, "read");
+    }
+    *found = v;
+    if (v > MP_STORE_SCHEMA_VERSION || v > target)
+        return mp_errorf(err, MP_E_DB,
+                         "%s: schema version %d is newer than this memplan reads (%d); use a "
+                         "newer memplan",
+                         st->path, v, target);
+    if (v < 0)
+        return mp_errorf(err, MP_E_DB, "%s: not a memplan database (user_version %d)",
+                         st->path, v);
+    if (v == 0 && tables)
         return mp_errorf(err, MP_E_DB,
                          "%s: not a memplan database (it has tables but no memplan schema "
                          "version)",
                          st->path);
+    if (v == 0 && existing)
+        return mp_errorf(err, MP_E_DB, "%s: an empty database, no memplan schema", st->path);
     return MP_OK;
 }
 
@@ -145,16 +170,11 @@ static mp_status migrate_locked(mp_store *st, int target, mp_error *err)
 {
     int v;
     MP_TRY(store_user_version(st, &v, err));
-    if (v > MP_STORE_SCHEMA_VERSION)
-        return mp_errorf(err, MP_E_DB,
-                         "%s: schema version %d is newer than this memplan reads (%d); use a "
-                         "newer memplan",
-                         st->path, v, MP_STORE_SCHEMA_VERSION);
-    if (v < 0)
-        return mp_errorf(err, MP_E_DB, "%s: not a memplan database (user_version %d)",
-                         st->path, v);
-    if (v == 0)
-        MP_TRY(check_foreign(st, err));
+    /* checked again under the write lock: another process may have migrated meanwhile */
+    if (v > target)
+        return mp_errorf(err, MP_E_DB, "%s: schema version %d is newer than this memplan "
+                                       "reads (%d); use a newer memplan",
+                         st->path, v, target);
     for (int k = v; k < target; k++) {
         if (sqlite3_exec(st->db, migrations[k], NULL, NULL, NULL) != SQLITE_OK) {
             char what[48];

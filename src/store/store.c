@@ -12,9 +12,12 @@
 #include "memplan/memplan.h"
 
 #include "../util/alloc.h"
+#include "../util/checked.h"
+#include "../util/file_guard.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +25,7 @@ void mp_store_opts_init(mp_store_opts *o)
 {
     o->busy_timeout_ms = MP_STORE_BUSY_TIMEOUT_MS;
     o->create = true;
+    o->read_only = false;
 }
 
 const char *mp_store_path(const mp_store *st)
@@ -180,6 +184,34 @@ mp_status store_user_version(mp_store *st, int *version, mp_error *err)
     return MP_OK;
 }
 
+/* "file:/a%20b.db" + query: a URI, so no character of the path is special. */
+char *store_uri(const char *path, const char *query)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path), bytes;
+    if (!mp_mul_size(n, 3, &bytes) || !mp_add_size(bytes, 8 + strlen(query), &bytes))
+        return NULL;
+    char *u = mp_malloc(bytes);
+    if (!u)
+        return NULL;
+    char *p = u;
+    memcpy(p, "file:", 5);
+    p += 5;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                     (*c >= '0' && *c <= '9') || strchr("-._~/", *c);
+        if (plain) {
+            *p++ = (char)*c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+        }
+    }
+    memcpy(p, query, strlen(query) + 1);
+    return u;
+}
+
 /* ---- open / close --------------------------------------------------------------------- */
 
 void mp_store_close(mp_store *st)
@@ -226,8 +258,8 @@ static mp_status make_parent(const char *path, mp_error *err)
     return st;
 }
 
-/* WAL: readers never block the writer. The first read of the file happens here, so a
- * file that is not a database is reported here. */
+/* WAL: readers never block the writer. Only set once the file is known to be a memplan
+ * database this memplan may write (store_inspect). */
 static mp_status set_wal(mp_store *st, mp_error *err)
 {
     sqlite3_stmt *s = NULL;
@@ -235,20 +267,69 @@ static mp_status set_wal(mp_store *st, mp_error *err)
     if (rc == SQLITE_OK)
         rc = sqlite3_step(s);
     mp_status e = MP_OK;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB)
-            e = mp_errorf(err, MP_E_DB, "%s: not an SQLite database", st->path);
-        else
-            e = store_fail(st, err, "cannot switch to WAL");
-    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = store_fail(st, err, "cannot switch to WAL");
     sqlite3_finalize(s);
     return e;
 }
 
+/* The file before SQLite sees it: a directory or device is refused by name, and an empty
+ * file is not a database to a command that only reads. */
+static mp_status check_file(const char *path, const mp_store_opts *o, mp_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return MP_OK; /* missing: create or "no database here" below */
+    if (S_ISDIR(sb.st_mode))
+        return mp_errorf(err, MP_E_IO, "%s: is a directory, not a database file", path);
+    if (!S_ISREG(sb.st_mode))
+        return mp_errorf(err, MP_E_IO, "%s: not a regular file, not a database", path);
+    if (sb.st_size == 0 && !o->create)
+        return mp_errorf(err, MP_E_DB, "%s: an empty file, not a memplan database", path);
+    file_guard_note(&sb);
+    return MP_OK;
+}
+
+/* A file memplan cannot write: a WAL database cannot be read when its -shm file cannot be
+ * created. Without a -wal file the database file holds every commit, so it is read as
+ * immutable (no locks, no -shm). Returns an SQLite result code. */
+static int reopen_unwritable(mp_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    int code = rc & 0xff;
+    if (rc == SQLITE_ROW || (code != SQLITE_READONLY && code != SQLITE_CANTOPEN))
+        return SQLITE_OK; /* readable as it is, or an error the inspection reports */
+    size_t n = strlen(st->path);
+    char *wal = mp_malloc(n + 5);
+    if (!wal)
+        return SQLITE_NOMEM;
+    memcpy(wal, st->path, n);
+    memcpy(wal + n, "-wal", 5);
+    bool has_wal = access(wal, F_OK) == 0;
+    mp_free(wal);
+    char *uri = has_wal ? NULL : store_uri(st->path, "?immutable=1");
+    if (!uri)
+        return has_wal ? rc : SQLITE_NOMEM;
+    sqlite3_close(st->db);
+    st->db = NULL;
+    rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    mp_free(uri);
+    return rc;
+}
+
 static mp_status connect(mp_store *st, const mp_store_opts *o, mp_error *err)
 {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | (o->create ? SQLITE_OPEN_CREATE : 0);
+    MP_TRY(check_file(st->path, o, err));
+    int flags = SQLITE_OPEN_URI | (o->read_only ? SQLITE_OPEN_READONLY
+                                                : SQLITE_OPEN_READWRITE |
+                                                      (o->create ? SQLITE_OPEN_CREATE : 0));
     int rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
+    if (rc == SQLITE_OK && sqlite3_db_readonly(st->db, "main") == 1)
+        rc = reopen_unwritable(st);
     if (rc != SQLITE_OK) {
         if (!o->create && (rc & 0xff) == SQLITE_CANTOPEN)
             return mp_errorf(err, MP_E_IO,
@@ -259,11 +340,18 @@ static mp_status connect(mp_store *st, const mp_store_opts *o, mp_error *err)
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, o->busy_timeout_ms);
-    MP_TRY(store_exec(st, "PRAGMA foreign_keys = ON", err));
+    st->read_only = sqlite3_db_readonly(st->db, "main") == 1;
+    return store_exec(st, "PRAGMA foreign_keys = ON", err);
+}
+
+/* Switch to WAL and migrate, once store_inspect said the database is ours. */
+static mp_status prepare_writes(mp_store *st, int version, mp_error *err)
+{
     MP_TRY(set_wal(st, err));
     /* In WAL mode NORMAL never corrupts and survives a killed process; only a power loss
      * may drop the last commits. It saves an fsync per run. */
-    return store_exec(st, "PRAGMA synchronous = NORMAL", err);
+    MP_TRY(store_exec(st, "PRAGMA synchronous = NORMAL", err));
+    return store_migrate(st, version, err);
 }
 
 static mp_status open_impl(const char *path, const mp_store_opts *opts, int version,
@@ -284,9 +372,18 @@ static mp_status open_impl(const char *path, const mp_store_opts *opts, int vers
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     }
     memcpy(st->path, path, n + 1);
+    int found = 0;
     mp_status rc = connect(st, o, err);
     if (rc == MP_OK)
-        rc = store_migrate(st, version, err);
+        rc = store_inspect(st, version, !o->create, &found, err);
+    /* a command that only reads (create false) leaves a current database as it is */
+    bool as_is = found == version && (st->read_only || !o->create);
+    if (rc == MP_OK && !as_is)
+        rc = st->read_only ? mp_errorf(err, MP_E_DB,
+                                       "%s: schema version %d, this memplan reads %d: open it "
+                                       "once where it can be written to migrate it",
+                                       st->path, found, version)
+                           : prepare_writes(st, version, err);
     if (rc != MP_OK) {
         mp_store_close(st);
         return rc;

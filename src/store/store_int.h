@@ -16,6 +16,7 @@ struct mp_store {
     sqlite3 *db;
     char *path;      /* as given to mp_store_open */
     bool in_run;     /* a run transaction is open */
+    bool read_only;  /* opened read-only (asked for, or the file is not writable) */
     int64_t run_id;
 };
 
@@ -52,9 +53,15 @@ void bind_text(binder *b, const char *t); /* NULL binds NULL */
 void bind_double(binder *b, double v);
 void bind_null(binder *b);
 
+/* "file:PATH" percent-encoded, then query ("" or "?immutable=1"); NULL without memory. */
+char *store_uri(const char *path, const char *query);
+
 /* Text of column i, or NULL. */
 const char *store_col_text(sqlite3_stmt *s, int i);
 
+/* schema.c: read (only) the schema version into *found and refuse a database that is
+ * newer than target, someone else's, or (existing: the caller does not create) empty. */
+mp_status store_inspect(mp_store *st, int target, bool existing, int *found, mp_error *err);
 /* schema.c: migrate st to version target (<= MP_STORE_SCHEMA_VERSION), one transaction. */
 mp_status store_migrate(mp_store *st, int target, mp_error *err);
 

@@ -2,6 +2,9 @@
 /* error.c - mp_error: keeps the first (root-cause) message. Module: util. */
 #include "memplan/mp_error.h"
 
+#include "alloc.h"
+#include "text.h"
+
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,10 +39,26 @@ mp_status mp_errorf(mp_error *err, mp_status status, const char *fmt, ...)
     if (!err || err->status != MP_OK)
         return status;
     err->status = status;
-    va_list ap;
+    /* formatted with room to spare, then fitted: a long name in the middle is shortened
+     * and the reason at the end is kept */
+    char local[4 * MP_ERROR_MSG_MAX], *full = local;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(local, sizeof local, fmt, ap);
+    size_t len = n < 0 ? 0 : (size_t)n;
+    if (len >= sizeof local) { /* a very long name: the whole text, to keep its end */
+        full = mp_malloc(len + 1);
+        if (full)
+            vsnprintf(full, len + 1, fmt, again);
+        else
+            full = local, len = sizeof local - 1;
+    }
+    va_end(again);
     va_end(ap);
+    mp_text_fit(full, len, err->msg, sizeof err->msg);
+    if (full != local)
+        mp_free(full);
     return status;
 }
 
@@ -47,17 +66,10 @@ void mp_error_prefix(mp_error *err, const char *prefix)
 {
     if (!err || err->status == MP_OK || !prefix || !*prefix)
         return;
-    size_t plen = strlen(prefix) + 2; /* "prefix: " */
-    size_t mlen = strlen(err->msg);
-    if (plen >= sizeof err->msg)
-        return;
-    if (mlen + plen >= sizeof err->msg)
-        mlen = sizeof err->msg - plen - 1;
-    memmove(err->msg + plen, err->msg, mlen);
-    err->msg[plen + mlen] = '\0';
-    memcpy(err->msg, prefix, plen - 2);
-    err->msg[plen - 2] = ':';
-    err->msg[plen - 1] = ' ';
+    char full[2 * MP_ERROR_MSG_MAX + 8];
+    int n = snprintf(full, sizeof full, "%.*s: %s", MP_ERROR_MSG_MAX, prefix, err->msg);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof full ? (size_t)n : sizeof full - 1;
+    mp_text_fit(full, len, err->msg, sizeof err->msg); /* the reason at the end is kept */
 }
 
 const char *mp_status_name(mp_status status)

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * file.c - whole-file reads with a size limit, atomic writes (temporary file
- * in the target directory + fsync + rename), mkdir -p. Module: util.
+ * file.c - whole-file reads with a size limit (regular files only, never
+ * blocking on a FIFO; every file read is remembered as an input, see
+ * file_guard.c), mkdir -p. Writes are in file_write.c. Module: util.
  */
 #include "memplan/mp_util.h"
 
 #include "alloc.h"
 #include "checked.h"
+#include "file_guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,36 +19,63 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* Open path for reading without blocking on a FIFO or a device (O_NONBLOCK), and refuse
+ * anything but a regular file before reading a byte. */
+static mp_status open_regular(const char *path, int *fd, struct stat *st, mp_error *err)
+{
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (*fd < 0)
+        return mp_errorf(err, MP_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(*fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        bool dir = S_ISDIR(st->st_mode);
+        close(*fd);
+        *fd = -1;
+        return mp_errorf(err, MP_E_IO, "%s: %s", path,
+                         dir ? "is a directory"
+                             : "not a regular file (a FIFO, device or socket is not read)");
+    }
+    return MP_OK;
+}
+
+static mp_status read_fd(int fd, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return MP_E_IO;
+        got += (size_t)r;
+    }
+    return MP_OK;
+}
+
 mp_status mp_file_read(const char *path, size_t max_bytes, char **data, size_t *size,
                        mp_error *err)
 {
     *data = NULL;
     *size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mp_errorf(err, MP_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    int fd;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return mp_errorf(err, MP_E_IO, "%s: not a regular file", path);
-    }
+    MP_TRY(open_regular(path, &fd, &st, err));
     if ((unsigned long long)st.st_size > (unsigned long long)max_bytes) {
-        fclose(f);
+        close(fd);
         return mp_errorf(err, MP_E_LIMIT, "%s: file is %lld bytes, the limit is %zu bytes", path,
                          (long long)st.st_size, max_bytes);
     }
+    file_guard_note(&st);
     size_t n = (size_t)st.st_size;
     char *buf = mp_malloc(n + 1);
     if (!buf) {
-        fclose(f);
+        close(fd);
         return mp_errorf(err, MP_E_NOMEM, "%s: out of memory reading %zu bytes", path, n);
     }
-    size_t got = n ? fread(buf, 1, n, f) : 0;
-    int rerr = ferror(f);
-    fclose(f);
-    if (got != n || rerr) {
+    mp_status rc = read_fd(fd, buf, n);
+    close(fd);
+    if (rc != MP_OK) {
         mp_free(buf);
-        return mp_errorf(err, MP_E_IO, "%s: read error", path);
+        return mp_errorf(err, MP_E_IO, "%s: read error (the file changed while read?)", path);
     }
     buf[n] = '\0';
     *data = buf;
@@ -57,54 +86,6 @@ mp_status mp_file_read(const char *path, size_t max_bytes, char **data, size_t *
 void mp_file_free(char *data)
 {
     mp_free(data);
-}
-
-static mp_status write_all(int fd, const void *data, size_t size)
-{
-    const unsigned char *p = data;
-    while (size) {
-        ssize_t w = write(fd, p, size);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return MP_E_IO;
-        }
-        p += w;
-        size -= (size_t)w;
-    }
-    return MP_OK;
-}
-
-mp_status mp_file_write_atomic(const char *path, const void *data, size_t size, mp_error *err)
-{
-    size_t len = strlen(path);
-    static const char suffix[] = ".tmp.XXXXXX";
-    char *tmp = mp_malloc(len + sizeof suffix);
-    if (!tmp)
-        return mp_errorf(err, MP_E_NOMEM, "%s: out of memory", path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, suffix, sizeof suffix);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        mp_status st = mp_errorf(err, MP_E_IO, "%s: cannot create a temporary file: %s", path,
-                                 strerror(errno));
-        mp_free(tmp);
-        return st;
-    }
-    mp_status st = MP_OK;
-    if (write_all(fd, data, size) != MP_OK || fsync(fd) != 0)
-        st = mp_errorf(err, MP_E_IO, "%s: write failed: %s", path, strerror(errno));
-    if (fchmod(fd, 0644) != 0 && st == MP_OK)
-        st = mp_errorf(err, MP_E_IO, "%s: chmod failed: %s", path, strerror(errno));
-    if (close(fd) != 0 && st == MP_OK)
-        st = mp_errorf(err, MP_E_IO, "%s: close failed: %s", path, strerror(errno));
-    if (st == MP_OK && rename(tmp, path) != 0)
-        st = mp_errorf(err, MP_E_IO, "%s: cannot rename the temporary file: %s", path,
-                       strerror(errno));
-    if (st != MP_OK)
-        unlink(tmp);
-    mp_free(tmp);
-    return st;
 }
 
 mp_status mp_mkdir_p(const char *path, mp_error *err)

@@ -2,6 +2,8 @@
 /* json_fields.c - typed cJSON getters with path-aware errors (module util). */
 #include "json_fields.h"
 
+#include "text.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,11 +11,14 @@
 
 mp_status jfail(jctx *c, const char *key, mp_status st, const char *fmt, ...)
 {
-    char msg[400];
+    char full[2048], msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(full, sizeof full, fmt, ap);
     va_end(ap);
+    /* a long name in the middle is shortened, the reason at the end kept */
+    mp_text_fit(full, n < 0 ? 0 : (size_t)n < sizeof full ? (size_t)n : sizeof full - 1, msg,
+                sizeof msg);
     if (key && *c->path)
         return mp_errorf(c->err, st, "%s: %s.%s: %s", c->file, c->path, key, msg);
     if (key)

@@ -405,24 +405,42 @@ static void write_json(const mp_report *r, mp_strbuf *sb)
 
 /* ---- Markdown ------------------------------------------------------------------------- */
 
-static void md_cell(mp_strbuf *sb, const char *t)
+static void md_text(mp_strbuf *sb, const char *t, bool cell)
 {
-    mp_strbuf_puts(sb, " ");
+    /* a name is text, never markup: HTML's special characters become entities, in a table
+     * cell the cell's and code's (| `) are backslash-escaped, line breaks and control
+     * characters become spaces */
     for (const char *p = t ? t : ""; *p; p++) {
-        if (*p == '|')
-            mp_strbuf_puts(sb, "\\|");
-        else if (*p == '\n')
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '<')
+            mp_strbuf_puts(sb, "&lt;");
+        else if (ch == '>')
+            mp_strbuf_puts(sb, "&gt;");
+        else if (ch == '&')
+            mp_strbuf_puts(sb, "&amp;");
+        else if (cell && (ch == '|' || ch == '`'))
+            mp_strbuf_printf(sb, "\\%c", ch);
+        else if (ch < 0x20 || ch == 0x7f)
             mp_strbuf_puts(sb, " ");
         else
             mp_strbuf_append(sb, p, 1);
     }
+}
+
+static void md_cell(mp_strbuf *sb, const char *t)
+{
+    mp_strbuf_puts(sb, " ");
+    md_text(sb, t, true);
     mp_strbuf_puts(sb, " |");
 }
 
 static void write_markdown(const mp_report *r, mp_strbuf *sb)
 {
-    if (r->title)
-        mp_strbuf_printf(sb, "**%s**\n\n", r->title);
+    if (r->title) {
+        mp_strbuf_puts(sb, "**");
+        md_text(sb, r->title, false);
+        mp_strbuf_puts(sb, "**\n\n");
+    }
     mp_strbuf_puts(sb, "|");
     for (uint32_t c = 0; c < r->n_cols; c++) {
         mp_strbuf_puts(sb, " ");
@@ -441,8 +459,11 @@ static void write_markdown(const mp_report *r, mp_strbuf *sb)
             md_cell(sb, cell_at(r, i, c));
         mp_strbuf_puts(sb, "\n");
     }
-    for (uint32_t i = 0; i < r->n_notes; i++)
-        mp_strbuf_printf(sb, "\n%s\n", r->notes[i]);
+    for (uint32_t i = 0; i < r->n_notes; i++) {
+        mp_strbuf_puts(sb, "\n");
+        md_text(sb, r->notes[i], false);
+        mp_strbuf_puts(sb, "\n");
+    }
 }
 
 mp_status mp_report_write(const mp_report *r, mp_report_format fmt, mp_strbuf *out,

@@ -5,6 +5,8 @@
 #include "alloc.h"
 #include "checked.h"
 
+#include "text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,10 +124,21 @@ void mp_strbuf_json_string(mp_strbuf *sb, const char *s)
             mp_strbuf_append(sb, "\\r", 2);
             break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20 || *p == 0x7f) {
                 mp_strbuf_printf(sb, "\\u%04x", *p);
-            else
+            } else if (*p < 0x80) {
                 mp_strbuf_append(sb, (const char *)p, 1);
+            } else {
+                /* a valid UTF-8 sequence as it is; a byte that starts none (a file name's)
+                 * becomes U+FFFD, so the document stays valid JSON */
+                size_t seq = mp_utf8_seq((const char *)p, strnlen((const char *)p, 4));
+                if (seq) {
+                    mp_strbuf_append(sb, (const char *)p, seq);
+                    p += seq - 1;
+                } else {
+                    mp_strbuf_puts(sb, "\\ufffd");
+                }
+            }
         }
     }
     mp_strbuf_append(sb, "\"", 1);

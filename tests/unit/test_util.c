@@ -3,7 +3,10 @@
 #include "test_helpers.h"
 
 #include "../../src/util/base64.h"
+#include "../../src/util/alloc.h"
 #include "../../src/util/checked.h"
+#include "../../src/util/file_guard.h"
+#include "../../src/util/text.h"
 #include "../../src/util/pool.h"
 #include "../../src/util/sha256.h"
 
@@ -268,7 +271,7 @@ static void test_util_write_atomic_failed_write(void **state)
     scratch_close(&s);
 }
 
-/* The rename fails (the target is a directory): the directory stays, no temporary is left. */
+/* The target is a directory: refused before anything is written, no temporary is left. */
 static void test_util_write_atomic_failed_rename(void **state)
 {
     (void)state;
@@ -279,7 +282,7 @@ static void test_util_write_atomic_failed_rename(void **state)
     mp_error_init(&err);
     assert_int_equal(mp_file_write_atomic(s.path, "data\n", 5, &err), MP_E_IO);
     char want[128];
-    snprintf(want, sizeof want, "%s: cannot rename the temporary file: Is a directory", s.path);
+    snprintf(want, sizeof want, "%s: is a directory: give a file name", s.path);
     assert_string_equal(err.msg, want);
     assert_entries(&s, 1);
     scratch_close(&s);
@@ -307,6 +310,190 @@ static void test_util_write_atomic_out_of_memory(void **state)
     scratch_close(&s);
 }
 
+/* ---- the output policy (issue 18): inputs, devices, links, modes, temporaries ----------- */
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_mode & 07777;
+}
+
+/* A file this process read is never written over ("plan N -o N"). */
+static void test_util_write_refuses_input(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "net.json");
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(s.path, "model\n", 6, &err), MP_OK);
+    read_back(s.path, "model\n"); /* now an input */
+    assert_int_equal(mp_file_write_atomic(s.path, "schedule\n", 9, &err), MP_E_IO);
+    assert_non_null(strstr(err.msg, "is an input of this command"));
+    read_back(s.path, "model\n");
+    /* through a symbolic link too */
+    char link[96];
+    snprintf(link, sizeof link, "%s/link", s.dir);
+    assert_int_equal(symlink(s.path, link), 0);
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic(link, "x", 1, &err), MP_E_IO);
+    assert_non_null(strstr(err.msg, "is an input of this command"));
+    assert_int_equal(unlink(link), 0);
+    assert_entries(&s, 1);
+    scratch_close(&s);
+}
+
+/* A device is never replaced; a directory is named as one; "-" is standard output. */
+static void test_util_write_refuses_devices(void **state)
+{
+    (void)state;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_write_atomic("/dev/null", "x", 1, &err), MP_E_IO);
+    assert_string_equal(err.msg, "/dev/null: not a regular file (a device, FIFO or socket is "
+                                 "never replaced); use '-' for standard output");
+    struct stat st;
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    /* "-": the bytes go to file descriptor 1 */
+    int fds[2], saved = dup(STDOUT_FILENO);
+    assert_int_equal(pipe(fds), 0);
+    fflush(stdout);
+    assert_int_equal(dup2(fds[1], STDOUT_FILENO), STDOUT_FILENO);
+    mp_error_init(&err);
+    mp_status rc = mp_file_write_atomic("-", "to stdout", 9, &err);
+    assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+    close(saved);
+    close(fds[1]);
+    char buf[16] = {0};
+    assert_int_equal(read(fds[0], buf, sizeof buf), 9);
+    close(fds[0]);
+    assert_int_equal(rc, MP_OK);
+    assert_string_equal(buf, "to stdout");
+}
+
+/* A link is followed (the link stays, its file is replaced); a dangling one is refused. */
+static void test_util_write_follows_links(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "real");
+    mp_error err;
+    mp_error_init(&err);
+    char link[96], dangling[96];
+    snprintf(link, sizeof link, "%s/link", s.dir);
+    snprintf(dangling, sizeof dangling, "%s/dangling", s.dir);
+    assert_int_equal(symlink("real", link), 0);
+    assert_int_equal(symlink("missing", dangling), 0);
+    assert_int_equal(mp_file_write_atomic(s.path, "old", 3, &err), MP_OK);
+    assert_int_equal(mp_file_write_atomic(link, "new", 3, &err), MP_OK);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(mp_file_write_atomic(dangling, "x", 1, &err), MP_E_IO);
+    assert_non_null(strstr(err.msg, "a symbolic link to a missing file"));
+    assert_int_equal(unlink(link), 0);
+    assert_int_equal(unlink(dangling), 0);
+    read_back(s.path, "new");
+    assert_entries(&s, 1);
+    scratch_close(&s);
+}
+
+/* An existing file keeps its mode; a new one gets 0666 less the umask. */
+static void test_util_write_keeps_mode(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "out");
+    mp_error err;
+    mp_error_init(&err);
+    mode_t old = umask(077);
+    assert_int_equal(mp_file_write_atomic(s.path, "a", 1, &err), MP_OK);
+    assert_int_equal(mode_of(s.path), 0600);
+    umask(022);
+    /* (the inode may be a deleted input's of an earlier test: told apart by change time) */
+    assert_int_equal(mp_file_write_atomic(s.path, "b", 1, &err), MP_OK);
+    assert_int_equal(mode_of(s.path), 0600);
+    assert_int_equal(chmod(s.path, 0640), 0);
+    assert_int_equal(mp_file_write_atomic(s.path, "c", 1, &err), MP_OK);
+    assert_int_equal(mode_of(s.path), 0640);
+    assert_int_equal(unlink(s.path), 0);
+    assert_int_equal(mp_file_write_atomic(s.path, "d", 1, &err), MP_OK);
+    assert_int_equal(mode_of(s.path), 0644);
+    umask(old);
+    scratch_close(&s);
+}
+
+/* The signal handler's call removes a temporary being written. */
+static void test_util_temporaries_removed(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "out");
+    char *tmp;
+    int fd;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(file_guard_temp_create(s.path, &tmp, &fd, &err), MP_OK);
+    close(fd);
+    int slot = file_guard_temp_add(tmp);
+    assert_true(slot >= 0);
+    assert_int_equal(access(tmp, F_OK), 0);
+    mp_file_remove_temporaries();
+    assert_int_not_equal(access(tmp, F_OK), 0);
+    file_guard_temp_drop(slot);
+    mp_free(tmp);
+    assert_int_equal(mkdir(s.path, 0755), 0); /* scratch_close removes s.path */
+    scratch_close(&s);
+}
+
+/* A FIFO is refused at once (it used to block forever), a directory by name. */
+static void test_util_read_refuses_fifo(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_open(&s, "fifo");
+    assert_int_equal(mkfifo(s.path, 0600), 0);
+    char *data;
+    size_t size;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_file_read(s.path, 100, &data, &size, &err), MP_E_IO);
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    mp_error_init(&err);
+    assert_int_equal(mp_file_read(s.dir, 100, &data, &size, &err), MP_E_IO);
+    assert_non_null(strstr(err.msg, "is a directory"));
+    scratch_close(&s);
+}
+
+/* The name policy's helpers: UTF-8 validation, and long messages keep their end. */
+static void test_util_text_policy(void **state)
+{
+    (void)state;
+    assert_int_equal(mp_utf8_valid_prefix("ok\xc3\xa9\xf0\x9f\x98\x80", 8), 8);
+    assert_int_equal(mp_utf8_valid_prefix("b\xff", 2), 1);
+    assert_int_equal(mp_utf8_valid_prefix("\xc0\xaf", 2), 0);     /* overlong */
+    assert_int_equal(mp_utf8_valid_prefix("\xed\xa0\x80", 3), 0); /* surrogate */
+    assert_int_equal(mp_utf8_valid_prefix("\xf4\x90\x80\x80", 4), 0);
+    assert_int_equal(mp_utf8_valid_prefix("c\xe9\x80", 3), 1); /* truncated */
+    char big[1200];
+    memset(big, 'n', sizeof big);
+    big[sizeof big - 1] = '\0';
+    mp_error err;
+    mp_error_init(&err);
+    mp_errorf(&err, MP_E_INVALID, "f.json: name \"%s\": the reason", big);
+    assert_true(strlen(err.msg) < MP_ERROR_MSG_MAX);
+    assert_non_null(strstr(err.msg, " ... "));
+    assert_string_equal(err.msg + strlen(err.msg) - 12, ": the reason");
+    assert_int_equal(strncmp(err.msg, "f.json: name", 12), 0);
+    mp_strbuf sb;
+    mp_strbuf_init(&sb);
+    mp_strbuf_json_string(&sb, "a\xff\xc3\xa9\x7f");
+    assert_string_equal(sb.buf, "\"a\\ufffd\xc3\xa9\\u007f\"");
+    mp_strbuf_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +511,13 @@ int main(void)
         cmocka_unit_test(test_util_write_atomic_failed_write),
         cmocka_unit_test(test_util_write_atomic_failed_rename),
         cmocka_unit_test(test_util_write_atomic_out_of_memory),
+        cmocka_unit_test(test_util_write_refuses_input),
+        cmocka_unit_test(test_util_write_refuses_devices),
+        cmocka_unit_test(test_util_write_follows_links),
+        cmocka_unit_test(test_util_write_keeps_mode),
+        cmocka_unit_test(test_util_temporaries_removed),
+        cmocka_unit_test(test_util_read_refuses_fifo),
+        cmocka_unit_test(test_util_text_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
