@@ -124,7 +124,15 @@ typedef struct validation {
     mp_exec_mismatch first;   /* first tensor that differs during the run */
     mp_exec_saturation sat;
     size_t bytes;
+    mp_exec_mismatch rt_mm;    /* memplan_rt (the exported tables): network outputs */
+    mp_exec_mismatch rt_first; /* memplan_rt: first tensor that differs */
+    size_t rt_const_bytes;
 } validation;
+
+static bool validation_exact(const validation *v)
+{
+    return !v->mm.found && !v->first.found && !v->rt_mm.found && !v->rt_first.found;
+}
 
 static void validation_release(validation *v, const mp_graph *g)
 {
@@ -136,6 +144,33 @@ static void validation_release(validation *v, const mp_graph *g)
     free(v->ref_out);
     free(v->sched_out);
     mp_exec_run_release(&v->ref);
+}
+
+/* The tables `export --format c` writes, run through memplan_rt (the device's code). */
+static mp_status run_runtime(const mp_exec_model *m, const mp_schedule *s, validation *v,
+                             mp_error *err)
+{
+    const mp_graph *g = s->g;
+    mp_rt_tables *t = NULL;
+    int8_t **out = calloc(g->n_outputs, sizeof *out);
+    mp_status st = out ? mp_rt_tables_new(m, s, &t, err)
+                       : mp_errorf(err, MP_E_NOMEM, "out of memory");
+    for (uint32_t k = 0; st == MP_OK && k < g->n_outputs; k++)
+        if (!(out[k] = malloc(g->tensors[g->outputs[k]].size_bytes + 1)))
+            st = mp_errorf(err, MP_E_NOMEM, "out of memory");
+    if (st == MP_OK) {
+        v->rt_const_bytes = mp_rt_tables_const_bytes(t);
+        st = mp_rt_run(t, (const int8_t *const *)v->inputs, out, &v->ref, NULL, &v->rt_first,
+                       err);
+    }
+    if (st == MP_OK)
+        mp_exec_compare_outputs(m, (const int8_t *const *)v->ref_out,
+                                (const int8_t *const *)out, &v->rt_mm);
+    for (uint32_t k = 0; out && k < g->n_outputs; k++)
+        free(out[k]);
+    free(out);
+    mp_rt_tables_free(t);
+    return st;
 }
 
 static mp_status run_both(const validate_opts *o, const mp_exec_model *m, const mp_schedule *s,
@@ -170,7 +205,7 @@ static mp_status run_both(const validate_opts *o, const mp_exec_model *m, const 
                                 &v->stats, &v->first, err));
     mp_exec_compare_outputs(m, (const int8_t *const *)v->ref_out,
                             (const int8_t *const *)v->sched_out, &v->mm);
-    return MP_OK;
+    return run_runtime(m, s, v, err);
 }
 
 static const char *describe_schedule(const mp_schedule *s, char *buf, size_t n)
@@ -217,6 +252,19 @@ static void print_text(mp_cli *cli, const validate_opts *o, const mp_exec_model 
         fprintf(f, "first difference tensor '%s' element %zu (y %d, x %d, c %d): expected %d, got %d\n",
                 g->tensors[v->first.tensor].name, v->first.index, v->first.y, v->first.x,
                 v->first.c, v->first.expected, v->first.actual);
+    const mp_exec_mismatch *rt = v->rt_first.found ? &v->rt_first : &v->rt_mm;
+    if (rt->found)
+        fprintf(f, "memplan_rt       MISMATCH running the exported tables: tensor '%s' element "
+                   "%zu (y %d, x %d, c %d): expected %d, got %d\n",
+                g->tensors[rt->tensor].name, rt->index, rt->y, rt->x, rt->c, rt->expected,
+                rt->actual);
+    else
+        fprintf(f, "memplan_rt       the exported tables run bit-exact (%s tensors checked)\n",
+                cli_count(v->rt_first.tensors_checked));
+    if (!v->mm.found && !v->first.found && rt->found) {
+        fprintf(f, "MISMATCH in memplan_rt, the host executor is bit-exact\n");
+        return;
+    }
     if (!v->mm.found && !v->first.found) {
         fprintf(f, "bit-exact: %u output%s, %s bytes\n", g->n_outputs, g->n_outputs == 1 ? "" : "s",
                 cli_count(v->bytes));
@@ -237,7 +285,7 @@ static mp_store_validation stored(const mp_schedule *s, const validation *v, cha
 {
     const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
     mp_store_validation r = {
-        .bit_exact = !v->mm.found && !v->first.found,
+        .bit_exact = validation_exact(v),
         .bytes_compared = v->bytes,
         .mismatched_bytes = v->mm.found ? v->mm.n_different : 0,
         .arena_bytes = s->arena_bytes,
@@ -260,11 +308,15 @@ static void print_json(mp_cli *cli, const mp_schedule *s, const validation *v)
                           "\"arena_bytes\": %zu, \"peak_bytes\": %zu, \"layout_ok\": %s, "
                           "\"op_runs\": %llu, \"patches\": %u, \"tensors_checked\": %llu, "
                           "\"saturation\": %.6f, \"mismatch\": ",
-                     v->mm.found || v->first.found ? "false" : "true", s->g->n_outputs, v->bytes,
+                     validation_exact(v) ? "true" : "false", s->g->n_outputs, v->bytes,
                      s->arena_bytes,
                      s->peak_bytes, s->layout_ok ? "true" : "false",
                      (unsigned long long)v->stats.op_runs, v->stats.patches,
                      (unsigned long long)v->first.tensors_checked, v->sat.total ? (double)v->sat.saturated / (double)v->sat.total : 0.0);
+    mp_strbuf_printf(&sb, "\"runtime\": {\"bit_exact\": %s, \"tensors_checked\": %llu, "
+                          "\"const_bytes\": %zu}, ",
+                     v->rt_mm.found || v->rt_first.found ? "false" : "true",
+                     (unsigned long long)v->rt_first.tensors_checked, v->rt_const_bytes);
     const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
     if (!mm->found) {
         mp_strbuf_puts(&sb, "null}\n");
@@ -321,7 +373,7 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
             print_json(cli, s, &v);
         else
             print_text(cli, &o, m, s, &v);
-        rc = v.mm.found || v.first.found ? EXIT_FAIL : EXIT_OK;
+        rc = validation_exact(&v) ? EXIT_OK : EXIT_FAIL;
         char detail[512];
         mp_store_validation sv = stored(s, &v, detail, sizeof detail);
         rc = record_validate(cli, &o.rec, argc, argv, s, &sv, rc);
