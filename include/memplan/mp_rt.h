@@ -35,6 +35,10 @@ void mp_rt_tables_free(mp_rt_tables *t);
 /* Bytes of constant data (weights, biases, multipliers, shifts, index tables) the
  * package holds in flash. */
 size_t mp_rt_tables_const_bytes(const mp_rt_tables *t);
+/* The tables themselves (struct mprt_model of memplan_rt/mprt.h). */
+struct mprt_model;
+const struct mprt_model *mp_rt_tables_model(const mp_rt_tables *t);
+
 /* The arena size of the tables. */
 size_t mp_rt_tables_arena_bytes(const mp_rt_tables *t);
 

@@ -518,3 +518,8 @@ size_t mp_rt_tables_arena_bytes(const mp_rt_tables *t)
 {
     return t->model.arena_bytes;
 }
+
+const struct mprt_model *mp_rt_tables_model(const mp_rt_tables *t)
+{
+    return &t->model;
+}

@@ -9,6 +9,7 @@
 #include "test_helpers.h"
 
 #include "memplan/mp_exec.h"
+#include "memplan/mp_rt.h"
 
 #include <stdlib.h>
 
@@ -58,6 +59,17 @@ static uint64_t run_and_compare(const mp_exec_model *m, const mp_schedule *s, ui
     assert_true(first.tensors_checked > 0);
     if (first.found && !mm.n_different)
         mm.n_different = 1; /* an intermediate tensor differs: count it */
+    /* the same schedule as memplan_rt tables (what export writes) through the runtime */
+    mp_rt_tables *t = NULL;
+    if (mp_rt_tables_new(m, s, &t, &err) != MP_OK ||
+        mp_rt_run(t, (const int8_t *const *)in, out, &run, NULL, &first, &err) != MP_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    mp_rt_tables_free(t);
+    mp_exec_mismatch rm;
+    mp_exec_compare_outputs(m, ref, (const int8_t *const *)out, &rm);
+    mm.n_different += rm.n_different + (first.found && !rm.n_different ? 1 : 0);
     mp_exec_run_release(&run);
     for (uint32_t i = 0; i < g->n_inputs; i++)
         free(in[i]);
