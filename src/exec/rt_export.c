@@ -320,7 +320,7 @@ static void header(const mp_rt_tables *t, const char *p, const char *P, mp_strbu
     mp_strbuf_puts(h, "' (");
     mp_c_comment_text(h, t->g->source);
     mp_strbuf_printf(h, ").\n * Do not edit: regenerate with `memplan export --format c`. Build "
-                        "with the runtime\n * (memplan_rt/*.c, -Imemplan_rt/include); "
+                        "with the runtime\n * (the .c files of memplan_rt/, -Imemplan_rt/include); "
                         "docs/runtime.md. */\n#ifndef %s_MODEL_H\n#define %s_MODEL_H\n\n"
                         "#include \"memplan_rt/mprt.h\"\n\n", P, P);
     mp_strbuf_printf(h, "#define %s_NETWORK_HASH \"%s\"\n#define %s_ARENA_BYTES %luu\n", P,
