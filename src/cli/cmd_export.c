@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "target.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -126,28 +127,6 @@ static int write_file(mp_cli *cli, const char *dir, const char *name, const char
     return EXIT_OK;
 }
 
-/* The runtime's sources under DIR/memplan_rt. */
-static int write_runtime(mp_cli *cli, const char *dir)
-{
-    size_t n;
-    const mp_rt_source *src = mp_rt_sources(&n);
-    mp_error err;
-    mp_error_init(&err);
-    for (size_t i = 0; i < n; i++) {
-        char path[4096], sub[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, src[i].name);
-        snprintf(sub, sizeof sub, "%s", path);
-        char *slash = strrchr(sub, '/');
-        if (slash)
-            *slash = '\0';
-        if (mp_mkdir_p(sub, &err) != MP_OK ||
-            mp_file_write_atomic(path, src[i].text, strlen(src[i].text), &err) != MP_OK)
-            return cli_fail(cli, &err);
-        fprintf(cli->out, "wrote %s\n", path);
-    }
-    return EXIT_OK;
-}
-
 /* NAME_model.h/.c: the memplan_rt tables of the schedule, and the runtime. */
 static int export_package(mp_cli *cli, const export_opts *o, const mp_schedule *s,
                           const char *prefix)
@@ -159,25 +138,12 @@ static int export_package(mp_cli *cli, const export_opts *o, const mp_schedule *
     eo.seed = o->seed;
     mp_exec_model *m = NULL;
     mp_rt_tables *t = NULL;
-    mp_strbuf h, c;
-    mp_strbuf_init(&h);
-    mp_strbuf_init(&c);
-    char name[96], header[104];
-    snprintf(name, sizeof name, "%s_model", prefix);
-    snprintf(header, sizeof header, "%s.h", name);
     int rc = EXIT_OK;
     if (mp_exec_model_new(s->g, &eo, &m, &err) != MP_OK ||
-        mp_rt_tables_new(m, s, &t, &err) != MP_OK ||
-        mp_rt_export_c(t, prefix, header, &h, &c, &err) != MP_OK)
+        mp_rt_tables_new(m, s, &t, &err) != MP_OK)
         rc = cli_fail(cli, &err);
-    if (rc == EXIT_OK)
-        rc = write_file(cli, o->dir, name, "h", &h);
-    if (rc == EXIT_OK)
-        rc = write_file(cli, o->dir, name, "c", &c);
-    if (rc == EXIT_OK)
-        rc = write_runtime(cli, o->dir);
-    mp_strbuf_release(&h);
-    mp_strbuf_release(&c);
+    else
+        rc = target_write_package(cli, t, o->dir, prefix, false);
     mp_rt_tables_free(t);
     mp_exec_model_free(m);
     return rc;

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "record.h"
 #include "sched_opts.h"
+#include "target.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -32,6 +33,13 @@ const char validate_usage_head[] =
     "                     (--input sram|stream still sets the accounting mode)\n"
     "  --pixels MODE      image pixels as raw (bytes as int8), minus128 or quant\n"
     "  --json             print one JSON document (docs/cli.md)\n"
+    "  --target CPU       also build the exported package for cortex-m4 (QEMU\n"
+    "                     mps2-an386) or cortex-m7 (mps2-an500), link it with RAM =\n"
+    "                     the SRAM budget, run it under qemu-system-arm and compare\n"
+    "                     its output bytes (needs arm-none-eabi-gcc, qemu-system-arm)\n"
+    "  --ram SIZE         with --target: the RAM region (default: --budget or --mcu's\n"
+    "                     SRAM, else arena + stack + 4 KiB)\n"
+    "  --stack SIZE       with --target: stack reserved in RAM (default 4K)\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
@@ -42,11 +50,13 @@ typedef struct validate_opts {
     mp_pixel_map pixels;
     bool json;
     record_opts rec;
+    const char *target;
+    size_t ram, stack;
 } validate_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
 {
-    enum { OPT_SEED = 256, OPT_IN, OPT_PIXELS, OPT_JSON };
+    enum { OPT_SEED = 256, OPT_IN, OPT_PIXELS, OPT_JSON, OPT_TARGET, OPT_RAM, OPT_STACK };
     static const struct option longopts[] = {
         SCHED_LONGOPTS,
         RECORD_LONGOPTS,
@@ -54,6 +64,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
         {"input-file", required_argument, NULL, OPT_IN},
         {"pixels", required_argument, NULL, OPT_PIXELS},
         {"json", no_argument, NULL, OPT_JSON},
+        {"target", required_argument, NULL, OPT_TARGET},
+        {"ram", required_argument, NULL, OPT_RAM},
+        {"stack", required_argument, NULL, OPT_STACK},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -98,6 +111,20 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
         case OPT_JSON:
             o->json = true;
             break;
+        case OPT_TARGET:
+            if (strcmp(optarg, "cortex-m4") != 0 && strcmp(optarg, "cortex-m7") != 0)
+                return cli_usage_error(cli, "--target: expected cortex-m4 or cortex-m7, got '%s'",
+                                       optarg);
+            o->target = optarg;
+            break;
+        case OPT_RAM:
+            if (!cli_parse_size(cli, "--ram", optarg, &o->ram))
+                return EXIT_USAGE;
+            break;
+        case OPT_STACK:
+            if (!cli_parse_size(cli, "--stack", optarg, &o->stack))
+                return EXIT_USAGE;
+            break;
         case 'h':
             return -1;
         case ':':
@@ -124,6 +151,7 @@ typedef struct validation {
     mp_exec_mismatch first;   /* first tensor that differs during the run */
     mp_exec_saturation sat;
     size_t bytes;
+    target_result target;      /* --target */
     mp_exec_mismatch rt_mm;    /* memplan_rt (the exported tables): network outputs */
     mp_exec_mismatch rt_first; /* memplan_rt: first tensor that differs */
     size_t rt_const_bytes;
@@ -131,7 +159,8 @@ typedef struct validation {
 
 static bool validation_exact(const validation *v)
 {
-    return !v->mm.found && !v->first.found && !v->rt_mm.found && !v->rt_first.found;
+    return !v->mm.found && !v->first.found && !v->rt_mm.found && !v->rt_first.found &&
+           (!v->target.ran || v->target.bit_exact);
 }
 
 static void validation_release(validation *v, const mp_graph *g)
@@ -144,6 +173,45 @@ static void validation_release(validation *v, const mp_graph *g)
     free(v->ref_out);
     free(v->sched_out);
     mp_exec_run_release(&v->ref);
+}
+
+/* Inputs (or reference outputs) back to back, as the device takes them. */
+static int8_t *concat(int8_t *const *parts, const mp_tensor_id *ids, uint32_t n, const mp_graph *g,
+                      size_t *bytes)
+{
+    *bytes = 0;
+    for (uint32_t i = 0; i < n; i++)
+        *bytes += g->tensors[ids[i]].size_bytes;
+    int8_t *all = malloc(*bytes ? *bytes : 1);
+    for (uint32_t i = 0, at = 0; all && i < n; i++) {
+        memcpy(all + at, parts[i], g->tensors[ids[i]].size_bytes);
+        at += (uint32_t)g->tensors[ids[i]].size_bytes;
+    }
+    return all;
+}
+
+/* --target: the package on the emulated MCU. */
+static int run_target(mp_cli *cli, const validate_opts *o, const mp_exec_model *m,
+                      const mp_schedule *s, validation *v)
+{
+    const mp_graph *g = s->g;
+    mp_error err;
+    mp_error_init(&err);
+    mp_rt_tables *t = NULL;
+    if (mp_rt_tables_new(m, s, &t, &err) != MP_OK)
+        return cli_fail(cli, &err);
+    size_t stack = o->stack ? o->stack : 4096, nin, nout;
+    size_t ram = o->ram ? o->ram
+                 : o->so.search.have_budget ? o->so.search.budget
+                                            : s->arena_bytes + stack + 4096;
+    int8_t *in = concat(v->inputs, g->inputs, g->n_inputs, g, &nin);
+    int8_t *want = concat(v->ref_out, g->outputs, g->n_outputs, g, &nout);
+    int rc = in && want ? target_run(cli, t, o->target, ram, stack, in, nin, want, nout, &v->target)
+                        : EXIT_FAIL;
+    free(in);
+    free(want);
+    mp_rt_tables_free(t);
+    return rc;
 }
 
 /* The tables `export --format c` writes, run through memplan_rt (the device's code). */
@@ -261,6 +329,18 @@ static void print_text(mp_cli *cli, const validate_opts *o, const mp_exec_model 
     else
         fprintf(f, "memplan_rt       the exported tables run bit-exact (%s tensors checked)\n",
                 cli_count(v->rt_first.tensors_checked));
+    if (v->target.ran)
+        fprintf(f, "target           %s on QEMU %s: %s; RAM %s B (budget) holds arena %s B + "
+                   "data/stack, deepest stack %s B, runtime .text %s B, const data %s B, "
+                   "%s instructions\n",
+                v->target.cpu, v->target.board, v->target.bit_exact ? "bit-exact" : "MISMATCH",
+                cli_count(v->target.ram_bytes), cli_count(v->target.arena_bytes),
+                cli_count(v->target.stack_bytes), cli_count(v->target.text_bytes),
+                cli_count(v->target.weights_bytes), cli_count(v->target.instructions));
+    if (v->target.ran && !v->target.bit_exact) {
+        fprintf(f, "MISMATCH on the target %s\n", v->target.cpu);
+        return;
+    }
     if (!v->mm.found && !v->first.found && rt->found) {
         fprintf(f, "MISMATCH in memplan_rt, the host executor is bit-exact\n");
         return;
@@ -317,6 +397,15 @@ static void print_json(mp_cli *cli, const mp_schedule *s, const validation *v)
                           "\"const_bytes\": %zu}, ",
                      v->rt_mm.found || v->rt_first.found ? "false" : "true",
                      (unsigned long long)v->rt_first.tensors_checked, v->rt_const_bytes);
+    if (v->target.ran)
+        mp_strbuf_printf(&sb, "\"target\": {\"cpu\": \"%s\", \"board\": \"%s\", \"bit_exact\": %s, "
+                              "\"arena_bytes\": %zu, \"stack_bytes\": %zu, \"text_bytes\": %zu, "
+                              "\"weights_bytes\": %zu, \"instructions\": %llu, \"ram_bytes\": %zu, "
+                              "\"ram_used\": %zu}, ",
+                         v->target.cpu, v->target.board, v->target.bit_exact ? "true" : "false",
+                         v->target.arena_bytes, v->target.stack_bytes, v->target.text_bytes,
+                         v->target.weights_bytes, (unsigned long long)v->target.instructions,
+                         v->target.ram_bytes, v->target.ram_used);
     const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
     if (!mm->found) {
         mp_strbuf_puts(&sb, "null}\n");
@@ -362,6 +451,8 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
     if (rc == EXIT_OK && (mp_exec_model_new(g, &eo, &m, &err) != MP_OK ||
                           run_both(&o, m, s, &v, &err) != MP_OK))
         rc = cli_fail(cli, &err);
+    if (rc == EXIT_OK && o.target)
+        rc = run_target(cli, &o, m, s, &v);
     if (rc == EXIT_OK) {
         if (!s->layout_ok) {
             mp_error lerr;
