@@ -40,6 +40,7 @@ const char validate_usage_head[] =
     "  --ram SIZE         with --target: the RAM region (default: --budget or --mcu's\n"
     "                     SRAM, else arena + stack + 4 KiB)\n"
     "  --stack SIZE       with --target: stack reserved in RAM (default 4K)\n"
+    "  --target-output FILE  with --target: write the output bytes the MCU produced\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
@@ -50,13 +51,13 @@ typedef struct validate_opts {
     mp_pixel_map pixels;
     bool json;
     record_opts rec;
-    const char *target;
+    const char *target, *target_output;
     size_t ram, stack;
 } validate_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
 {
-    enum { OPT_SEED = 256, OPT_IN, OPT_PIXELS, OPT_JSON, OPT_TARGET, OPT_RAM, OPT_STACK };
+    enum { OPT_SEED = 256, OPT_IN, OPT_PIXELS, OPT_JSON, OPT_TARGET, OPT_RAM, OPT_STACK, OPT_TOUT };
     static const struct option longopts[] = {
         SCHED_LONGOPTS,
         RECORD_LONGOPTS,
@@ -67,6 +68,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
         {"target", required_argument, NULL, OPT_TARGET},
         {"ram", required_argument, NULL, OPT_RAM},
         {"stack", required_argument, NULL, OPT_STACK},
+        {"target-output", required_argument, NULL, OPT_TOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -121,6 +123,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
             if (!cli_parse_size(cli, "--ram", optarg, &o->ram))
                 return EXIT_USAGE;
             break;
+        case OPT_TOUT:
+            o->target_output = optarg;
+            break;
         case OPT_STACK:
             if (!cli_parse_size(cli, "--stack", optarg, &o->stack))
                 return EXIT_USAGE;
@@ -140,6 +145,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
     o->net = argv[optind];
     if (!sched_opts_any(&o->so))
         o->so.best = true;
+    if ((o->ram || o->stack || o->target_output) && !o->target)
+        return cli_usage_error(cli, "--ram, --stack and --target-output need --target");
     return sched_opts_check(cli, &o->so);
 }
 
@@ -208,6 +215,11 @@ static int run_target(mp_cli *cli, const validate_opts *o, const mp_exec_model *
     int8_t *want = concat(v->ref_out, g->outputs, g->n_outputs, g, &nout);
     int rc = in && want ? target_run(cli, t, o->target, ram, stack, in, nin, want, nout, &v->target)
                         : EXIT_FAIL;
+    if (rc == EXIT_OK && o->target_output && v->target.output &&
+        mp_file_write_atomic(o->target_output, v->target.output, nout, &err) != MP_OK)
+        rc = cli_fail(cli, &err);
+    free(v->target.output);
+    v->target.output = NULL;
     free(in);
     free(want);
     mp_rt_tables_free(t);

@@ -134,17 +134,20 @@ static int fail_msg(mp_cli *cli, const char *msg)
     return cli_fail(cli, &err);
 }
 
-/* Compare the hex the firmware printed with expected. */
-static bool same_bytes(const char *hex, const int8_t *expected, size_t n)
+/* Decode the hex the firmware printed into r->output; compare with expected. */
+static bool same_bytes(const char *hex, const int8_t *expected, size_t n, target_result *r)
 {
-    if (strlen(hex) < 2 * n)
+    if (strlen(hex) < 2 * n || !(r->output = calloc(n ? n : 1, 1)))
         return false;
+    bool same = true;
     for (size_t i = 0; i < n; i++) {
         unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1 || (uint8_t)expected[i] != v)
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
             return false;
+        r->output[i] = (int8_t)(uint8_t)v;
+        same = same && (uint8_t)expected[i] == v;
     }
-    return true;
+    return same;
 }
 
 static int build_and_run(mp_cli *cli, const char *dir, const char *cpu, size_t ram_bytes,
@@ -181,7 +184,7 @@ static int build_and_run(mp_cli *cli, const char *dir, const char *cpu, size_t r
     size_t n = 0;
     if (mp_file_read(out, (size_t)1 << 24, &hex, &n, &err) != MP_OK)
         return cli_fail(cli, &err);
-    r->bit_exact = same_bytes(hex, expected, expected_bytes);
+    r->bit_exact = same_bytes(hex, expected, expected_bytes, r);
     mp_file_free(hex);
     return EXIT_OK;
 }

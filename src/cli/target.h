@@ -22,6 +22,7 @@ typedef struct target_result {
     size_t ram_used;       /* .data + .bss + .stack */
     size_t arena_bytes, stack_bytes, text_bytes, weights_bytes;
     uint64_t instructions; /* per inference, from QEMU's -icount (to 40 instructions) */
+    int8_t *output;        /* the bytes the firmware produced (expected_bytes; free()) */
 } target_result;
 
 /*
