@@ -17,8 +17,8 @@ trap 'rm -rf "$scratch"' EXIT
 cd "$root" || exit 1
 cpu=cortex-m4 pixels=()
 case $case in
-  pd_person_layers)   net=$models/person_detect.tflite in=$models/person.bmp sched=() ram=64K ;;
-  pd_noperson_layers) net=$models/person_detect.tflite in=$models/no_person.bmp sched=() ram=64K ;;
+  pd_person_layers)   net=$models/person_detect.tflite in=$models/person.bmp sched=(layers) ram=64K ;;
+  pd_noperson_layers) net=$models/person_detect.tflite in=$models/no_person.bmp sched=(layers) ram=64K ;;
   pd_person_patch)    net=$models/person_detect.tflite in=$models/person.bmp sched=(--best --budget 26K) ram=32K ;;
   pd_noperson_patch)  net=$models/person_detect.tflite in=$models/no_person.bmp sched=(--best --budget 26K) ram=32K ;;
   pd_person_patch_m7) net=$models/person_detect.tflite in=$models/person.bmp sched=(--best --budget 26K) ram=32K cpu=cortex-m7 ;;
@@ -29,6 +29,11 @@ case $case in
 esac
 if [ "${net#$models}" != "$net" ] && [ ! -f "$net" ]; then
   echo "SKIP: $net not found (../shared/models)"; exit 77
+fi
+if [ "${sched[0]}" = layers ]; then  # the per-layer schedule, saved by plan
+  "$memplan" plan "$net" -o "$scratch/layers.json" >/dev/null 2>&1 || { echo "plan failed"; exit 1; }
+  grep -q '"kind": "tiled"' "$scratch/layers.json" && { echo "plan made a tiled schedule"; exit 1; }
+  sched=(--schedule "$scratch/layers.json")
 fi
 if [ "$in" = gen ]; then  # a fixed pseudo-random input of the network's input size
   case $net in *r224*) bytes=150528 ;; *) bytes=62208 ;; esac  # H x W x 3
