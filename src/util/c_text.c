@@ -8,8 +8,8 @@ void mp_c_comment_text(mp_strbuf *sb, const char *s)
 {
     for (; s && *s; s++) {
         unsigned char ch = (unsigned char)*s;
-        if (ch == '*' && s[1] == '/')
-            mp_strbuf_puts(sb, "* ");
+        if ((ch == '*' && s[1] == '/') || (ch == '/' && s[1] == '*'))
+            mp_strbuf_printf(sb, "%c ", ch);
         else if (ch < 0x20 || ch > 0x7e)
             mp_strbuf_puts(sb, "?");
         else

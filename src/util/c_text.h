@@ -9,8 +9,8 @@
 #include "memplan/mp_util.h"
 
 /* s inside a C block comment: printable ASCII kept, every other byte (newlines,
- * control characters, non-ASCII) as '?', and a '*' that a '/' follows written
- * as "* /", so the comment cannot end early. */
+ * control characters, non-ASCII) as '?', and "*" + "/" written as "* /" and "/" + "*"
+ * as "/ *", so the comment cannot end early or nest. */
 void mp_c_comment_text(mp_strbuf *sb, const char *s);
 
 /* s as a C string literal (with the quotes): '"' and '\' escaped, every '?'
