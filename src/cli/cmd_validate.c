@@ -399,7 +399,7 @@ static void print_json(mp_cli *cli, const mp_schedule *s, const validation *v)
     mp_strbuf_printf(&sb, "{\"bit_exact\": %s, \"outputs\": %u, \"bytes\": %zu, "
                           "\"arena_bytes\": %zu, \"peak_bytes\": %zu, \"layout_ok\": %s, "
                           "\"op_runs\": %llu, \"patches\": %u, \"tensors_checked\": %llu, "
-                          "\"saturation\": %.6f, \"mismatch\": ",
+                          "\"saturation\": %.6f, ",
                      validation_exact(v) ? "true" : "false", s->g->n_outputs, v->bytes,
                      s->arena_bytes,
                      s->peak_bytes, s->layout_ok ? "true" : "false",
@@ -418,6 +418,7 @@ static void print_json(mp_cli *cli, const mp_schedule *s, const validation *v)
                          v->target.arena_bytes, v->target.stack_bytes, v->target.text_bytes,
                          v->target.weights_bytes, (unsigned long long)v->target.instructions,
                          v->target.ram_bytes, v->target.ram_used);
+    mp_strbuf_puts(&sb, "\"mismatch\": ");
     const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
     if (!mm->found) {
         mp_strbuf_puts(&sb, "null}\n");

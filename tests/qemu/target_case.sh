@@ -15,7 +15,7 @@ done
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$root" || exit 1
-cpu=cortex-m4 pixels=()
+cpu=cortex-m4 pixels=() fail=0
 case $case in
   pd_person_layers)   net=$models/person_detect.tflite in=$models/person.bmp sched=(layers) ram=64K ;;
   pd_noperson_layers) net=$models/person_detect.tflite in=$models/no_person.bmp sched=(layers) ram=64K ;;
@@ -25,6 +25,7 @@ case $case in
   mbv2_224_patch)     net=nets/mobilenetv2-w1.0-r224.json in=gen sched=(--best --budget 248K --inplace-dw) ram=256K ;;
   mbv2_224_fused)     net=nets/mobilenetv2-w1.0-r224.json in=gen sched=(--fused --budget 248K --inplace-dw) ram=256K ;;
   mbv2_035_fused)     net=nets/mobilenetv2-w0.35-r144.json in=gen sched=(--fused --max-macs 1.1 --budget 90K) ram=96K ;;
+  pd_ram_too_small)   net=$models/person_detect.tflite in=$models/person.bmp sched=(--best --budget 26K) ram=22K fail=1 ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
 if [ "${net#$models}" != "$net" ] && [ ! -f "$net" ]; then
@@ -45,7 +46,15 @@ else
 fi
 "$memplan" run "$net" --input "$in" "${pixels[@]}" --output "$scratch/run.bin" --json >/dev/null || { echo "memplan run failed"; exit 1; }
 "$memplan" validate "$net" "${sched[@]}" --input "$in" "${pixels[@]}" --target $cpu --ram $ram \
-    --target-output "$scratch/mcu.bin" --json --no-db >"$scratch/v.json" || { echo "validate --target failed"; cat "$scratch/v.json"; exit 1; }
+    --target-output "$scratch/mcu.bin" --json --no-db >"$scratch/v.json" 2>"$scratch/err"
+rc=$?
+if [ $fail = 1 ]; then  # the arena + data + stack do not fit the RAM region: the link fails
+  grep -q "region .RAM. overflowed" "$scratch/err" && [ $rc = 1 ] ||
+      { echo "FAIL $case: expected a link failure, exit $rc"; cat "$scratch/err"; exit 1; }
+  echo "$case: the link fails for RAM = $ram: $(grep -o "region .RAM. overflowed by [0-9]* bytes" "$scratch/err")"
+  exit 0
+fi
+[ $rc = 0 ] || { echo "validate --target failed (exit $rc)"; cat "$scratch/err" "$scratch/v.json"; exit 1; }
 if ! cmp "$scratch/run.bin" "$scratch/mcu.bin"; then
   echo "FAIL $case: the $cpu output differs from memplan run"; exit 1
 fi
