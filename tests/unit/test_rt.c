@@ -13,6 +13,7 @@
 #include "memplan_rt/mprt.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct fixture {
     mp_graph *g;
@@ -161,12 +162,69 @@ static void test_rt_refuses_short_arena_and_other_version(void **state)
     teardown_net(&f);
 }
 
+/* Issue 15: 129 segments (64 one-op tiled segments between per-layer ones): the C
+ * export writes segment index 128 (an int8_t field wrapped it), and the runtime's
+ * tables run the schedule bit-exact. */
+static void test_rt_129_segments(void **state)
+{
+    (void)state;
+    char *json = malloc(65536);
+    int len = snprintf(json, 65536, NET_HEAD("[6,5,4]"));
+    for (int l = 0; l < 130; l++)
+        len += snprintf(json + len, 65536 - (size_t)len,
+                        "%s{\"name\":\"l%d\",\"op\":\"depthwise_conv2d\",\"kernel\":3}",
+                        l ? "," : "", l);
+    snprintf(json + len, 65536 - (size_t)len, NET_TAIL);
+    mp_graph *g = test_graph_from_json(json);
+    free(json);
+    mp_error err;
+    mp_error_init(&err);
+    mp_schedule_spec spec;
+    mp_schedule_spec_init(&spec);
+    for (uint32_t k = 0; k < 64; k++)
+        spec.tiled[k] = (mp_patch_spec){2 * k + 1, 2 * k + 1, 2, 2, MP_CUTS_EVEN, NULL, NULL,
+                                        MP_HALO_RECOMPUTE};
+    spec.n_tiled = 64;
+    mp_schedule *s = NULL;
+    assert_int_equal(mp_schedule_build(g, &spec, &s, &err), MP_OK);
+    assert_int_equal(s->n_segments, 129);
+    mp_strbuf h, c;
+    mp_strbuf_init(&h);
+    mp_strbuf_init(&c);
+    assert_int_equal(mp_schedule_export_c(s, "seg", "seg.h", &h, &c, &err), MP_OK);
+    const char *ops = strstr(c.buf, "seg_ops[SEG_N_OPS] = {");
+    assert_non_null(ops);
+    const char *op = strstr(ops, "{\"l129\", ");
+    assert_non_null(op);
+    int type, act, inplace, seg;
+    assert_int_equal(sscanf(op + strlen("{\"l129\", "), "%d, %d, %d, %d", &type, &act, &inplace,
+                            &seg), 4);
+    assert_int_equal(seg, 128);
+    /* ...into a field that holds it (it was an int8_t) */
+    assert_null(strstr(h.buf, "int8_t segment;"));
+    assert_non_null(strstr(h.buf, "int32_t segment;"));
+    mp_strbuf_release(&h);
+    mp_strbuf_release(&c);
+    mp_exec_model *m = NULL;
+    assert_int_equal(mp_exec_model_new(g, NULL, &m, &err), MP_OK);
+    fixture f = {g, m, NULL, {0}};
+    size_t n = g->tensors[g->inputs[0]].size_bytes;
+    f.in = malloc(n);
+    assert_int_equal(mp_exec_random_input(m, 0, 3, f.in, n, &err), MP_OK);
+    const int8_t *ins[1] = {f.in};
+    assert_int_equal(mp_exec_run_reference(m, ins, true, &f.ref, &err), MP_OK);
+    check_schedule(&f, s);
+    mp_schedule_free(s);
+    teardown_net(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rt_per_layer),
         cmocka_unit_test(test_rt_patch_every_halo),
         cmocka_unit_test(test_rt_refuses_short_arena_and_other_version),
+        cmocka_unit_test(test_rt_129_segments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
