@@ -10,7 +10,7 @@ set -eu
 # for memplan's PNG encoder (src/render/gv_png.c).
 pkgs="gcc libc6-dev pkg-config meson ninja-build libcjson-dev libgraphviz-dev libgvc6 fonts-dejavu-core zlib1g-dev libsqlite3-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs libcmocka-dev valgrind sqlite3 clang libclang-rt-dev gcc-arm-none-eabi libnewlib-arm-none-eabi"
+  pkgs="$pkgs libcmocka-dev valgrind sqlite3 clang libclang-rt-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
   pkgs="$pkgs libexpat1-dev libxml2-utils" # SVG checks of the render tests
 fi
 missing=""

@@ -20,6 +20,7 @@
 #include "memplan/mp_redistribute.h"
 #include "memplan/mp_report.h"
 #include "memplan/mp_render.h"
+#include "memplan/mp_rt.h"
 #include "memplan/mp_schedule.h"
 #include "memplan/mp_store.h"
 #include "memplan/mp_sweep.h"

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "target.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -14,10 +15,16 @@ const char export_usage[] =
     "\n"
     "Export a schedule made by `memplan plan -o` for firmware. The schedule is\n"
     "checked against the network (hash) and rebuilt; its buffer layout must be\n"
-    "sound. --format c (default) writes DIR/NAME.h and DIR/NAME.c: arena size,\n"
-    "buffer offsets, the op table in execution order, patch loop bounds and\n"
-    "regions, needing only <stdint.h>. --format json writes DIR/NAME.json.\n"
-    "Files are written atomically (temporary file + rename).\n"
+    "sound. --format c (default) writes a complete package into DIR:\n"
+    "  NAME_model.h/.c  memplan_rt tables (ops with weights, biases, multipliers,\n"
+    "                   shifts; arena offsets; patch regions; halo caches), the\n"
+    "                   weights as const arrays, NAME_ARENA_BYTES, the inputs and\n"
+    "                   outputs, and the entry point NAME_invoke (alias\n"
+    "                   mp_model_invoke) - the tables `validate` runs\n"
+    "  memplan_rt/      the runtime's C99 sources (build them with the model,\n"
+    "                   -IDIR/memplan_rt/include; docs/runtime.md)\n"
+    "  NAME.h/.c        the schedule as descriptive tables (buffers, ops, regions)\n"
+    "--format json writes DIR/NAME.json. Files are written atomically.\n"
     "\n"
     "options:\n"
     "  --schedule FILE    the schedule JSON\n"
@@ -25,25 +32,31 @@ const char export_usage[] =
     "  -o, --output DIR   output directory (default schedules/)\n"
     "  --prefix NAME      file name and C symbol prefix (default: from the schedule\n"
     "                     file name, e.g. mbv2_4x4 for mbv2-4x4.json)\n"
+    "  --seed N           seed of synthesized weights of a net.json without them\n"
+    "                     (default 1, as run and validate)\n"
     "  -h, --help         show this help\n";
 
 typedef struct export_opts {
     const char *net, *schedule, *dir, *prefix;
     bool json;
+    uint64_t seed;
 } export_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, export_opts *o)
 {
-    enum { OPT_SCHEDULE = 256, OPT_FORMAT, OPT_PREFIX };
+    enum { OPT_SCHEDULE = 256, OPT_FORMAT, OPT_PREFIX, OPT_SEED };
     static const struct option longopts[] = {
         {"schedule", required_argument, NULL, OPT_SCHEDULE},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"prefix", required_argument, NULL, OPT_PREFIX},
+        {"seed", required_argument, NULL, OPT_SEED},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     o->dir = "schedules";
+    o->seed = 1;
+    unsigned long v;
     optind = 1;
     opterr = 0;
     int c;
@@ -59,6 +72,11 @@ static int parse_args(mp_cli *cli, int argc, char **argv, export_opts *o)
             break;
         case OPT_PREFIX:
             o->prefix = optarg;
+            break;
+        case OPT_SEED:
+            if (!cli_parse_uint(cli, "--seed", optarg, 0, 4294967295ul, &v))
+                return EXIT_USAGE;
+            o->seed = v;
             break;
         case 'o':
             o->dir = optarg;
@@ -109,6 +127,28 @@ static int write_file(mp_cli *cli, const char *dir, const char *name, const char
     return EXIT_OK;
 }
 
+/* NAME_model.h/.c: the memplan_rt tables of the schedule, and the runtime. */
+static int export_package(mp_cli *cli, const export_opts *o, const mp_schedule *s,
+                          const char *prefix)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_exec_opts eo;
+    mp_exec_opts_init(&eo);
+    eo.seed = o->seed;
+    mp_exec_model *m = NULL;
+    mp_rt_tables *t = NULL;
+    int rc = EXIT_OK;
+    if (mp_exec_model_new(s->g, &eo, &m, &err) != MP_OK ||
+        mp_rt_tables_new(m, s, &t, &err) != MP_OK)
+        rc = cli_fail(cli, &err);
+    else
+        rc = target_write_package(cli, t, o->dir, prefix, false);
+    mp_rt_tables_free(t);
+    mp_exec_model_free(m);
+    return rc;
+}
+
 static int export_schedule(mp_cli *cli, const export_opts *o, const mp_schedule *s)
 {
     char prefix[64];
@@ -143,6 +183,8 @@ static int export_schedule(mp_cli *cli, const export_opts *o, const mp_schedule 
         rc = write_file(cli, o->dir, prefix, "h", &h);
         if (rc == EXIT_OK)
             rc = write_file(cli, o->dir, prefix, "c", &c);
+        if (rc == EXIT_OK)
+            rc = export_package(cli, o, s, prefix);
     }
     mp_strbuf_release(&h);
     mp_strbuf_release(&c);

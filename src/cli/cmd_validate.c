@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "record.h"
 #include "sched_opts.h"
+#include "target.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -32,6 +33,14 @@ const char validate_usage_head[] =
     "                     (--input sram|stream still sets the accounting mode)\n"
     "  --pixels MODE      image pixels as raw (bytes as int8), minus128 or quant\n"
     "  --json             print one JSON document (docs/cli.md)\n"
+    "  --target CPU       also build the exported package for cortex-m4 (QEMU\n"
+    "                     mps2-an386) or cortex-m7 (mps2-an500), link it with RAM =\n"
+    "                     the SRAM budget, run it under qemu-system-arm and compare\n"
+    "                     its output bytes (needs arm-none-eabi-gcc, qemu-system-arm)\n"
+    "  --ram SIZE         with --target: the RAM region (default: --budget or --mcu's\n"
+    "                     SRAM, else arena + stack + 4 KiB)\n"
+    "  --stack SIZE       with --target: stack reserved in RAM (default 4K)\n"
+    "  --target-output FILE  with --target: write the output bytes the MCU produced\n"
     RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
@@ -42,11 +51,13 @@ typedef struct validate_opts {
     mp_pixel_map pixels;
     bool json;
     record_opts rec;
+    const char *target, *target_output;
+    size_t ram, stack;
 } validate_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
 {
-    enum { OPT_SEED = 256, OPT_IN, OPT_PIXELS, OPT_JSON };
+    enum { OPT_SEED = 256, OPT_IN, OPT_PIXELS, OPT_JSON, OPT_TARGET, OPT_RAM, OPT_STACK, OPT_TOUT };
     static const struct option longopts[] = {
         SCHED_LONGOPTS,
         RECORD_LONGOPTS,
@@ -54,6 +65,10 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
         {"input-file", required_argument, NULL, OPT_IN},
         {"pixels", required_argument, NULL, OPT_PIXELS},
         {"json", no_argument, NULL, OPT_JSON},
+        {"target", required_argument, NULL, OPT_TARGET},
+        {"ram", required_argument, NULL, OPT_RAM},
+        {"stack", required_argument, NULL, OPT_STACK},
+        {"target-output", required_argument, NULL, OPT_TOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -98,6 +113,23 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
         case OPT_JSON:
             o->json = true;
             break;
+        case OPT_TARGET:
+            if (strcmp(optarg, "cortex-m4") != 0 && strcmp(optarg, "cortex-m7") != 0)
+                return cli_usage_error(cli, "--target: expected cortex-m4 or cortex-m7, got '%s'",
+                                       optarg);
+            o->target = optarg;
+            break;
+        case OPT_RAM:
+            if (!cli_parse_size(cli, "--ram", optarg, &o->ram))
+                return EXIT_USAGE;
+            break;
+        case OPT_TOUT:
+            o->target_output = optarg;
+            break;
+        case OPT_STACK:
+            if (!cli_parse_size(cli, "--stack", optarg, &o->stack))
+                return EXIT_USAGE;
+            break;
         case 'h':
             return -1;
         case ':':
@@ -113,6 +145,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, validate_opts *o)
     o->net = argv[optind];
     if (!sched_opts_any(&o->so))
         o->so.best = true;
+    if ((o->ram || o->stack || o->target_output) && !o->target)
+        return cli_usage_error(cli, "--ram, --stack and --target-output need --target");
     return sched_opts_check(cli, &o->so);
 }
 
@@ -124,7 +158,17 @@ typedef struct validation {
     mp_exec_mismatch first;   /* first tensor that differs during the run */
     mp_exec_saturation sat;
     size_t bytes;
+    target_result target;      /* --target */
+    mp_exec_mismatch rt_mm;    /* memplan_rt (the exported tables): network outputs */
+    mp_exec_mismatch rt_first; /* memplan_rt: first tensor that differs */
+    size_t rt_const_bytes;
 } validation;
+
+static bool validation_exact(const validation *v)
+{
+    return !v->mm.found && !v->first.found && !v->rt_mm.found && !v->rt_first.found &&
+           (!v->target.ran || v->target.bit_exact);
+}
 
 static void validation_release(validation *v, const mp_graph *g)
 {
@@ -136,6 +180,77 @@ static void validation_release(validation *v, const mp_graph *g)
     free(v->ref_out);
     free(v->sched_out);
     mp_exec_run_release(&v->ref);
+}
+
+/* Inputs (or reference outputs) back to back, as the device takes them. */
+static int8_t *concat(int8_t *const *parts, const mp_tensor_id *ids, uint32_t n, const mp_graph *g,
+                      size_t *bytes)
+{
+    *bytes = 0;
+    for (uint32_t i = 0; i < n; i++)
+        *bytes += g->tensors[ids[i]].size_bytes;
+    int8_t *all = malloc(*bytes ? *bytes : 1);
+    for (uint32_t i = 0, at = 0; all && i < n; i++) {
+        memcpy(all + at, parts[i], g->tensors[ids[i]].size_bytes);
+        at += (uint32_t)g->tensors[ids[i]].size_bytes;
+    }
+    return all;
+}
+
+/* --target: the package on the emulated MCU. */
+static int run_target(mp_cli *cli, const validate_opts *o, const mp_exec_model *m,
+                      const mp_schedule *s, validation *v)
+{
+    const mp_graph *g = s->g;
+    mp_error err;
+    mp_error_init(&err);
+    mp_rt_tables *t = NULL;
+    if (mp_rt_tables_new(m, s, &t, &err) != MP_OK)
+        return cli_fail(cli, &err);
+    size_t stack = o->stack ? o->stack : 4096, nin, nout;
+    size_t ram = o->ram ? o->ram
+                 : o->so.search.have_budget ? o->so.search.budget
+                                            : s->arena_bytes + stack + 4096;
+    int8_t *in = concat(v->inputs, g->inputs, g->n_inputs, g, &nin);
+    int8_t *want = concat(v->ref_out, g->outputs, g->n_outputs, g, &nout);
+    int rc = in && want ? target_run(cli, t, o->target, ram, stack, in, nin, want, nout, &v->target)
+                        : EXIT_FAIL;
+    if (rc == EXIT_OK && o->target_output && v->target.output &&
+        mp_file_write_atomic(o->target_output, v->target.output, nout, &err) != MP_OK)
+        rc = cli_fail(cli, &err);
+    free(v->target.output);
+    v->target.output = NULL;
+    free(in);
+    free(want);
+    mp_rt_tables_free(t);
+    return rc;
+}
+
+/* The tables `export --format c` writes, run through memplan_rt (the device's code). */
+static mp_status run_runtime(const mp_exec_model *m, const mp_schedule *s, validation *v,
+                             mp_error *err)
+{
+    const mp_graph *g = s->g;
+    mp_rt_tables *t = NULL;
+    int8_t **out = calloc(g->n_outputs, sizeof *out);
+    mp_status st = out ? mp_rt_tables_new(m, s, &t, err)
+                       : mp_errorf(err, MP_E_NOMEM, "out of memory");
+    for (uint32_t k = 0; st == MP_OK && k < g->n_outputs; k++)
+        if (!(out[k] = malloc(g->tensors[g->outputs[k]].size_bytes + 1)))
+            st = mp_errorf(err, MP_E_NOMEM, "out of memory");
+    if (st == MP_OK) {
+        v->rt_const_bytes = mp_rt_tables_const_bytes(t);
+        st = mp_rt_run(t, (const int8_t *const *)v->inputs, out, &v->ref, NULL, &v->rt_first,
+                       err);
+    }
+    if (st == MP_OK)
+        mp_exec_compare_outputs(m, (const int8_t *const *)v->ref_out,
+                                (const int8_t *const *)out, &v->rt_mm);
+    for (uint32_t k = 0; out && k < g->n_outputs; k++)
+        free(out[k]);
+    free(out);
+    mp_rt_tables_free(t);
+    return st;
 }
 
 static mp_status run_both(const validate_opts *o, const mp_exec_model *m, const mp_schedule *s,
@@ -176,7 +291,7 @@ static mp_status run_both(const validate_opts *o, const mp_exec_model *m, const 
     }
     mp_exec_compare_outputs(m, (const int8_t *const *)v->ref_out,
                             (const int8_t *const *)v->sched_out, &v->mm);
-    return MP_OK;
+    return run_runtime(m, s, v, err);
 }
 
 static const char *describe_schedule(const mp_schedule *s, char *buf, size_t n)
@@ -223,6 +338,31 @@ static void print_text(mp_cli *cli, const validate_opts *o, const mp_exec_model 
         fprintf(f, "first difference tensor '%s' element %zu (y %d, x %d, c %d): expected %d, got %d\n",
                 g->tensors[v->first.tensor].name, v->first.index, v->first.y, v->first.x,
                 v->first.c, v->first.expected, v->first.actual);
+    const mp_exec_mismatch *rt = v->rt_first.found ? &v->rt_first : &v->rt_mm;
+    if (rt->found)
+        fprintf(f, "memplan_rt       MISMATCH running the exported tables: tensor '%s' element "
+                   "%zu (y %d, x %d, c %d): expected %d, got %d\n",
+                g->tensors[rt->tensor].name, rt->index, rt->y, rt->x, rt->c, rt->expected,
+                rt->actual);
+    else
+        fprintf(f, "memplan_rt       the exported tables run bit-exact (%s tensors checked)\n",
+                cli_count(v->rt_first.tensors_checked));
+    if (v->target.ran)
+        fprintf(f, "target           %s on QEMU %s: %s; RAM %s B (budget) holds arena %s B + "
+                   "data/stack, deepest stack %s B, runtime .text %s B, const data %s B, "
+                   "%s instructions\n",
+                v->target.cpu, v->target.board, v->target.bit_exact ? "bit-exact" : "MISMATCH",
+                cli_count(v->target.ram_bytes), cli_count(v->target.arena_bytes),
+                cli_count(v->target.stack_bytes), cli_count(v->target.text_bytes),
+                cli_count(v->target.weights_bytes), cli_count(v->target.instructions));
+    if (v->target.ran && !v->target.bit_exact) {
+        fprintf(f, "MISMATCH on the target %s\n", v->target.cpu);
+        return;
+    }
+    if (!v->mm.found && !v->first.found && rt->found) {
+        fprintf(f, "MISMATCH in memplan_rt, the host executor is bit-exact\n");
+        return;
+    }
     if (!v->mm.found && !v->first.found) {
         fprintf(f, "bit-exact: %u output%s, %s bytes\n", g->n_outputs, g->n_outputs == 1 ? "" : "s",
                 cli_count(v->bytes));
@@ -243,7 +383,7 @@ static mp_store_validation stored(const mp_schedule *s, const validation *v, cha
 {
     const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
     mp_store_validation r = {
-        .bit_exact = !v->mm.found && !v->first.found,
+        .bit_exact = validation_exact(v),
         .bytes_compared = v->bytes,
         .mismatched_bytes = v->mm.found ? v->mm.n_different : 0,
         .arena_bytes = s->arena_bytes,
@@ -265,12 +405,26 @@ static void print_json(mp_cli *cli, const mp_schedule *s, const validation *v)
     mp_strbuf_printf(&sb, "{\"bit_exact\": %s, \"outputs\": %u, \"bytes\": %zu, "
                           "\"arena_bytes\": %zu, \"peak_bytes\": %zu, \"layout_ok\": %s, "
                           "\"op_runs\": %llu, \"patches\": %u, \"tensors_checked\": %llu, "
-                          "\"saturation\": %.6f, \"mismatch\": ",
-                     v->mm.found || v->first.found ? "false" : "true", s->g->n_outputs, v->bytes,
+                          "\"saturation\": %.6f, ",
+                     validation_exact(v) ? "true" : "false", s->g->n_outputs, v->bytes,
                      s->arena_bytes,
                      s->peak_bytes, s->layout_ok ? "true" : "false",
                      (unsigned long long)v->stats.op_runs, v->stats.patches,
                      (unsigned long long)v->first.tensors_checked, v->sat.total ? (double)v->sat.saturated / (double)v->sat.total : 0.0);
+    mp_strbuf_printf(&sb, "\"runtime\": {\"bit_exact\": %s, \"tensors_checked\": %llu, "
+                          "\"const_bytes\": %zu}, ",
+                     v->rt_mm.found || v->rt_first.found ? "false" : "true",
+                     (unsigned long long)v->rt_first.tensors_checked, v->rt_const_bytes);
+    if (v->target.ran)
+        mp_strbuf_printf(&sb, "\"target\": {\"cpu\": \"%s\", \"board\": \"%s\", \"bit_exact\": %s, "
+                              "\"arena_bytes\": %zu, \"stack_bytes\": %zu, \"text_bytes\": %zu, "
+                              "\"weights_bytes\": %zu, \"instructions\": %llu, \"ram_bytes\": %zu, "
+                              "\"ram_used\": %zu}, ",
+                         v->target.cpu, v->target.board, v->target.bit_exact ? "true" : "false",
+                         v->target.arena_bytes, v->target.stack_bytes, v->target.text_bytes,
+                         v->target.weights_bytes, (unsigned long long)v->target.instructions,
+                         v->target.ram_bytes, v->target.ram_used);
+    mp_strbuf_puts(&sb, "\"mismatch\": ");
     const mp_exec_mismatch *mm = v->first.found ? &v->first : &v->mm;
     if (!mm->found) {
         mp_strbuf_puts(&sb, "null}\n");
@@ -319,6 +473,8 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
     }
     if (rc == EXIT_OK && run_both(&o, m, s, &v, &err) != MP_OK)
         rc = cli_fail(cli, &err);
+    if (rc == EXIT_OK && o.target)
+        rc = run_target(cli, &o, m, s, &v);
     if (rc == EXIT_OK) {
         if (!s->layout_ok) {
             mp_error lerr;
@@ -331,7 +487,7 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
         else
             print_text(cli, &o, m, s, &v);
         /* a schedule that misses the budget is a failed check too (as in plan) */
-        rc = v.mm.found || v.first.found || !fits ? EXIT_FAIL : EXIT_OK;
+        rc = validation_exact(&v) && fits ? EXIT_OK : EXIT_FAIL;
         char detail[512];
         mp_store_validation sv = stored(s, &v, detail, sizeof detail);
         rc = record_validate(cli, &o.rec, argc, argv, s, &sv, rc);

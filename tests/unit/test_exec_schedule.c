@@ -9,6 +9,7 @@
 #include "test_helpers.h"
 
 #include "memplan/mp_exec.h"
+#include "memplan/mp_rt.h"
 
 #include <stdlib.h>
 
@@ -25,6 +26,12 @@ static mp_graph *load(const char *rel)
     }
     return g;
 }
+
+/* Also run the schedules of up to RT_MAX_MACS MACs through memplan_rt (person
+ * detection, MobileNetV1 0.25, the random nets; not MobileNetV2: the runtime's
+ * reference loops take minutes under the sanitizers; the qemu suite, test_rt and
+ * `validate` run the larger networks through it). */
+#define RT_MAX_MACS 12000000u
 
 /* Run s and the reference on a seeded input; return the number of differing bytes. */
 static uint64_t run_and_compare(const mp_exec_model *m, const mp_schedule *s, uint64_t seed)
@@ -58,6 +65,19 @@ static uint64_t run_and_compare(const mp_exec_model *m, const mp_schedule *s, ui
     assert_true(first.tensors_checked > 0);
     if (first.found && !mm.n_different)
         mm.n_different = 1; /* an intermediate tensor differs: count it */
+    /* the same schedule as memplan_rt tables (what export writes) through the runtime */
+    mp_rt_tables *t = NULL;
+    bool rt = s->macs <= RT_MAX_MACS;
+    if (rt && (mp_rt_tables_new(m, s, &t, &err) != MP_OK ||
+        mp_rt_run(t, (const int8_t *const *)in, out, &run, NULL, &first, &err) != MP_OK)) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    mp_rt_tables_free(t);
+    mp_exec_mismatch rm;
+    mp_exec_compare_outputs(m, ref, (const int8_t *const *)out, &rm);
+    if (rt)
+        mm.n_different += rm.n_different + (first.found && !rm.n_different ? 1 : 0);
     mp_exec_run_release(&run);
     for (uint32_t i = 0; i < g->n_inputs; i++)
         free(in[i]);

@@ -10,3 +10,18 @@ if command -v arm-none-eabi-gcc >/dev/null 2>&1; then
       -c "$SCRATCH/out/person.c" -o "$SCRATCH/p_m4.o" || exit 5
 fi
 grep -c "^#define PERSON_" "$SCRATCH/out/person.h"
+# the memplan_rt package: the model tables and the runtime compile as C99 too, and
+# the runtime needs nothing of libc but memcpy/memset/memmove (no floating point)
+for src in "$SCRATCH"/out/person_model.c "$SCRATCH"/out/memplan_rt/*.c; do
+  cc -std=c99 -Wall -Wextra -Werror -pedantic -I"$SCRATCH/out" -I"$SCRATCH/out/memplan_rt/include" \
+      -c "$src" -o "$SCRATCH/rt.o" || exit 6
+done
+if command -v arm-none-eabi-gcc >/dev/null 2>&1; then
+  for src in "$SCRATCH"/out/memplan_rt/*.c; do
+    arm-none-eabi-gcc -std=c99 -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -Os -Wall -Wextra -Werror \
+        -I"$SCRATCH/out/memplan_rt/include" -c "$src" -o "$SCRATCH/$(basename "$src").o" || exit 7
+  done
+  undef=$(arm-none-eabi-nm -u "$SCRATCH"/mprt_*.o | awk 'NF == 2 {print $2}' | sort -u |
+          grep -v -x -e memcpy -e memset -e memmove)
+  [ -z "$undef" ] || { echo "the runtime needs: $undef"; exit 8; }
+fi

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mprt.h - memplan_rt, the on-device runtime: executes a memplan schedule
+ * (per-layer segments, patch stages with any halo mode, fused multi-stage
+ * schedules) from const tables, inside one caller-provided arena of exactly
+ * the planned size.
+ *
+ * Portable C99: needs <stdint.h>, <stddef.h> and <string.h> (memcpy, memset,
+ * memmove) only. No heap, no floating point, no static mutable state: all
+ * state is in the arena and in the caller's mprt_ctx, so the runtime is
+ * re-entrant (two contexts may run two models, or one model in two arenas, at
+ * once). The int8 kernels are TFLite Micro's reference arithmetic
+ * (bit-exact; docs/runtime.md).
+ *
+ * The tables are written by `memplan export --format c` and described in
+ * docs/runtime.md (format version MPRT_FORMAT_VERSION). memplan's `validate`
+ * runs the same tables on the host through this same code.
+ */
+#ifndef MEMPLAN_RT_MPRT_H
+#define MEMPLAN_RT_MPRT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MPRT_FORMAT_VERSION 1
+
+/* ---- kernels' parameter blocks ------------------------------------------------------ */
+
+typedef enum mprt_op_type {
+    MPRT_OP_CONV = 0,      /* conv2d (mprt_conv) */
+    MPRT_OP_DEPTHWISE = 1, /* depthwise conv2d (mprt_conv) */
+    MPRT_OP_FC = 2,        /* fully connected (mprt_conv, 1x1 over in_c = input bytes) */
+    MPRT_OP_AVG_POOL = 3,  /* mprt_pool */
+    MPRT_OP_MAX_POOL = 4,  /* mprt_pool */
+    MPRT_OP_MEAN = 5,      /* mprt_mean */
+    MPRT_OP_ADD = 6,       /* mprt_elem */
+    MPRT_OP_MUL = 7,       /* mprt_elem */
+    MPRT_OP_SOFTMAX = 8,   /* mprt_softmax */
+    MPRT_OP_REQUANT = 9,   /* quantize / dequantize int8 -> int8 (mprt_requant) */
+    MPRT_OP_PAD = 10,      /* mprt_pad */
+    MPRT_OP_CONCAT = 11,   /* mprt_concat */
+    MPRT_OP_RESIZE = 12,   /* resize nearest (mprt_resize) */
+    MPRT_OP_RESHAPE = 13,  /* a byte copy (params NULL) */
+    MPRT_OP_COUNT
+} mprt_op_type;
+
+/* Output requantization: per output channel Q31 multiplier and shift (positive = left). */
+typedef struct mprt_rq {
+    const int32_t *mult;
+    const int32_t *shift;
+    int32_t out_offset, act_min, act_max;
+} mprt_rq;
+
+typedef struct mprt_conv {
+    int32_t in_h, in_w, in_c, out_h, out_w, out_c;
+    int32_t kh, kw, sh, sw, dh, dw, pad_top, pad_left;
+    int32_t groups, depth_mult;
+    int32_t in_offset, w_offset;  /* -input zero point, -weight zero point */
+    const int8_t *w;              /* conv/fc: OHWI (O x kh x kw x in_c/groups); dw: 1HWC */
+    const int32_t *bias;          /* out_c values or NULL */
+    mprt_rq rq;
+} mprt_conv;
+
+typedef struct mprt_pool {
+    int32_t in_h, in_w, c, out_h, out_w;
+    int32_t kh, kw, sh, sw, pad_top, pad_left;
+    int32_t act_min, act_max;
+} mprt_pool;
+
+enum { MPRT_MEAN_KEEP_DIMS = 0, MPRT_MEAN_SAME_QUANT = 1, MPRT_MEAN_RESCALE = 2 };
+
+typedef struct mprt_mean {
+    int32_t in_h, in_w, c, mode;
+    int32_t in_zp, out_zp, mult, shift;
+} mprt_mean;
+
+typedef struct mprt_elem {
+    int32_t a_h, a_w, a_c, b_h, b_w, b_c;
+    const int8_t *a_const, *b_const; /* constant operands (dense HWC) or NULL */
+    int32_t a_offset, b_offset, left_shift;
+    int32_t a_mult, a_shift, b_mult, b_shift;
+    int32_t out_mult, out_shift, out_offset, act_min, act_max;
+} mprt_elem;
+
+typedef struct mprt_softmax {
+    int32_t c, in_mult, in_left_shift, diff_min;
+} mprt_softmax;
+
+typedef struct mprt_requant {
+    int32_t identity; /* 1: same quantization, a copy */
+    int32_t in_zp, out_zp, mult, shift;
+} mprt_requant;
+
+typedef struct mprt_pad {
+    int32_t in_h, in_w, c, pad_top, pad_left, value;
+} mprt_pad;
+
+typedef struct mprt_concat {
+    int32_t axis;               /* 1 rows, 2 columns, 3 channels */
+    int32_t n;                  /* inputs */
+    const int32_t *start, *size; /* per input: first output index and extent along axis */
+    const mprt_requant *rq;     /* per input */
+} mprt_concat;
+
+typedef struct mprt_resize {
+    int32_t c, out_h, out_w;
+    const int32_t *src_y;       /* out_h source rows (TFLite's nearest rule, precomputed) */
+    const int32_t *src_x;       /* out_w source columns */
+} mprt_resize;
+
+/* ---- the schedule tables ----------------------------------------------------------- */
+
+typedef struct mprt_iv {
+    int32_t a, b; /* half-open [a, b); empty when a >= b */
+} mprt_iv;
+
+/* An activation tensor (NHWC, batch 1, int8). offset: its whole buffer in the
+ * arena, or -1 when it is never held whole (a region-only tensor). */
+typedef struct mprt_tensor {
+    int32_t h, w, c;
+    int32_t offset;
+} mprt_tensor;
+
+enum { MPRT_RUN_NORMAL = 0, MPRT_RUN_INPLACE_DW = 1, MPRT_RUN_REDUCE = 2 };
+
+/*
+ * An op. In a per-layer segment in[] and out are tensor indices and the op
+ * computes its whole output; in a tiled segment they are slot indices of the
+ * segment and the op computes its output slot's comp region of the patch.
+ * run: MPRT_RUN_INPLACE_DW writes over its input channel by channel through
+ * the plane at aux_offset (aux_bytes); MPRT_RUN_REDUCE (the last op of a
+ * tiled segment) adds each patch's tile into int32 accumulators at aux_offset
+ * and writes its output after the last patch.
+ */
+typedef struct mprt_op {
+    int32_t type;           /* mprt_op_type */
+    int32_t run;            /* MPRT_RUN_* */
+    int32_t n_in;
+    const int32_t *in;
+    int32_t out;
+    int32_t out_tensor;     /* tensor index of the output (for the tensor hook) */
+    uint32_t aux_offset, aux_bytes;
+    const void *params;     /* by type; NULL for reshape */
+} mprt_op;
+
+enum { MPRT_ROLE_WHOLE = 0, MPRT_ROLE_STREAM = 1, MPRT_ROLE_WORKING = 2, MPRT_ROLE_OUTPUT = 3 };
+
+/*
+ * A tensor a tiled segment reads or writes. WHOLE and OUTPUT slots are the
+ * tensor's whole buffer; STREAM and WORKING slots have a region buffer at
+ * offset holding need_rows[i] x need_cols[j] (dense) in patch (i, j), of
+ * which the patch computes comp_rows[i] x comp_cols[j] (the rest comes from
+ * the halo caches, see docs/runtime.md). Caches: a row ring of kr rows x
+ * hull_w columns (from column hc0) at row_cache, a column ring of kc columns x
+ * max_h rows at col_cache; kr/kc 0: none.
+ */
+typedef struct mprt_slot {
+    int32_t tensor;
+    int32_t role;
+    int32_t input;          /* STREAM: index of the network input */
+    uint32_t offset;
+    const mprt_iv *need_rows, *need_cols, *comp_rows, *comp_cols; /* [rows] / [cols] */
+    int32_t kr, kc, hc0, hull_w, max_h;
+    uint32_t row_cache, col_cache;
+} mprt_slot;
+
+typedef struct mprt_segment {
+    int32_t tiled;          /* 0: per-layer steps; 1: a patch stage */
+    int32_t halo;           /* 0 recompute, 1 cache (rows and columns), 2 cache columns */
+    int32_t rows, cols;     /* patch grid (1 x 1 for per-layer segments) */
+    int32_t n_ops;
+    const mprt_op *ops;
+    int32_t n_slots;
+    const mprt_slot *slots;
+} mprt_segment;
+
+/* A network input or output: tensor index and bytes; at position pos of the
+ * caller's input (output) blob, where they lie back to back in table order. */
+typedef struct mprt_io {
+    int32_t tensor;
+    uint32_t bytes, pos;
+} mprt_io;
+
+typedef struct mprt_model {
+    uint32_t version;       /* MPRT_FORMAT_VERSION */
+    uint32_t arena_bytes;
+    uint32_t input_bytes, output_bytes;
+    int32_t n_tensors;
+    const mprt_tensor *tensors;
+    int32_t n_inputs;
+    const mprt_io *inputs;
+    int32_t n_outputs;
+    const mprt_io *outputs;
+    int32_t n_segments;
+    const mprt_segment *segments;
+} mprt_model;
+
+/* ---- running ---------------------------------------------------------------------- */
+
+typedef enum mprt_status {
+    MPRT_OK = 0,
+    MPRT_E_VERSION = 1,   /* tables of another format version */
+    MPRT_E_ARENA = 2,     /* arena smaller than the tables need */
+    MPRT_E_TABLE = 3,     /* a malformed table (unknown op, index out of range) */
+} mprt_status;
+
+/* Called after a tensor is complete in the arena (per-layer op outputs, and the
+ * OUTPUT slots of a tiled segment after its last patch). */
+typedef void (*mprt_tensor_hook)(void *user, int32_t tensor, const int8_t *data, uint32_t bytes);
+
+typedef struct mprt_ctx {
+    mprt_tensor_hook tensor_done; /* optional */
+    void *user;
+    uint32_t op_runs, patches;    /* counters, set by mprt_run */
+    int32_t bad_segment;          /* MPRT_E_TABLE: the segment at fault */
+} mprt_ctx;
+
+void mprt_ctx_init(mprt_ctx *ctx);
+
+/*
+ * Run model m: input holds the network inputs back to back (m->input_bytes),
+ * output receives the outputs (m->output_bytes). arena: arena_bytes >=
+ * m->arena_bytes bytes, any alignment; its contents need not be initialised.
+ */
+mprt_status mprt_run(mprt_ctx *ctx, const mprt_model *m, uint8_t *arena, uint32_t arena_bytes,
+                     const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_rt.c - memplan_rt (src/rt) against the host executor (src/exec): the
+ * tables of per-layer, patch (every halo mode, in place, streamed input) and
+ * fused schedules of a net with every op the runtime runs give the bytes of
+ * the host executor's schedule run and of the per-layer reference; the
+ * runtime refuses a short arena and tables of another version.
+ */
+#include "test_helpers.h"
+
+#include "memplan/mp_exec.h"
+#include "memplan/mp_rt.h"
+#include "memplan_rt/mprt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    mp_graph *g;
+    mp_exec_model *m;
+    int8_t *in;
+    mp_exec_run ref;
+} fixture;
+
+static void setup_net(fixture *f)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/data/rt/allops.json", MEMPLAN_SOURCE_ROOT);
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_import_file(path, &f->g, &err), MP_OK);
+    assert_int_equal(mp_exec_model_new(f->g, NULL, &f->m, &err), MP_OK);
+    size_t n = f->g->tensors[f->g->inputs[0]].size_bytes;
+    f->in = malloc(n);
+    assert_int_equal(mp_exec_random_input(f->m, 0, 7, f->in, n, &err), MP_OK);
+    const int8_t *ins[1] = {f->in};
+    assert_int_equal(mp_exec_run_reference(f->m, ins, true, &f->ref, &err), MP_OK);
+}
+
+static void teardown_net(fixture *f)
+{
+    mp_exec_run_release(&f->ref);
+    free(f->in);
+    mp_exec_model_free(f->m);
+    mp_graph_free(f->g);
+}
+
+/* Run s through the runtime and the host executor; both must equal the reference. */
+static void check_schedule(fixture *f, const mp_schedule *s)
+{
+    mp_error err;
+    mp_error_init(&err);
+    size_t n = f->g->tensors[f->g->outputs[0]].size_bytes;
+    int8_t *host = malloc(n), *dev = malloc(n);
+    int8_t *outs_h[1] = {host}, *outs_d[1] = {dev};
+    const int8_t *ins[1] = {f->in};
+    mp_exec_mismatch first;
+    assert_int_equal(mp_exec_run_schedule(f->m, s, ins, outs_h, &f->ref, NULL, &first, &err), MP_OK);
+    assert_false(first.found);
+    mp_rt_tables *t = NULL;
+    assert_int_equal(mp_rt_tables_new(f->m, s, &t, &err), MP_OK);
+    mp_exec_schedule_stats st;
+    assert_int_equal(mp_rt_run(t, ins, outs_d, &f->ref, &st, &first, &err), MP_OK);
+    assert_false(first.found);
+    assert_true(first.tensors_checked > 0);
+    assert_int_equal(st.arena_bytes, s->arena_bytes);
+    assert_memory_equal(host, dev, n);
+    assert_memory_equal(mp_exec_run_output(&f->ref, f->m, 0), dev, n);
+    assert_true(mp_rt_tables_const_bytes(t) > 0);
+    mp_rt_tables_free(t);
+    free(host);
+    free(dev);
+}
+
+static mp_schedule *patch_schedule(const mp_graph *g, mp_halo halo, bool inplace, bool stream,
+                                   uint32_t rows, uint32_t cols)
+{
+    mp_error err;
+    mp_error_init(&err);
+    mp_schedule_spec spec;
+    mp_schedule_spec_init(&spec);
+    spec.opts.inplace_dw = inplace;
+    spec.opts.input_mode = stream ? MP_INPUT_STREAM : MP_INPUT_SRAM;
+    mp_per_layer pl;
+    assert_int_equal(mp_plan_per_layer(g, NULL, &spec.opts, &pl, &err), MP_OK);
+    spec.tiled[0] = (mp_patch_spec){0, 0, rows, cols, MP_CUTS_EVEN, NULL, NULL, halo};
+    assert_int_equal(mp_patch_spec_for_split(g, &pl, "cat", &spec.tiled[0], &err), MP_OK);
+    spec.tiled[0].rows = rows;
+    spec.tiled[0].cols = cols;
+    spec.tiled[0].halo = halo;
+    spec.n_tiled = 1;
+    mp_per_layer_release(&pl);
+    mp_schedule *s = NULL;
+    assert_int_equal(mp_schedule_build(g, &spec, &s, &err), MP_OK);
+    return s;
+}
+
+static void test_rt_per_layer(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_net(&f);
+    mp_error err;
+    mp_error_init(&err);
+    for (int inplace = 0; inplace < 2; inplace++) {
+        mp_schedule_spec spec;
+        mp_schedule_spec_init(&spec);
+        spec.opts.inplace_dw = inplace;
+        spec.opts.inplace_ops = inplace;
+        mp_schedule *s = NULL;
+        assert_int_equal(mp_schedule_build(f.g, &spec, &s, &err), MP_OK);
+        check_schedule(&f, s);
+        mp_schedule_free(s);
+    }
+    teardown_net(&f);
+}
+
+static void test_rt_patch_every_halo(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_net(&f);
+    for (int h = 0; h < MP_HALO_COUNT; h++)
+        for (int v = 0; v < 4; v++) {
+            mp_schedule *s = patch_schedule(f.g, (mp_halo)h, v & 1, v & 2, 2 + (uint32_t)v % 3,
+                                            3 - (uint32_t)v % 2);
+            check_schedule(&f, s);
+            mp_schedule_free(s);
+        }
+    teardown_net(&f);
+}
+
+static void test_rt_refuses_short_arena_and_other_version(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_net(&f);
+    mp_error err;
+    mp_error_init(&err);
+    mp_schedule *s = patch_schedule(f.g, MP_HALO_CACHE, false, false, 2, 2);
+    mp_rt_tables *t = NULL;
+    assert_int_equal(mp_rt_tables_new(f.m, s, &t, &err), MP_OK);
+    const mprt_model *md = mp_rt_tables_model(t);
+    uint8_t *arena = malloc(md->arena_bytes);
+    int8_t *in = calloc(1, md->input_bytes), *out = calloc(1, md->output_bytes);
+    mprt_ctx ctx;
+    mprt_ctx_init(&ctx);
+    assert_int_equal(mprt_run(&ctx, md, arena, md->arena_bytes - 1, in, out), MPRT_E_ARENA);
+    mprt_model other = *md;
+    other.version = MPRT_FORMAT_VERSION + 1;
+    assert_int_equal(mprt_run(&ctx, &other, arena, md->arena_bytes, in, out), MPRT_E_VERSION);
+    other = *md;
+    other.arena_bytes = 16; /* buffers past the end */
+    assert_int_equal(mprt_run(&ctx, &other, arena, md->arena_bytes, in, out), MPRT_E_TABLE);
+    assert_int_equal(mprt_run(&ctx, md, arena, md->arena_bytes, in, out), MPRT_OK);
+    assert_true(ctx.patches == 4 && ctx.op_runs > 0);
+    free(arena);
+    free(in);
+    free(out);
+    mp_rt_tables_free(t);
+    mp_schedule_free(s);
+    teardown_net(&f);
+}
+
+/* Issue 15: 129 segments (64 one-op tiled segments between per-layer ones): the C
+ * export writes segment index 128 (an int8_t field wrapped it), and the runtime's
+ * tables run the schedule bit-exact. */
+static void test_rt_129_segments(void **state)
+{
+    (void)state;
+    char *json = malloc(65536);
+    int len = snprintf(json, 65536, NET_HEAD("[6,5,4]"));
+    for (int l = 0; l < 130; l++)
+        len += snprintf(json + len, 65536 - (size_t)len,
+                        "%s{\"name\":\"l%d\",\"op\":\"depthwise_conv2d\",\"kernel\":3}",
+                        l ? "," : "", l);
+    snprintf(json + len, 65536 - (size_t)len, NET_TAIL);
+    mp_graph *g = test_graph_from_json(json);
+    free(json);
+    mp_error err;
+    mp_error_init(&err);
+    mp_schedule_spec spec;
+    mp_schedule_spec_init(&spec);
+    for (uint32_t k = 0; k < 64; k++)
+        spec.tiled[k] = (mp_patch_spec){2 * k + 1, 2 * k + 1, 2, 2, MP_CUTS_EVEN, NULL, NULL,
+                                        MP_HALO_RECOMPUTE};
+    spec.n_tiled = 64;
+    mp_schedule *s = NULL;
+    assert_int_equal(mp_schedule_build(g, &spec, &s, &err), MP_OK);
+    assert_int_equal(s->n_segments, 129);
+    mp_strbuf h, c;
+    mp_strbuf_init(&h);
+    mp_strbuf_init(&c);
+    assert_int_equal(mp_schedule_export_c(s, "seg", "seg.h", &h, &c, &err), MP_OK);
+    const char *ops = strstr(c.buf, "seg_ops[SEG_N_OPS] = {");
+    assert_non_null(ops);
+    const char *op = strstr(ops, "{\"l129\", ");
+    assert_non_null(op);
+    int type, act, inplace, seg;
+    assert_int_equal(sscanf(op + strlen("{\"l129\", "), "%d, %d, %d, %d", &type, &act, &inplace,
+                            &seg), 4);
+    assert_int_equal(seg, 128);
+    /* ...into a field that holds it (it was an int8_t) */
+    assert_null(strstr(h.buf, "int8_t segment;"));
+    assert_non_null(strstr(h.buf, "int32_t segment;"));
+    mp_strbuf_release(&h);
+    mp_strbuf_release(&c);
+    mp_exec_model *m = NULL;
+    assert_int_equal(mp_exec_model_new(g, NULL, &m, &err), MP_OK);
+    fixture f = {g, m, NULL, {0}};
+    size_t n = g->tensors[g->inputs[0]].size_bytes;
+    f.in = malloc(n);
+    assert_int_equal(mp_exec_random_input(m, 0, 3, f.in, n, &err), MP_OK);
+    const int8_t *ins[1] = {f.in};
+    assert_int_equal(mp_exec_run_reference(m, ins, true, &f.ref, &err), MP_OK);
+    check_schedule(&f, s);
+    mp_schedule_free(s);
+    teardown_net(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rt_per_layer),
+        cmocka_unit_test(test_rt_patch_every_halo),
+        cmocka_unit_test(test_rt_refuses_short_arena_and_other_version),
+        cmocka_unit_test(test_rt_129_segments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
