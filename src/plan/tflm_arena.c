@@ -58,6 +58,7 @@
 typedef struct sim {
     const tflm_abi *abi;
     size_t tail;      /* persistent bytes, alignment included */
+    size_t peak;      /* arena needed by a temporary phase (kernels' Prepare) */
     bool overflow;
 } sim;
 
@@ -191,6 +192,44 @@ static mp_status add_request(requests *r, size_t bytes, uint32_t op, mp_error *e
     return MP_OK;
 }
 
+/*
+ * Room a kernel's Prepare needs: the head holds the scratch requests so far plus
+ * 12, and above them the temporary TfLiteTensors the kernel fetches (with their
+ * quantization) while the tail already holds everything allocated so far. TFLM
+ * kernels hold their inputs and outputs at once; taking all of them is exact for
+ * the kernels measured and an upper bound otherwise.
+ */
+static void prepare_need(const tflm_net *net, sim *s, const tflm_op *op, uint32_t n_req)
+{
+    size_t ra, ta, qa, head, v;
+    size_t req_size = tflm_struct(s->abi, S_SCRATCH_REQUEST, &ra);
+    size_t tsize = tflm_struct(s->abi, S_TENSOR, &ta);
+    size_t qsize = tflm_struct(s->abi, S_AFFINE_QUANT, &qa);
+    if (!mp_mul_size(req_size, (size_t)n_req + MAX_REQUESTS_PER_OP, &head)) {
+        s->overflow = true;
+        return;
+    }
+    for (uint32_t k = 0; k < op->n_in + op->n_out; k++) {
+        int32_t t = k < op->n_in ? op->in[k] : op->out[k - op->n_in];
+        if (t < 0)
+            continue;
+        const tflm_tensor *tt = &net->tensors[t];
+        bool ok = mp_align_up(head, ta, &head) && mp_add_size(head, tsize, &head);
+        if (ok && tt->quantized)
+            ok = mp_align_up(head, qa, &head) && mp_add_size(head, qsize, &head) &&
+                 mp_align_up(head, 4, &head) && mp_add_size(head, 4 + (size_t)tt->n_scale * 4,
+                                                           &head);
+        if (!ok) {
+            s->overflow = true;
+            return;
+        }
+    }
+    if (!mp_add_size(head, s->tail, &v))
+        s->overflow = true;
+    else if (v > s->peak)
+        s->peak = v;
+}
+
 /* Steps 2 and 3: model structures, builtin options, Init and Prepare of every kernel. */
 static mp_status kernels_phase(const tflm_net *net, sim *s, mp_tflm_kernels kernels,
                                requests *req, mp_tflm_arena *out, mp_error *err)
@@ -214,6 +253,7 @@ static mp_status kernels_phase(const tflm_net *net, sim *s, mp_tflm_kernels kern
     for (uint32_t i = 0; i < net->n_ops && st == MP_OK; i++) {
         for (uint32_t k = 0; k < a[i].n_prepare; k++)
             persist(s, a[i].prepare[k], ARENA_ALIGN, &out->op_data_bytes);
+        prepare_need(net, s, &net->ops[i], req->n);
         for (uint32_t k = 0; k < a[i].n_scratch && st == MP_OK; k++) {
             st = add_request(req, a[i].scratch[k], i, err);
             if (st == MP_OK && !mp_add_size(out->scratch_bytes, a[i].scratch[k],
@@ -247,7 +287,7 @@ static bool planning_need(const tflm_net *net, const sim *s, uint32_t n_req, uin
 static mp_status predict(const tflm_net *net, mp_tflm_kernels kernels, const tflm_abi *abi,
                          mp_tflm_arena *out, mp_error *err)
 {
-    sim s = {abi, 0, false};
+    sim s = {abi, 0, 0, false};
     requests req = {0};
     plan_in p = {0};
     persist_struct(&s, S_ARENA_ALLOCATOR, 1, &out->fixed_bytes);
@@ -291,6 +331,7 @@ static mp_status predict(const tflm_net *net, mp_tflm_kernels kernels, const tfl
             out->n_scratch = req.n;
             size_t m = final > plan_need ? final : plan_need;
             m = m > at_plan ? m : at_plan;
+            m = m > s.peak ? m : s.peak;
             if (!mp_align_up(m, ARENA_ALIGN, &out->min_arena_bytes))
                 st = mp_errorf(err, MP_E_OVERFLOW, "%s: arena size overflows", net->fb.label);
         }

@@ -239,14 +239,19 @@ static void softmax(op_ctx *c)
     }
 }
 
-/* MEAN / SUM (reduce_common.cc PrepareMeanOrSum): for int8, uint8 and int16 inputs a
- * scratch int32 per output element. */
+/* MEAN / SUM (reduce_common.cc): PrepareSimple requests an int per input dimension and
+ * one per reduced axis; PrepareMeanOrSum adds an int32 per output element for int8,
+ * uint8 and int16 inputs (three requests measured with tflm_runner). */
 static void reduce(op_ctx *c)
 {
-    const tflm_tensor *in = in_t(c, 0), *o = out_t(c, 0);
+    const tflm_tensor *in = in_t(c, 0), *ax = in_t(c, 1), *o = out_t(c, 0);
     builtin(c, "c");
     init(c, OPDATA_REDUCE);
-    if (in && o && (in->type == 9 || in->type == 3 || in->type == 7)) {
+    if (!in || !o)
+        return;
+    scratch(c, (size_t)in->rank * 4);
+    scratch(c, ax ? ax->bytes : 0);
+    if (in->type == 9 || in->type == 3 || in->type == 7) {
         size_t elem = o->type == 7 ? 2 : o->type == 0 || o->type == 2 ? 4 : 1;
         scratch(c, o->bytes / elem * 4);
     }
