@@ -29,6 +29,8 @@
 extern "C" {
 #endif
 
+struct mp_schedule;
+
 typedef enum mp_tflm_kernels {
     MP_TFLM_KERNELS_REFERENCE, /* TFLM's reference kernels (tensorflow/lite/micro/kernels) */
     MP_TFLM_KERNELS_CMSIS_NN,  /* kernels/cmsis_nn on a Cortex-M with the DSP extension */
@@ -72,6 +74,10 @@ mp_status mp_tflm_arena_predict(const void *data, size_t size, const char *label
                                 mp_tflm_kernels kernels, mp_tflm_target target,
                                 mp_tflm_arena *out, mp_error *err);
 
+/* The same for a .tflite file (read whole, at most MP_IMPORT_MAX_FILE_BYTES). */
+mp_status mp_tflm_arena_predict_file(const char *path, mp_tflm_kernels kernels,
+                                     mp_tflm_target target, mp_tflm_arena *out, mp_error *err);
+
 /* "reference" / "cmsis-nn"; parse returns false for an unknown name. */
 const char *mp_tflm_kernels_name(mp_tflm_kernels k);
 bool mp_tflm_kernels_parse(const char *name, mp_tflm_kernels *out);
@@ -96,6 +102,19 @@ bool mp_tflm_kernels_parse(const char *name, mp_tflm_kernels *out);
 mp_status mp_tflm_write_offline_plan(const void *data, size_t size, const char *label,
                                      const int32_t *offsets, uint32_t n_tensors,
                                      unsigned char **out, size_t *out_size, mp_error *err);
+
+/*
+ * Per-tensor offsets of a per-layer schedule (n = the graph's tensor count):
+ * each non-constant tensor's buffer offset, MP_TFLM_ONLINE for constants and
+ * tensors without a buffer. Tiled (patch, fused) schedules give
+ * MP_E_UNSUPPORTED; offsets not 16-byte aligned MP_E_INVALID.
+ */
+mp_status mp_tflm_schedule_offsets(const struct mp_schedule *s, int32_t *offsets, uint32_t n,
+                                   mp_error *err);
+
+/* Read tflite_path, add s's plan as OfflineMemoryAllocation, write out_path atomically. */
+mp_status mp_tflm_export_file(const char *tflite_path, const struct mp_schedule *s,
+                              const char *out_path, mp_error *err);
 
 #ifdef __cplusplus
 }

@@ -30,7 +30,9 @@
  */
 #include "tflm_int.h"
 
+#include "memplan/mp_import.h"
 #include "memplan/mp_plan.h"
+#include "memplan/mp_util.h"
 
 #include "../util/alloc.h"
 #include "../util/checked.h"
@@ -356,5 +358,17 @@ mp_status mp_tflm_arena_predict(const void *data, size_t size, const char *label
     out->offline_plan = net.offline != NULL;
     mp_status st = predict(&net, kernels, &abi, out, err);
     tflm_net_free(&net);
+    return st;
+}
+
+mp_status mp_tflm_arena_predict_file(const char *path, mp_tflm_kernels kernels,
+                                     mp_tflm_target target, mp_tflm_arena *out, mp_error *err)
+{
+    char *data;
+    size_t size;
+    memset(out, 0, sizeof *out);
+    MP_TRY(mp_file_read(path, MP_IMPORT_MAX_FILE_BYTES, &data, &size, err));
+    mp_status st = mp_tflm_arena_predict(data, size, path, kernels, target, out, err);
+    mp_file_free(data);
     return st;
 }
