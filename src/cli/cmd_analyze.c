@@ -311,8 +311,9 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
     if (ord)
         print_order(f, ord);
     fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
-    fprintf(f, "TFLM greedy arena %s B (%s) for tensors%s\n", cli_count(ar->tflm),
-            cli_kib(ar->tflm), ord ? " in file order" : "");
+    fprintf(f, "TFLM greedy arena %s B (%s) for tensors%s%s\n", cli_count(ar->tflm),
+            cli_kib(ar->tflm), ord ? " in file order" : "",
+            ar->whole.tflite ? "" : "; TFLite Micro adds its own bookkeeping on top");
     cli_tflm_text(f, &ar->whole);
 }
 

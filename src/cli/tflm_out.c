@@ -22,6 +22,7 @@ void cli_tflm_compute(const mp_graph *g, mp_tflm_kernels kernels, cli_tflm *t)
         snprintf(t->why, sizeof t->why, "the network is not a .tflite");
         return;
     }
+    t->tflite = true;
     mp_error err;
     mp_error_init(&err);
     if (mp_tflm_arena_predict_file(g->source, kernels, MP_TFLM_TARGET_MCU32, &t->mcu, &err) !=
@@ -36,6 +37,8 @@ void cli_tflm_compute(const mp_graph *g, mp_tflm_kernels kernels, cli_tflm *t)
 
 void cli_tflm_text(FILE *f, const cli_tflm *t)
 {
+    if (!t->tflite)
+        return; /* net.json: no TFLM model to size */
     if (!t->have) {
         fprintf(f, "TFLM arena       not predicted: %s\n", t->why);
         return;
@@ -43,8 +46,9 @@ void cli_tflm_text(FILE *f, const cli_tflm *t)
     fprintf(f, "TFLM arena       %s B (%s) on a 32-bit Cortex-M with %s kernels: "
                "kTensorArenaSize\n", cli_count(t->mcu.min_arena_bytes),
             cli_kib(t->mcu.min_arena_bytes), mp_tflm_kernels_name(t->kernels));
-    fprintf(f, "                 = %s B planned tensors + %s B scratch placement + %s B "
+    fprintf(f, "                 = %s B planned tensors%s + %s B scratch placement + %s B "
                "TFLM bookkeeping%s\n", cli_count(t->mcu.tensor_bytes),
+            t->mcu.offline_plan ? " (the model's OfflineMemoryAllocation)" : "",
             cli_count(t->mcu.head_bytes - t->mcu.tensor_bytes), cli_count(t->mcu.tail_bytes),
             t->mcu.min_arena_bytes > (t->mcu.used_bytes + 15) / 16 * 16
                 ? " (+ room needed while planning)"

@@ -12,6 +12,7 @@
 
 typedef struct cli_tflm {
     bool have;              /* a .tflite whose every op is modelled */
+    bool tflite;            /* the network came from a .tflite */
     mp_tflm_kernels kernels;
     mp_tflm_arena mcu, host;
     char why[600];          /* why there is no figure (net.json, unmodelled op) */
