@@ -196,12 +196,14 @@ static mp_status add_request(requests *r, size_t bytes, uint32_t op, mp_error *e
 
 /*
  * Room a kernel's Prepare needs: the head holds the scratch requests so far plus
- * 12, and above them the temporary TfLiteTensors the kernel fetches (with their
- * quantization) while the tail already holds everything allocated so far. TFLM
- * kernels hold their inputs and outputs at once; taking all of them is exact for
- * the kernels measured and an upper bound otherwise.
+ * 12, and above them every temporary TfLiteTensor the kernel fetched (with its
+ * quantization; TFLM releases them only after the op, so repeated fetches add up)
+ * while the tail already holds everything allocated so far. Kernels fetch their
+ * inputs and outputs once (MEAN more: tflm_kernels.c), an upper bound for kernels
+ * that fetch fewer.
  */
-static void prepare_need(const tflm_net *net, sim *s, const tflm_op *op, uint32_t n_req)
+static void prepare_need(const tflm_net *net, sim *s, const tflm_op *op,
+                         const tflm_op_allocs *a, uint32_t n_req)
 {
     size_t ra, ta, qa, head, v;
     size_t req_size = tflm_struct(s->abi, S_SCRATCH_REQUEST, &ra);
@@ -211,8 +213,9 @@ static void prepare_need(const tflm_net *net, sim *s, const tflm_op *op, uint32_
         s->overflow = true;
         return;
     }
-    for (uint32_t k = 0; k < op->n_in + op->n_out; k++) {
-        int32_t t = k < op->n_in ? op->in[k] : op->out[k - op->n_in];
+    uint32_t n = a->n_fetch ? a->n_fetch : op->n_in + op->n_out;
+    for (uint32_t k = 0; k < n; k++) {
+        int32_t t = a->n_fetch ? a->fetch[k] : k < op->n_in ? op->in[k] : op->out[k - op->n_in];
         if (t < 0)
             continue;
         const tflm_tensor *tt = &net->tensors[t];
@@ -255,7 +258,7 @@ static mp_status kernels_phase(const tflm_net *net, sim *s, mp_tflm_kernels kern
     for (uint32_t i = 0; i < net->n_ops && st == MP_OK; i++) {
         for (uint32_t k = 0; k < a[i].n_prepare; k++)
             persist(s, a[i].prepare[k], ARENA_ALIGN, &out->op_data_bytes);
-        prepare_need(net, s, &net->ops[i], req->n);
+        prepare_need(net, s, &net->ops[i], &a[i], req->n);
         for (uint32_t k = 0; k < a[i].n_scratch && st == MP_OK; k++) {
             st = add_request(req, a[i].scratch[k], i, err);
             if (st == MP_OK && !mp_add_size(out->scratch_bytes, a[i].scratch[k],

@@ -89,6 +89,7 @@ size_t tflm_struct(const tflm_abi *abi, const char *members, size_t *align);
 /* ---- kernel allocations --------------------------------------------------------------- */
 
 #define TFLM_MAX_ALLOCS 8
+#define TFLM_MAX_FETCH 16
 
 typedef struct tflm_alloc {
     size_t bytes;
@@ -104,6 +105,9 @@ typedef struct tflm_op_allocs {
     size_t prepare[TFLM_MAX_ALLOCS];
     uint32_t n_scratch;               /* Prepare: scratch buffer requests */
     size_t scratch[TFLM_MAX_ALLOCS];
+    uint32_t n_fetch;                 /* Prepare: temporary TfLiteTensors fetched (tensor */
+    int32_t fetch[TFLM_MAX_FETCH];    /* indices, repeats counted); 0: every input and
+                                         output once */
 } tflm_op_allocs;
 
 /* The allocations of operator i; MP_E_UNSUPPORTED naming it when the op is not modelled. */

@@ -63,6 +63,7 @@ size_t tflm_struct(const tflm_abi *abi, const char *m, size_t *align)
 #define OPDATA_POOL "4i 2i 2i"                  /* OpDataPooling */
 #define OPDATA_SOFTMAX "q 5i 5p"                /* SoftmaxParams */
 #define OPDATA_ADD "c 14i"                      /* OpDataAdd */
+#define OPDATA_SUB "c 12i"                      /* OpDataSub (no float fields) */
 #define OPDATA_MUL "9i"                         /* OpDataMul */
 #define OPDATA_QUANT "i q 3i"                   /* QuantizationParams + requantize fields */
 #define OPDATA_PAD "c 5i c 5i i i"              /* PadParams + output_zero_point */
@@ -249,6 +250,15 @@ static void reduce(op_ctx *c)
     init(c, OPDATA_REDUCE);
     if (!in || !o)
         return;
+    /* Prepare fetches its tensors repeatedly (GetInput / GetOutput in PrepareMeanOrSum
+     * and again in PrepareSimple): counted as three fetches of each, which covers
+     * the temporary room tflm_runner needs for a lone MEAN (an upper bound by at
+     * most one axis tensor) */
+    for (int k = 0; k < 3 && c->op->n_in >= 2; k++) {
+        c->out->fetch[c->out->n_fetch++] = c->op->in[0];
+        c->out->fetch[c->out->n_fetch++] = c->op->out[0];
+        c->out->fetch[c->out->n_fetch++] = c->op->in[1];
+    }
     scratch(c, (size_t)in->rank * 4);
     scratch(c, ax ? ax->bytes : 0);
     if (in->type == 9 || in->type == 3 || in->type == 7) {
@@ -272,8 +282,8 @@ static bool other_op(op_ctx *c)
     case TFLM_SQUEEZE: builtin(c, "9i"); return true;
     case TFLM_ADD:
     case TFLM_SUB:
-        builtin(c, PARAMS_ADD);
-        init(c, OPDATA_ADD);
+        builtin(c, PARAMS_ADD); /* TfLiteSubParams has the same members */
+        init(c, c->op->code == TFLM_ADD ? OPDATA_ADD : OPDATA_SUB);
         return true;
     case TFLM_MUL:
         builtin(c, "i");
