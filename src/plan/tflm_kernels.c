@@ -171,17 +171,18 @@ static void conv2d(op_ctx *c)
     prepare(c, (size_t)ch * 4);
     if (c->kernels != MP_TFLM_KERNELS_CMSIS_NN || !in || in->type != 9)
         return;
-    /* arm_convolve_wrapper_s8_get_buffer_size (DSP): 1x1 fast path needs none. */
+    /* arm_convolve_wrapper_s8_get_buffer_size (DSP): an unpadded, undilated 1x1 needs none;
+     * otherwise two im2col columns of int16, the column length rounded up to 4 */
     bool same = opt_u8(c, 0, 0) == 0;
     int32_t sw = opt_i32(c, 1, 1), sh = opt_i32(c, 2, 1);
     int32_t dw = opt_i32(c, 4, 1), dh = opt_i32(c, 5, 1);
     int32_t kh = dim(f, 1), kw = dim(f, 2), cin = dim(in, 3);
     int32_t ph = pad_before(dim(in, 1), kh, sh, dh, dim(o, 1), same);
     int32_t pw = pad_before(dim(in, 2), kw, sw, dw, dim(o, 2), same);
-    if (ph == 0 && pw == 0 && sw == 1 && sh == 1 && kh == 1 && kw == 1 && dw == 1 &&
-        dh == 1 && cin % 4 == 0)
+    if (ph == 0 && pw == 0 && kh == 1 && kw == 1 && dw == 1 && dh == 1)
         return;
-    scratch(c, (size_t)2 * (size_t)cin * (size_t)kh * (size_t)kw * 2);
+    size_t cols = (size_t)cin * (size_t)kh * (size_t)kw;
+    scratch(c, 2 * ((cols + 3) / 4 * 4) * 2);
 }
 
 static void depthwise(op_ctx *c)
