@@ -289,6 +289,36 @@ static bool planning_need(const tflm_net *net, const sim *s, uint32_t n_req, uin
     return true;
 }
 
+/* Step 6: the interpreter's input and output tensors. */
+static void io_phase(const tflm_net *net, sim *s, mp_tflm_arena *out)
+{
+    persist(s, s->abi->ptr * net->n_inputs, ARENA_ALIGN, &out->io_tensor_bytes);
+    for (uint32_t i = 0; i < net->n_inputs; i++)
+        io_tensor(s, &net->tensors[net->inputs[i]], &out->io_tensor_bytes);
+    persist(s, s->abi->ptr * net->n_outputs, ARENA_ALIGN, &out->io_tensor_bytes);
+    for (uint32_t i = 0; i < net->n_outputs; i++)
+        io_tensor(s, &net->tensors[net->outputs[i]], &out->io_tensor_bytes);
+}
+
+/* used = head + tail; the arena to set = the largest need of any phase, rounded to 16. */
+static mp_status finish(const tflm_net *net, const sim *s, size_t tail_at_plan,
+                        size_t plan_need, mp_tflm_arena *out, mp_error *err)
+{
+    size_t at_plan, final, m;
+    if (s->overflow || !mp_add_size(out->head_bytes, s->tail, &final) ||
+        !mp_align_up(tail_at_plan, ARENA_ALIGN, &at_plan) ||
+        !mp_add_size(at_plan, out->head_bytes, &at_plan))
+        return mp_errorf(err, MP_E_OVERFLOW, "%s: arena size overflows", net->fb.label);
+    out->tail_bytes = s->tail;
+    out->used_bytes = final;
+    m = final > plan_need ? final : plan_need;
+    m = m > at_plan ? m : at_plan;
+    m = m > s->peak ? m : s->peak;
+    if (!mp_align_up(m, ARENA_ALIGN, &out->min_arena_bytes))
+        return mp_errorf(err, MP_E_OVERFLOW, "%s: arena size overflows", net->fb.label);
+    return MP_OK;
+}
+
 static mp_status predict(const tflm_net *net, mp_tflm_kernels kernels, const tflm_abi *abi,
                          mp_tflm_arena *out, mp_error *err)
 {
@@ -317,29 +347,9 @@ static mp_status predict(const tflm_net *net, mp_tflm_kernels kernels, const tfl
         st = mp_plan_tflm_greedy_offline(p.bufs, n_t, p.fixed, NULL, &out->tensor_bytes, err);
     }
     if (st == MP_OK) {
-        persist(&s, abi->ptr * net->n_inputs, ARENA_ALIGN, &out->io_tensor_bytes);
-        for (uint32_t i = 0; i < net->n_inputs; i++)
-            io_tensor(&s, &net->tensors[net->inputs[i]], &out->io_tensor_bytes);
-        persist(&s, abi->ptr * net->n_outputs, ARENA_ALIGN, &out->io_tensor_bytes);
-        for (uint32_t i = 0; i < net->n_outputs; i++)
-            io_tensor(&s, &net->tensors[net->outputs[i]], &out->io_tensor_bytes);
-    }
-    if (st == MP_OK) {
-        size_t at_plan, final;
-        if (s.overflow || !mp_add_size(out->head_bytes, s.tail, &final) ||
-            !mp_align_up(tail_at_plan, ARENA_ALIGN, &at_plan) ||
-            !mp_add_size(at_plan, out->head_bytes, &at_plan))
-            st = mp_errorf(err, MP_E_OVERFLOW, "%s: arena size overflows", net->fb.label);
-        else {
-            out->tail_bytes = s.tail;
-            out->used_bytes = final;
-            out->n_scratch = req.n;
-            size_t m = final > plan_need ? final : plan_need;
-            m = m > at_plan ? m : at_plan;
-            m = m > s.peak ? m : s.peak;
-            if (!mp_align_up(m, ARENA_ALIGN, &out->min_arena_bytes))
-                st = mp_errorf(err, MP_E_OVERFLOW, "%s: arena size overflows", net->fb.label);
-        }
+        io_phase(net, &s, out);
+        out->n_scratch = req.n;
+        st = finish(net, &s, tail_at_plan, plan_need, out, err);
     }
     mp_free(p.bufs);
     mp_free(p.fixed);
