@@ -131,11 +131,16 @@ static int32_t dim(const tflm_tensor *t, int k)
     return t->dims[k];
 }
 
-/* An option of the op's builtin options table (default when absent). */
+/* An option of the op's builtin options table (default when absent or unreadable: TFLM's
+ * parser falls back to the schema default too). A private error keeps the caller's clean. */
 static int32_t opt_i32(const op_ctx *c, unsigned id, int32_t def)
 {
     int32_t v = def;
-    if (c->op->has_options && fb_i32(&c->net->fb, &c->op->options, id, def, "option", &v) != MP_OK)
+    mp_error scratch_err;
+    mp_error_init(&scratch_err);
+    fb_ctx fb = c->net->fb;
+    fb.err = &scratch_err;
+    if (c->op->has_options && fb_i32(&fb, &c->op->options, id, def, "option", &v) != MP_OK)
         return def;
     return v;
 }
@@ -143,7 +148,11 @@ static int32_t opt_i32(const op_ctx *c, unsigned id, int32_t def)
 static int32_t opt_u8(const op_ctx *c, unsigned id, uint8_t def)
 {
     uint8_t v = def;
-    if (c->op->has_options && fb_u8(&c->net->fb, &c->op->options, id, def, "option", &v) != MP_OK)
+    mp_error scratch_err;
+    mp_error_init(&scratch_err);
+    fb_ctx fb = c->net->fb;
+    fb.err = &scratch_err;
+    if (c->op->has_options && fb_u8(&fb, &c->op->options, id, def, "option", &v) != MP_OK)
         return def;
     return v;
 }
