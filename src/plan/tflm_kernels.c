@@ -71,6 +71,13 @@ size_t tflm_struct(const tflm_abi *abi, const char *m, size_t *align)
 #define OPDATA_REDUCE "11i"                     /* OpDataReduce (44 bytes on the host, measured) */
 #define OPDATA_CONCAT "c p p h i i"             /* ConcatenationParams */
 #define OPDATA_HARD_SWISH "4h 2i"               /* HardSwishParams */
+/* Sizes measured with tflm_runner (requested bytes); no pointers, so the same on Cortex-M: */
+#define OPDATA_STRIDED_SLICE "c 5i c 5i c 5i 6h"   /* StridedSliceParams, 84 B */
+#define OPDATA_PRELU "7i"                          /* PreluParams, 28 B */
+#define OPDATA_RELU "7i"                           /* ReluOpData, 28 B */
+#define OPDATA_RELU6 "2i"                          /* Relu6OpData, 8 B */
+#define OPDATA_TANH "4i"                           /* OpData of tanh, 16 B */
+#define OPDATA_LEAKY_RELU "6i"                     /* LeakyReluOpData, 24 B */
 
 /* Builtin params structs (tensorflow/lite/core/c/builtin_op_data.h). */
 #define PARAMS_CONV "7i"        /* TfLiteConvParams (with quantized_bias_type) */
@@ -309,6 +316,21 @@ static bool other_op(op_ctx *c)
     case TFLM_HARD_SWISH: init(c, OPDATA_HARD_SWISH); return true;
     case TFLM_MEAN:
     case TFLM_SUM: reduce(c); return true;
+    case TFLM_TRANSPOSE:
+    case TFLM_MAXIMUM:
+    case TFLM_MINIMUM: return true; /* neither options nor OpData */
+    case TFLM_STRIDED_SLICE:
+        builtin(c, "5i c"); /* TfLiteStridedSliceParams */
+        init(c, OPDATA_STRIDED_SLICE);
+        return true;
+    case TFLM_PRELU: init(c, OPDATA_PRELU); return true;
+    case TFLM_RELU: init(c, OPDATA_RELU); return true;
+    case TFLM_RELU6: init(c, OPDATA_RELU6); return true;
+    case TFLM_TANH: init(c, OPDATA_TANH); return true;
+    case TFLM_LEAKY_RELU:
+        builtin(c, "i"); /* TfLiteLeakyReluParams: alpha */
+        init(c, OPDATA_LEAKY_RELU);
+        return true;
     case TFLM_CONCATENATION: concatenation(c); return true;
     default: return false;
     }

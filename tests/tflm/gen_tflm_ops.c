@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const ops[] = {"add",  "mul",      "sub",       "addb",     "concat",
-                                  "pad",  "bilinear", "nearest",   "hardswish", "quantize",
-                                  "fcpc", "maxpool",  "mean",      "mean3"};
+static const char *const ops[] = {
+    "add",  "mul",     "sub",   "addb",   "concat", "pad",       "bilinear", "nearest",
+    "hardswish", "quantize", "fcpc", "maxpool", "mean", "mean3", "transpose", "slice",
+    "prelu", "maximum", "minimum", "relu", "relu6", "tanh", "leaky", "squeeze"};
 
 static void means(tw_model *m, tm_store *st, int32_t in, int n, int32_t *out)
 {
@@ -91,6 +92,40 @@ static bool build(const char *op, tw_model *m, tm_store *st)
         uint32_t oc = tw_opcode(m, TW_MAX_POOL_2D, NULL);
         out = tm_act(m, "out", 4, 4, 4);
         tm_pool(m, oc, in, out, 1, 2, 2);
+    } else if (!strcmp(op, "transpose")) {
+        static const int32_t perm[4] = {0, 2, 1, 3};
+        uint32_t oc = tw_opcode(m, 39, NULL);
+        out = tm_act(m, "out", 8, 8, 4);
+        const int32_t ti[2] = {in, tm_ints(m, st, "perm", 4, perm, 0)};
+        tw_operator(m, oc, 2, ti, 1, &out, 0);
+    } else if (!strcmp(op, "slice")) {
+        static const int32_t b[4] = {0, 1, 1, 0}, e[4] = {1, 7, 7, 4}, s[4] = {1, 1, 1, 1};
+        uint32_t oc = tw_opcode(m, 45, NULL);
+        out = tm_act(m, "out", 6, 6, 4);
+        const int32_t si[4] = {in, tm_ints(m, st, "b", 4, b, 0), tm_ints(m, st, "e", 4, e, 0), tm_ints(m, st, "s", 4, s, 0)};
+        tw_operator(m, oc, 4, si, 1, &out, 0);
+    } else if (!strcmp(op, "prelu")) {
+        static const int32_t as[3] = {1, 1, 4};
+        uint32_t oc = tw_opcode(m, 54, NULL);
+        int32_t a = tm_weights(m, st, "alpha", 3, as, -1);
+        out = tm_act(m, "out", 8, 8, 4);
+        const int32_t pi[2] = {in, a};
+        tw_operator(m, oc, 2, pi, 1, &out, 0);
+    } else if (!strcmp(op, "maximum") || !strcmp(op, "minimum")) {
+        uint32_t oc = tw_opcode(m, !strcmp(op, "maximum") ? 55 : 57, NULL);
+        out = tm_act(m, "out", 8, 8, 4);
+        const int32_t mi[2] = {in, in};
+        tw_operator(m, oc, 2, mi, 1, &out, 0);
+    } else if (!strcmp(op, "relu") || !strcmp(op, "relu6") || !strcmp(op, "tanh") || !strcmp(op, "leaky")) {
+        int code = !strcmp(op, "relu") ? 19 : !strcmp(op, "relu6") ? 21 : !strcmp(op, "tanh") ? 28 : 98;
+        uint32_t oc = tw_opcode(m, code, NULL);
+        out = tm_act(m, "out", 8, 8, 4);
+        tw_operator(m, oc, 1, &in, 1, &out, 0);
+    } else if (!strcmp(op, "squeeze")) {
+        uint32_t oc = tw_opcode(m, 43, NULL);
+        out = tw_tensor_add(m, "out", TW_INT8, 3, (const int32_t[3]){8, 8, 4});
+        const float sc = 0.05f; const int64_t zp = -3; tw_quant(m, out, 1, &sc, &zp, 0);
+        tw_operator(m, oc, 1, &in, 1, &out, 0);
     } else if (!strcmp(op, "mean") || !strcmp(op, "mean3")) {
         means(m, st, in, !strcmp(op, "mean") ? 1 : 3, &out);
     } else {
