@@ -95,7 +95,8 @@ bool mp_tflm_kernels_parse(const char *name, mp_tflm_kernels *out);
  * model is re-serialized with everything else unchanged in meaning: the
  * original bytes are kept and a new root Model table is appended that refers
  * to them, plus the metadata buffer. An existing OfflineMemoryAllocation
- * entry is replaced. n_tensors must equal the tensor count of subgraph 0.
+ * entry is replaced. n_tensors must equal the tensor count of subgraph 0 (MP_E_INVALID;
+ * models with several subgraphs: MP_E_UNSUPPORTED).
  * *out is malloc'ed (free with free()). Errors: MP_E_PARSE, MP_E_INVALID,
  * MP_E_NOMEM, MP_E_OVERFLOW.
  */

@@ -67,11 +67,28 @@ static bool is_offline(const fb_ctx *c, const fb_vec *md, uint32_t i, mp_status 
            memcmp(name, MP_TFLM_OFFLINE_NAME, len) == 0;
 }
 
-static mp_status read_old(const fb_ctx *c, old_model *m)
+/* Subgraph 0's tensor count must be n: TFLM refuses a plan of another length. */
+static mp_status check_count(const fb_ctx *c, const fb_table *root, uint32_t n)
+{
+    fb_vec subgraphs, tensors;
+    fb_table sub;
+    MP_TRY(fb_vector(c, root, M_SUBGRAPHS, 4, "the subgraph list", &subgraphs));
+    if (subgraphs.len != 1)
+        return fb_fail(c, MP_E_UNSUPPORTED, "%u subgraphs (an offline plan is written for "
+                       "single-subgraph models)", subgraphs.len);
+    MP_TRY(fb_vec_table(c, &subgraphs, 0, "subgraph 0", &sub));
+    MP_TRY(fb_vector(c, &sub, 0, 4, "the tensor list", &tensors));
+    if (tensors.len != n)
+        return fb_fail(c, MP_E_INVALID, "%u offsets for %u tensors", n, tensors.len);
+    return MP_OK;
+}
+
+static mp_status read_old(const fb_ctx *c, uint32_t n_tensors, old_model *m)
 {
     fb_table root;
     memset(m, 0, sizeof *m);
     MP_TRY(fb_root(c, &root));
+    MP_TRY(check_count(c, &root, n_tensors));
     MP_TRY(fb_u32(c, &root, M_VERSION, 0, "version", &m->version));
     for (unsigned id = M_OPCODES; id < M_FIELDS; id++) {
         size_t pos;
@@ -214,7 +231,7 @@ mp_status mp_tflm_write_offline_plan(const void *data, size_t size, const char *
     *out_size = 0;
     if (size < 8 || memcmp((const uint8_t *)data + 4, "TFL3", 4) != 0)
         return fb_fail(&c, MP_E_PARSE, "not a TFLite model (no \"TFL3\" identifier)");
-    MP_TRY(read_old(&c, &m));
+    MP_TRY(read_old(&c, n_tensors, &m));
     if (size > UINT32_MAX / 2 || !layout(&m, n_tensors, &l))
         return fb_fail(&c, MP_E_OVERFLOW, "the model is too large to rewrite");
     size_t total;

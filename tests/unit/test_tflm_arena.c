@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifndef MEMPLAN_SOURCE_ROOT
 #define MEMPLAN_SOURCE_ROOT "."
@@ -140,11 +141,20 @@ static void test_tflm_offline_round_trip(void **state)
     assert_string_equal(g1->hash, g2->hash);
     mp_graph_free(g1);
     mp_graph_free(g2);
-    /* a wrong tensor count is refused when read back */
+    /* a wrong tensor count is refused when written, and when read back */
     unsigned char *o3;
     size_t s3;
     assert_int_equal(mp_tflm_write_offline_plan(d, size, "ops_net", offs, 11, &o3, &s3, &err),
+                     MP_E_INVALID);
+    assert_int_equal(mp_tflm_write_offline_plan(d, size, "ops_net", offs, 12, &o3, &s3, &err),
                      MP_OK);
+    static const unsigned char head[12] = {1, 0, 0, 0, 1, 0, 0, 0, 12, 0, 0, 0};
+    unsigned char *at = NULL;
+    for (size_t i = 0; i + 12 <= s3 && !at; i++)
+        if (memcmp(o3 + i, head, 12) == 0)
+            at = o3 + i;
+    assert_non_null(at);
+    at[8] = 11;
     assert_int_equal(mp_tflm_arena_predict(o3, s3, "bad", MP_TFLM_KERNELS_REFERENCE,
                                            MP_TFLM_TARGET_HOST64, &a, &err), MP_E_INVALID);
     free(o);
