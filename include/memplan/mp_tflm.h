@@ -92,11 +92,12 @@ bool mp_tflm_kernels_parse(const char *name, mp_tflm_kernels *out);
  * metadata entry: int32 [1 (version), 1 (subgraphs), n_tensors, offsets...],
  * one offset per tensor of subgraph 0, MP_TFLM_ONLINE where TFLM should plan
  * the tensor itself (constants, and tensors memplan does not place). The
- * model is re-serialized with everything else unchanged in meaning: the
- * original bytes are kept and a new root Model table is appended that refers
- * to them, plus the metadata buffer. An existing OfflineMemoryAllocation
- * entry is replaced. n_tensors must equal the tensor count of subgraph 0 (MP_E_INVALID;
- * models with several subgraphs: MP_E_UNSUPPORTED).
+ * model is re-serialized with everything else unchanged in meaning: a new
+ * root Model table, the buffer and metadata vectors and the new entry are
+ * placed in front of the original bytes, which follow unchanged (flatbuffer
+ * references only point forward). An existing OfflineMemoryAllocation entry
+ * is replaced. n_tensors must equal the tensor count of subgraph 0
+ * (MP_E_INVALID; models with several subgraphs: MP_E_UNSUPPORTED).
  * *out is malloc'ed (free with free()). Errors: MP_E_PARSE, MP_E_INVALID,
  * MP_E_NOMEM, MP_E_OVERFLOW.
  */
