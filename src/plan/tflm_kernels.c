@@ -290,6 +290,20 @@ static void concatenation(op_ctx *c)
     init(c, OPDATA_CONCAT);
 }
 
+/* Prepare's temporary tensors counted as two fetches of every input and output: an upper
+ * bound for kernels that fetch some of them again (STRIDED_SLICE alone needs 1,328 B in
+ * tflm_runner where one fetch each gives 1,168 B). */
+static void fetch_twice(op_ctx *c)
+{
+    for (int k = 0; k < 2; k++)
+        for (uint32_t j = 0; j < c->op->n_in + c->op->n_out && c->out->n_fetch < TFLM_MAX_FETCH;
+             j++) {
+            int32_t t = j < c->op->n_in ? c->op->in[j] : c->op->out[j - c->op->n_in];
+            if (t >= 0)
+                c->out->fetch[c->out->n_fetch++] = t;
+        }
+}
+
 /* ---- dispatch ------------------------------------------------------------------------- */
 
 static bool other_op(op_ctx *c)
@@ -322,6 +336,7 @@ static bool other_op(op_ctx *c)
     case TFLM_STRIDED_SLICE:
         builtin(c, "5i c"); /* TfLiteStridedSliceParams */
         init(c, OPDATA_STRIDED_SLICE);
+        fetch_twice(c); /* its Prepare needs more temporary room than one fetch each */
         return true;
     case TFLM_PRELU: init(c, OPDATA_PRELU); return true;
     case TFLM_RELU: init(c, OPDATA_RELU); return true;
