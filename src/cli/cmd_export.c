@@ -12,6 +12,7 @@
 
 const char export_usage[] =
     "usage: memplan export NET --schedule FILE [--format c|json] [-o DIR] [--prefix NAME]\n"
+    "       memplan export NET.tflite --format tflite -o OUT.tflite [--schedule FILE]\n"
     "\n"
     "Export a schedule made by `memplan plan -o` for firmware. The schedule is\n"
     "checked against the network (hash) and rebuilt; its buffer layout must be\n"
