@@ -24,6 +24,7 @@
 #include "memplan/mp_schedule.h"
 #include "memplan/mp_store.h"
 #include "memplan/mp_sweep.h"
+#include "memplan/mp_tflm.h"
 #include "memplan/mp_util.h"
 
 /* Version string of the library ("0.1.0"). */

@@ -230,6 +230,16 @@ mp_status mp_plan_tflm_greedy_buffers(const mp_tflm_buffer *bufs, uint32_t n, si
                                       size_t *arena_bytes, mp_error *err);
 
 /*
+ * The same with offline-planned buffers (TFLM's OfflineMemoryAllocation):
+ * fixed[i] >= 0 places buffer i at that offset, before every other buffer (in
+ * insertion order, overlaps not checked, as TFLM does); fixed[i] < 0 (or
+ * fixed NULL) leaves it to the greedy placement around them.
+ */
+mp_status mp_plan_tflm_greedy_offline(const mp_tflm_buffer *bufs, uint32_t n,
+                                      const int32_t *fixed, size_t *offsets,
+                                      size_t *arena_bytes, mp_error *err);
+
+/*
  * The tensor arena TFLite Micro's greedy planner computes for g (what
  * MicroAllocator plans for the non-persistent head of tensor_arena, not
  * counting kernel scratch buffers nor TFLM's own bookkeeping in the tail):

@@ -27,6 +27,7 @@
 #include "memplan/mp_plan.h"
 #include "memplan/mp_report.h"
 #include "memplan/mp_schedule.h"
+#include "memplan/mp_tflm.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -123,6 +124,7 @@ typedef struct mp_sweep_spec {
     mp_search_opts search;           /* have_budget and budget are ignored */
     uint32_t jobs;                   /* networks at once (threads), >= 1; at most 65 are used */
     uint32_t shard, n_shards;        /* this shard (0-based) of n_shards (>= 1) */
+    mp_tflm_kernels tflm_kernels;    /* kernels of the TFLite Micro arena figure (.tflite) */
     /* Called after each network (serialised: never two calls at once), may be NULL. */
     void (*progress)(void *ctx, uint32_t done, uint32_t total);
     void *progress_ctx;
@@ -140,6 +142,8 @@ typedef struct mp_sweep_cell {
                                    that fits, else the lowest-peak one */
     size_t missing_bytes;       /* peak - SRAM when !sram_fits, else 0 */
     size_t flash_missing_bytes; /* weight bytes - flash when !flash_fits, else 0 */
+    bool tflm_fits;             /* TFLite Micro's whole arena (net's tflm_arena_bytes) <= SRAM;
+                                   false when not predicted (in memory only, not stored) */
 } mp_sweep_cell;
 
 typedef struct mp_sweep_schedule {
@@ -154,6 +158,8 @@ typedef struct mp_sweep_net {
     mp_graph *g;                /* NULL when the network failed (see error) */
     mp_error error;
     size_t per_layer_peak;
+    bool tflm_have;               /* a .tflite whose TFLM arena is predicted (mp_tflm.h) */
+    size_t tflm_arena_bytes;      /* ...the Cortex-M kTensorArenaSize */
     uint32_t n_schedules;
     mp_sweep_schedule *schedules; /* distinct chosen schedules, in order of first use */
     mp_sweep_cell *cells;         /* one per target */

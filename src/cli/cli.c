@@ -120,6 +120,32 @@ const char *cli_kib(uint64_t bytes)
     return b;
 }
 
+void cli_print_wrapped(FILE *f, const char *label, const char *text)
+{
+    enum { INDENT = 17, WIDTH = 80 };
+    size_t col = (size_t)fprintf(f, "%-*s", INDENT, label);
+    bool first = true;
+    while (*text) {
+        while (*text == ' ')
+            text++;
+        size_t len = strcspn(text, " ");
+        if (len == 0)
+            break;
+        if (!first && col + 1 + len > WIDTH) {
+            fprintf(f, "\n%*s", INDENT, "");
+            col = INDENT;
+        } else if (!first) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(text, 1, len, f);
+        col += len;
+        text += len;
+        first = false;
+    }
+    fputc('\n', f);
+}
+
 const char *cli_short_name(const char *name, size_t width)
 {
     char *b = rotating();

@@ -92,6 +92,10 @@ const char *cli_factor(double f);
 /* "1372.0 KiB" style in a static rotating buffer. */
 const char *cli_kib(uint64_t bytes);
 
+/* Print "LABEL" padded to 17 columns, then text wrapped on blanks at 80 columns, the
+ * continuation lines indented by 17 (the layout of analyze's summary lines). */
+void cli_print_wrapped(FILE *f, const char *label, const char *text);
+
 extern const char analyze_usage[];
 int cmd_analyze(mp_cli *cli, int argc, char **argv);
 extern const char plan_usage_head[];

@@ -8,6 +8,7 @@
 #include "sched_opts.h"
 #include "record.h"
 #include "cli_names.h"
+#include "tflm_out.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -49,7 +50,7 @@ const char analyze_usage[] =
     "  --json             print one JSON document instead of tables (docs/cli.md)\n"
     "  --wide             print layer names whole (default: shortened to the part\n"
     "                     that tells layers apart, so lines fit 80 columns)\n"
-    RECORD_USAGE_MCU RECORD_USAGE_DB
+    CLI_TFLM_USAGE RECORD_USAGE_MCU RECORD_USAGE_DB
     "  --render DIR       draw the chosen schedule: DIR/graph.svg, timeline.svg,\n"
     "                     lifecycle.svg (see 'memplan render')\n"
     "  -h, --help         show this help\n";
@@ -68,6 +69,7 @@ typedef struct analyze_opts {
     bool order_best; /* --order best */
     bool wide;       /* --wide: layer names whole */
     cli_names names; /* display names of the ops */
+    mp_tflm_kernels kernels; /* --kernels */
 } analyze_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
@@ -89,7 +91,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_JOBS,
         OPT_RENDER,
         OPT_ORDER,
-        OPT_WIDE
+        OPT_WIDE,
+        OPT_KERNELS
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -110,6 +113,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"render", required_argument, NULL, OPT_RENDER},
         {"order", required_argument, NULL, OPT_ORDER},
         {"wide", no_argument, NULL, OPT_WIDE},
+        {"kernels", required_argument, NULL, OPT_KERNELS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -193,6 +197,10 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
             break;
         case OPT_ORDER:
             if (cli_parse_order(cli, optarg, &o->order_best) != EXIT_OK)
+                return EXIT_USAGE;
+            break;
+        case OPT_KERNELS:
+            if (!cli_tflm_parse_kernels(cli, optarg, &o->kernels))
                 return EXIT_USAGE;
             break;
         case 'h':
@@ -286,6 +294,7 @@ typedef struct arenas {
     size_t per_layer;
     size_t best; /* 0 when the best is per-layer */
     size_t tflm; /* TFLite Micro's greedy planner: tensors only (src/plan/tflm_greedy.c) */
+    cli_tflm whole; /* TFLite Micro's whole arena (src/plan/tflm_arena.c) */
 } arenas;
 
 static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const uint32_t *order,
@@ -294,6 +303,7 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const uin
     mp_schedule_spec spec;
     mp_schedule *s;
     MP_TRY(mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &ar->tflm, err));
+    cli_tflm_compute(g, o->kernels, &ar->whole);
     mp_schedule_spec_init(&spec);
     spec.opts = o->plan;
     spec.order = order;
@@ -353,6 +363,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
     fprintf(f, "per-layer arena  %s B (offsets planned by memplan)\n", cli_count(ar->per_layer));
     fprintf(f, "TFLM greedy      %s B (%s): TFLite Micro's plan of the tensors%s\n",
             cli_count(ar->tflm), cli_kib(ar->tflm), ord ? " in file order" : "");
+    cli_tflm_text(f, &ar->whole);
 }
 
 static void describe_point(const analyze_opts *o, const mp_graph *g, const mp_patch_point *p,
@@ -495,7 +506,9 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                          ord->peak_bytes, ord->file_peak_bytes, ord->lower_bound_bytes,
                          ord->optimal ? "true" : "false", ord->n_parts,
                          (unsigned long long)ord->n_states);
-    mp_strbuf_printf(&sb, "  \"tflm_greedy_arena_bytes\": %zu,\n", ar->tflm);
+    mp_strbuf_printf(&sb, "  \"tflm_greedy_arena_bytes\": %zu,\n  ", ar->tflm);
+    cli_tflm_json(&sb, &ar->whole);
+    mp_strbuf_puts(&sb, ",\n");
     mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, "
                           "\"arena_bytes\": %zu, \"steps\": [\n",
                      pl->peak_bytes, pl->peak_step, ar->per_layer);

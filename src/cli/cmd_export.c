@@ -6,12 +6,14 @@
 #define _GNU_SOURCE
 #include "cli.h"
 #include "target.h"
+#include "export_tflite_cmd.h"
 
 #include <getopt.h>
 #include <string.h>
 
 const char export_usage[] =
     "usage: memplan export NET --schedule FILE [--format c|json] [-o DIR] [--prefix NAME]\n"
+    "       memplan export NET.tflite --format tflite -o OUT.tflite [--schedule FILE]\n"
     "\n"
     "Export a schedule made by `memplan plan -o` for firmware. The schedule is\n"
     "checked against the network (hash) and rebuilt; its buffer layout must be\n"
@@ -28,7 +30,9 @@ const char export_usage[] =
     "\n"
     "options:\n"
     "  --schedule FILE    the schedule JSON\n"
-    "  --format FMT       c (default) or json\n"
+    "  --format FMT       c (default), json, or tflite: -o OUT.tflite gets the\n"
+    "                     network with the per-layer arena plan (--schedule, or\n"
+    "                     memplan's own) as TFLite Micro OfflineMemoryAllocation\n"
     "  -o, --output DIR   output directory (default schedules/)\n"
     "  --prefix NAME      file name and C symbol prefix (default: from the schedule\n"
     "                     file name, e.g. mbv2_4x4 for mbv2-4x4.json)\n"
@@ -40,6 +44,7 @@ typedef struct export_opts {
     const char *net, *schedule, *dir, *prefix;
     bool json;
     uint64_t seed;
+    bool tflite; /* --format tflite: -o names the output .tflite */
 } export_opts;
 
 static int parse_args(mp_cli *cli, int argc, char **argv, export_opts *o)
@@ -66,9 +71,12 @@ static int parse_args(mp_cli *cli, int argc, char **argv, export_opts *o)
             o->schedule = optarg;
             break;
         case OPT_FORMAT:
-            if (strcmp(optarg, "c") != 0 && strcmp(optarg, "json") != 0)
-                return cli_usage_error(cli, "--format: expected c or json, got '%s'", optarg);
+            if (strcmp(optarg, "c") != 0 && strcmp(optarg, "json") != 0 &&
+                strcmp(optarg, "tflite") != 0)
+                return cli_usage_error(cli, "--format: expected c, json or tflite, got '%s'",
+                                       optarg);
             o->json = strcmp(optarg, "json") == 0;
+            o->tflite = strcmp(optarg, "tflite") == 0;
             break;
         case OPT_PREFIX:
             o->prefix = optarg;
@@ -92,7 +100,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, export_opts *o)
     if (optind != argc - 1)
         return cli_usage_error(cli, "expected one network file, got %d arguments", argc - optind);
     o->net = argv[optind];
-    if (!o->schedule)
+    if (o->tflite && strcmp(o->dir, "schedules") == 0)
+        return cli_usage_error(cli, "--format tflite needs -o OUT.tflite");
+    if (!o->schedule && !o->tflite)
         return cli_usage_error(cli, "--schedule FILE is required");
     return EXIT_OK;
 }
@@ -199,6 +209,8 @@ int cmd_export(mp_cli *cli, int argc, char **argv)
         return cli_help(cli);
     if (rc != EXIT_OK)
         return rc;
+    if (o.tflite)
+        return cli_export_tflite(cli, o.net, o.schedule, o.dir);
     mp_error err;
     mp_error_init(&err);
     mp_graph *g = NULL;

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 #include "record.h"
+#include "tflm_out.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ const char sweep_usage[] =
     "                     comma-separated list of them, or all (default all)\n"
     "  --max-grid N       largest patch rows/cols tried (default 8)\n"
     "  --json             print one JSON document (docs/cli.md)\n"
+    CLI_TFLM_USAGE
     RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
@@ -47,6 +49,7 @@ typedef struct sweep_opts {
     mp_search_opts search;
     bool json;
     record_opts rec;
+    mp_tflm_kernels kernels; /* --kernels */
 } sweep_opts;
 
 /* "I/N" with 1 <= I <= N <= 100000 */
@@ -105,6 +108,8 @@ static int parse_option(mp_cli *cli, int c, sweep_opts *o)
     case 'J':
         o->json = true;
         return EXIT_OK;
+    case 'K':
+        return cli_tflm_parse_kernels(cli, optarg, &o->kernels) ? EXIT_OK : EXIT_USAGE;
     default:
         return cli_usage_error(cli, "unknown option '%s'", optarg ? optarg : "?");
     }
@@ -118,6 +123,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, sweep_opts *o)
         {"inplace-dw", no_argument, NULL, 'i'},    {"align", required_argument, NULL, 'a'},
         {"input", required_argument, NULL, 'I'},   {"halo", required_argument, NULL, 'H'},
         {"max-grid", required_argument, NULL, 'g'}, {"json", no_argument, NULL, 'J'},
+        {"kernels", required_argument, NULL, 'K'},
         RECORD_LONGOPTS,                           {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -223,6 +229,7 @@ int cmd_sweep(mp_cli *cli, int argc, char **argv)
     spec.plan = o.plan;
     spec.search = o.search;
     spec.jobs = o.jobs;
+    spec.tflm_kernels = o.kernels;
     spec.shard = o.shard;
     spec.n_shards = o.n_shards;
     cli_progress_bar bar;

@@ -109,6 +109,29 @@ static void insert_sorted(placed *list, int32_t *head, int32_t k)
 mp_status mp_plan_tflm_greedy_buffers(const mp_tflm_buffer *bufs, uint32_t n, size_t *offsets,
                                       size_t *arena_bytes, mp_error *err)
 {
+    return mp_plan_tflm_greedy_offline(bufs, n, NULL, offsets, arena_bytes, err);
+}
+
+/* TFLM's order: offline-planned buffers first (insertion order), then the others by size. */
+static uint32_t placement_order(const mp_tflm_buffer *bufs, uint32_t n, const int32_t *fixed,
+                                order_entry *ord)
+{
+    uint32_t n_fixed = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (fixed && fixed[i] >= 0)
+            ord[n_fixed++] = (order_entry){bufs[i].bytes, i};
+    uint32_t k = n_fixed;
+    for (uint32_t i = 0; i < n; i++)
+        if (!fixed || fixed[i] < 0)
+            ord[k++] = (order_entry){bufs[i].bytes, i};
+    qsort(ord + n_fixed, n - n_fixed, sizeof *ord, by_size_desc);
+    return n_fixed;
+}
+
+mp_status mp_plan_tflm_greedy_offline(const mp_tflm_buffer *bufs, uint32_t n,
+                                      const int32_t *fixed, size_t *offsets,
+                                      size_t *arena_bytes, mp_error *err)
+{
     *arena_bytes = 0;
     if (n == 0)
         return MP_OK;
@@ -119,16 +142,15 @@ mp_status mp_plan_tflm_greedy_buffers(const mp_tflm_buffer *bufs, uint32_t n, si
         st = mp_errorf(err, MP_E_NOMEM, "out of memory planning %u buffers", n);
         goto out;
     }
-    for (uint32_t i = 0; i < n; i++)
-        ord[i] = (order_entry){bufs[i].bytes, i};
-    qsort(ord, n, sizeof *ord, by_size_desc);
+    placement_order(bufs, n, fixed, ord);
     int32_t head = -1;
     size_t arena = 0;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t b = ord[k].id;
         size_t off, end;
-        if (!lowest_fit(bufs, list, head, &bufs[b], &off) ||
-            !mp_add_size(off, bufs[b].bytes, &end)) {
+        bool ok = fixed && fixed[b] >= 0 ? (off = (size_t)fixed[b], true)
+                                         : lowest_fit(bufs, list, head, &bufs[b], &off);
+        if (!ok || !mp_add_size(off, bufs[b].bytes, &end)) {
             st = mp_errorf(err, MP_E_OVERFLOW, "buffer %u: arena offset overflows", b);
             goto out;
         }

@@ -100,6 +100,7 @@ static void decide(const mp_sweep_target *t, const mp_graph *g, mp_patch_search 
     cell->flash_missing_bytes =
         cell->flash_fits ? 0 : (size_t)(g->weight_bytes - (uint64_t)t->flash_bytes);
     cell->fits = cell->sram_fits && cell->flash_fits;
+    cell->tflm_fits = net->tflm_have && net->tflm_arena_bytes <= t->sram_bytes;
     cell->schedule = schedule_index(net, ps);
 }
 
@@ -123,6 +124,14 @@ static mp_status sweep_one(worker *w, mp_sweep_net *net, mp_error *err)
     mp_status st = mp_import_file(net->path, &net->g, err);
     pthread_mutex_unlock(&w->import_lock);
     MP_TRY(st);
+    if (net->g->source_kind == MP_SOURCE_TFLITE) { /* no figure for unmodelled ops: not fatal */
+        mp_tflm_arena a;
+        mp_error terr;
+        mp_error_init(&terr);
+        net->tflm_have = mp_tflm_arena_predict_file(net->path, spec->tflm_kernels,
+                                                    MP_TFLM_TARGET_MCU32, &a, &terr) == MP_OK;
+        net->tflm_arena_bytes = net->tflm_have ? a.min_arena_bytes : 0;
+    }
     mp_per_layer pl = {0};
     mp_patch_search ps = {0};
     mp_search_opts so = spec->search;
@@ -187,6 +196,10 @@ static void describe_options(const mp_sweep_spec *spec, char *buf, size_t n)
              p->inplace_dw, p->inplace_ops, p->align,
              p->input_mode == MP_INPUT_STREAM ? "stream" : "sram", halos,
              s->balanced ? "+balanced" : "", s->max_rows, s->max_cols);
+    if (spec->tflm_kernels != MP_TFLM_KERNELS_REFERENCE) { /* the default keeps older keys */
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, " tflm=%s", mp_tflm_kernels_name(spec->tflm_kernels));
+    }
 }
 
 /* The key: SHA-256 of a canonical description of the whole sweep (not of the shard). */

@@ -95,10 +95,27 @@ void mp_sweep_matrix_begin(mp_report *r, const char *key, uint32_t n_rows, uint3
                           "weights are N over the flash (KiB and MiB rounded up)");
 }
 
+/* "; TFLM fits" or "; TFLM +N KiB": TFLite Micro's whole arena on that SRAM. */
+static void tflm_text(const mp_sweep_net *net, size_t sram, char *text, size_t n)
+{
+    size_t len = strlen(text);
+    if (net->tflm_arena_bytes <= sram)
+        snprintf(text + len, n - len, "; TFLM fits");
+    else
+        snprintf(text + len, n - len, "; TFLM +%zu KiB",
+                 (net->tflm_arena_bytes - sram + 1023) / 1024);
+}
+
 mp_status mp_sweep_matrix(const mp_sweep *sw, mp_report *r, mp_error *err)
 {
     mp_sweep_matrix_begin(r, sw->key, sw->n_nets - sw->n_failed, sw->n_total_nets, sw->targets,
                           sw->n_targets);
+    for (uint32_t i = 0; i < sw->n_nets; i++)
+        if (sw->nets[i].tflm_have) {
+            mp_report_add_note(r, "TFLM fits / +N: TFLite Micro's whole arena (planned tensors, "
+                                  "scratch, bookkeeping; 32-bit Cortex-M) on the SRAM");
+            break;
+        }
     for (uint32_t i = 0; i < sw->n_nets; i++) {
         const mp_sweep_net *net = &sw->nets[i];
         if (!net->g)
@@ -109,7 +126,10 @@ mp_status mp_sweep_matrix(const mp_sweep *sw, mp_report *r, mp_error *err)
             mp_sweep_verdict v;
             char text[80];
             mp_sweep_verdict_of(net, t, &v);
-            mp_report_set(r, t + 1, mp_sweep_cell_text(&v, text, sizeof text));
+            mp_sweep_cell_text(&v, text, sizeof text);
+            if (net->tflm_have)
+                tflm_text(net, sw->targets[t].sram_bytes, text, sizeof text);
+            mp_report_set(r, t + 1, text);
         }
     }
     if (r->failed)
@@ -149,6 +169,10 @@ static void json_net(mp_strbuf *sb, const mp_sweep *sw, const mp_sweep_net *net)
                          "\"per_layer_peak_bytes\": %zu,\n     \"results\": [",
                      g->hash, (unsigned long long)g->macs, (unsigned long long)g->weight_bytes,
                      net->per_layer_peak);
+    if (net->tflm_have)
+        mp_strbuf_printf(sb, "\n     \"tflm_arena_bytes\": %zu,", net->tflm_arena_bytes);
+    else
+        mp_strbuf_puts(sb, "\n     \"tflm_arena_bytes\": null,");
     for (uint32_t t = 0; t < sw->n_targets; t++) {
         const mp_sweep_cell *c = &net->cells[t];
         mp_strbuf_puts(sb, t ? ",\n      {\"target\": " : "\n      {\"target\": ");
@@ -160,6 +184,8 @@ static void json_net(mp_strbuf *sb, const mp_sweep *sw, const mp_sweep_net *net)
                          c->flash_fits ? "true" : "false", c->missing_bytes,
                          c->flash_missing_bytes);
         json_schedule(sb, g, &net->schedules[c->schedule]);
+        mp_strbuf_printf(sb, ", \"tflm_fits\": %s",
+                         !net->tflm_have ? "null" : c->tflm_fits ? "true" : "false");
         mp_strbuf_puts(sb, "}");
     }
     mp_strbuf_puts(sb, "]}");

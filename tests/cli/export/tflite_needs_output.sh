@@ -1,0 +1,1 @@
+$MEMPLAN export tests/data/tflite/ops_net.tflite --format tflite
