@@ -127,7 +127,7 @@ static mp_status write_replace(const char *path, const struct stat *old, bool ex
 mp_status mp_file_write_atomic(const char *path, const void *data, size_t size, mp_error *err)
 {
     if (strcmp(path, "-") == 0) {
-        fflush(stdout);
+        fflush(NULL); /* text already printed (through any stream) goes first */
         if (write_all(STDOUT_FILENO, data, size) != MP_OK)
             return mp_errorf(err, MP_E_IO, "standard output: write failed: %s",
                              strerror(errno));
