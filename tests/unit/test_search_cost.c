@@ -50,10 +50,11 @@ typedef struct shape {
 } shape;
 
 /*
- * A random patchable network: n layers over a [hw, hw, 4] input; convs and
- * depthwise convs (kernel 1-3, stride 1-2, same or valid), pools, pads,
- * residual adds of equal shapes, sometimes a second branch from an earlier
- * tensor and a global mean at the end (a reduction split).
+ * A random network of n layers over a [hw, hw, 4] input: convs and depthwise
+ * convs (kernel 1-3, stride 1-2, same or valid, some dilated), pools, pads,
+ * reshapes (not patchable: blocks end and start around them), residual adds
+ * of equal shapes, sometimes a branch from an earlier tensor, and a global
+ * mean at the end (a reduction split).
  */
 static void random_net(uint64_t *seed, uint32_t n, netbuf *b)
 {
@@ -92,6 +93,12 @@ static void random_net(uint64_t *seed, uint32_t n, netbuf *b)
         const char *op = kind <= 2 ? "conv2d" : kind <= 4 ? "depthwise_conv2d" : kind == 5
                                                                                 ? "max_pool2d"
                                                                                 : "avg_pool2d";
+        if (rnd(seed, 10) == 0) { /* not patchable: blocks end and start around it */
+            nb_add(b, "\"op\":\"reshape\",\"shape\":[%d,%d,%d],\"inputs\":\"%s\"}", s.h, s.w,
+                   s.c, name[src]);
+            sh[nt++] = s;
+            continue;
+        }
         if (kind == 7 && rnd(seed, 2)) {
             nb_add(b, "\"op\":\"pad\",\"padding\":[1,1,0,1],\"inputs\":\"%s\"}", name[src]);
             sh[nt++] = (shape){s.h + 2, s.w + 1, s.c};
