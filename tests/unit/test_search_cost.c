@@ -14,6 +14,10 @@
 
 #include <stdlib.h>
 
+#ifndef MEMPLAN_SOURCE_ROOT
+#define MEMPLAN_SOURCE_ROOT "."
+#endif
+
 static uint32_t rnd(uint64_t *s, uint32_t n)
 {
     *s = *s * 6364136223846793005u + 1442695040888963407u;
@@ -433,6 +437,36 @@ static void test_beam_pruned_equals_exhaustive(void **state)
     assert_true(changed > 50); /* the beam reorders many of them */
 }
 
+/* A schedule whose MACs pass 2^64 is refused when evaluated (exhaustive); the pruned
+ * search never evaluates it (no split can go below the per-layer peak). */
+static void test_overflow_refused_or_skipped(void **state)
+{
+    (void)state;
+    mp_graph *g = NULL;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_import_file(MEMPLAN_SOURCE_ROOT "/tests/data/scaling/patch_macs_overflow.json",
+                                    &g, &err),
+                     MP_OK);
+    mp_plan_opts o;
+    mp_plan_opts_init(&o);
+    mp_per_layer pl;
+    per_layer(g, &o, &pl);
+    mp_search_opts so;
+    mp_search_opts_init(&so);
+    mp_patch_search s;
+    assert_int_equal(mp_patch_search_run(g, &pl, &o, &so, &s, &err), MP_OK);
+    assert_int_equal(s.n_pareto, 0);
+    assert_int_equal(s.n_evaluated, 0);
+    assert_true(s.per_layer_best);
+    mp_patch_search_release(&s);
+    so.exhaustive = true;
+    assert_int_equal(mp_patch_search_run(g, &pl, &o, &so, &s, &err), MP_E_OVERFLOW);
+    assert_non_null(strstr(err.msg, "overflow"));
+    mp_per_layer_release(&pl);
+    mp_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_patch_search_pruned_equals_exhaustive),
         cmocka_unit_test(test_fused_pruned_equals_exhaustive),
         cmocka_unit_test(test_beam_pruned_equals_exhaustive),
+        cmocka_unit_test(test_overflow_refused_or_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
