@@ -63,7 +63,7 @@ typedef struct shape {
 static void random_net(uint64_t *seed, uint32_t n, netbuf *b)
 {
     shape sh[64];
-    char name[64][8];
+    char name[64][16];
     uint32_t nt = 0;
     int hw = 6 + (int)rnd(seed, 7);
     b->len = 0;
