@@ -281,8 +281,8 @@ static mp_status prunable(const mp_graph *g, const mp_per_layer *pl, const mp_pl
         return MP_OK;
     MP_TRY(block_bound_init(&bb, g, pl, opts, fo->max_rows, fo->max_cols, err));
     uint32_t n = pl->n_steps;
-    for (uint32_t i = 0; i < n && *ok && mp_patch_op_ok(g, pl->steps[i].op); i++) {
-        for (uint32_t j = i; j < n && *ok; j++) {
+    for (uint32_t i = 0; i < n && *ok; i++) {
+        for (uint32_t j = i; j < n && *ok && mp_patch_op_ok(g, pl->steps[i].op); j++) {
             bool reduction = j > i && mp_patch_op_reduces(g, pl->steps[j].op);
             if ((!reduction && !mp_patch_op_ok(g, pl->steps[j].op)) ||
                 (fo->max_block_ops && j - i + 1 > fo->max_block_ops))

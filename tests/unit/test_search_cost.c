@@ -14,6 +14,10 @@
 
 #include <stdlib.h>
 
+#ifndef MEMPLAN_SOURCE_ROOT
+#define MEMPLAN_SOURCE_ROOT "."
+#endif
+
 static uint32_t rnd(uint64_t *s, uint32_t n)
 {
     *s = *s * 6364136223846793005u + 1442695040888963407u;
@@ -50,15 +54,16 @@ typedef struct shape {
 } shape;
 
 /*
- * A random patchable network: n layers over a [hw, hw, 4] input; convs and
- * depthwise convs (kernel 1-3, stride 1-2, same or valid), pools, pads,
- * residual adds of equal shapes, sometimes a second branch from an earlier
- * tensor and a global mean at the end (a reduction split).
+ * A random network of n layers over a [hw, hw, 4] input: convs and depthwise
+ * convs (kernel 1-3, stride 1-2, same or valid, some dilated), pools, pads,
+ * reshapes (not patchable: blocks end and start around them), residual adds
+ * of equal shapes, sometimes a branch from an earlier tensor, and a global
+ * mean at the end (a reduction split).
  */
 static void random_net(uint64_t *seed, uint32_t n, netbuf *b)
 {
     shape sh[64];
-    char name[64][8];
+    char name[64][16];
     uint32_t nt = 0;
     int hw = 6 + (int)rnd(seed, 7);
     b->len = 0;
@@ -92,6 +97,12 @@ static void random_net(uint64_t *seed, uint32_t n, netbuf *b)
         const char *op = kind <= 2 ? "conv2d" : kind <= 4 ? "depthwise_conv2d" : kind == 5
                                                                                 ? "max_pool2d"
                                                                                 : "avg_pool2d";
+        if (rnd(seed, 10) == 0) { /* not patchable: blocks end and start around it */
+            nb_add(b, "\"op\":\"reshape\",\"shape\":[%d,%d,%d],\"inputs\":\"%s\"}", s.h, s.w,
+                   s.c, name[src]);
+            sh[nt++] = s;
+            continue;
+        }
         if (kind == 7 && rnd(seed, 2)) {
             nb_add(b, "\"op\":\"pad\",\"padding\":[1,1,0,1],\"inputs\":\"%s\"}", name[src]);
             sh[nt++] = (shape){s.h + 2, s.w + 1, s.c};
@@ -426,6 +437,36 @@ static void test_beam_pruned_equals_exhaustive(void **state)
     assert_true(changed > 50); /* the beam reorders many of them */
 }
 
+/* A schedule whose MACs pass 2^64 is refused when evaluated (exhaustive); the pruned
+ * search never evaluates it (no split can go below the per-layer peak). */
+static void test_overflow_refused_or_skipped(void **state)
+{
+    (void)state;
+    mp_graph *g = NULL;
+    mp_error err;
+    mp_error_init(&err);
+    assert_int_equal(mp_import_file(MEMPLAN_SOURCE_ROOT "/tests/data/scaling/patch_macs_overflow.json",
+                                    &g, &err),
+                     MP_OK);
+    mp_plan_opts o;
+    mp_plan_opts_init(&o);
+    mp_per_layer pl;
+    per_layer(g, &o, &pl);
+    mp_search_opts so;
+    mp_search_opts_init(&so);
+    mp_patch_search s;
+    assert_int_equal(mp_patch_search_run(g, &pl, &o, &so, &s, &err), MP_OK);
+    assert_int_equal(s.n_pareto, 0);
+    assert_int_equal(s.n_evaluated, 0);
+    assert_true(s.per_layer_best);
+    mp_patch_search_release(&s);
+    so.exhaustive = true;
+    assert_int_equal(mp_patch_search_run(g, &pl, &o, &so, &s, &err), MP_E_OVERFLOW);
+    assert_non_null(strstr(err.msg, "overflow"));
+    mp_per_layer_release(&pl);
+    mp_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_patch_search_pruned_equals_exhaustive),
         cmocka_unit_test(test_fused_pruned_equals_exhaustive),
         cmocka_unit_test(test_beam_pruned_equals_exhaustive),
+        cmocka_unit_test(test_overflow_refused_or_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
