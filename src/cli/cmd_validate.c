@@ -307,8 +307,11 @@ int cmd_validate(mp_cli *cli, int argc, char **argv)
     mp_exec_opts eo;
     mp_exec_opts_init(&eo);
     eo.seed = o.seed;
-    if (rc == EXIT_OK && (mp_exec_model_new(g, &eo, &m, &err) != MP_OK ||
-                          run_both(&o, m, s, &v, &err) != MP_OK))
+    if (rc == EXIT_OK && mp_exec_model_new(g, &eo, &m, &err) != MP_OK) {
+        mp_error_prefix(&err, o.net);
+        rc = cli_fail(cli, &err);
+    }
+    if (rc == EXIT_OK && run_both(&o, m, s, &v, &err) != MP_OK)
         rc = cli_fail(cli, &err);
     if (rc == EXIT_OK) {
         if (!s->layout_ok) {

@@ -40,14 +40,14 @@ static int32_t add_one(const exec_elem *p, int32_t a, int32_t b)
     int32_t sa = mp_mbqm(mp_shl_wrap(a + p->a_offset, p->left_shift), p->a_mult, p->a_shift);
     int32_t sb = mp_mbqm(mp_shl_wrap(b + p->b_offset, p->left_shift), p->b_mult, p->b_shift);
     int32_t sum = (int32_t)((uint32_t)sa + (uint32_t)sb);
-    int32_t v = mp_mbqm(sum, p->out_mult, p->out_shift) + p->out_offset;
+    int32_t v = mp_add_wrap(mp_mbqm(sum, p->out_mult, p->out_shift), p->out_offset);
     return mp_clamp32(v, p->act_min, p->act_max);
 }
 
 static int32_t mul_one(const exec_elem *p, int32_t a, int32_t b)
 {
-    int32_t v = mp_mbqm((a + p->a_offset) * (b + p->b_offset), p->out_mult, p->out_shift) +
-                p->out_offset;
+    int32_t v = mp_add_wrap(
+        mp_mbqm((a + p->a_offset) * (b + p->b_offset), p->out_mult, p->out_shift), p->out_offset);
     return mp_clamp32(v, p->act_min, p->act_max);
 }
 
@@ -65,7 +65,7 @@ static void add_span(const exec_elem *p, const int8_t *a, const int8_t *b, int32
     for (int32_t i = 0; i < n; i++) {
         int32_t sa = mp_mbqm_vec(mp_shl_wrap(a[i] + ao, ls), am, as);
         int32_t sb = mp_mbqm_vec(mp_shl_wrap(b[i] + bo, ls), bm, bs);
-        int32_t v = mp_mbqm_vec((int32_t)((uint32_t)sa + (uint32_t)sb), om, os) + oo;
+        int32_t v = mp_add_wrap(mp_mbqm_vec(mp_add_wrap(sa, sb), om, os), oo);
         tmp[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
     }
 }
@@ -77,7 +77,7 @@ static void mul_span(const exec_elem *p, const int8_t *a, const int8_t *b, int32
     const int32_t om = p->out_mult, os = p->out_shift, oo = p->out_offset;
     const int32_t lo = p->act_min, hi = p->act_max;
     for (int32_t i = 0; i < n; i++) {
-        int32_t v = mp_mbqm_vec((a[i] + ao) * (b[i] + bo), om, os) + oo;
+        int32_t v = mp_add_wrap(mp_mbqm_vec((a[i] + ao) * (b[i] + bo), om, os), oo);
         tmp[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
     }
 }

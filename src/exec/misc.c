@@ -24,7 +24,7 @@ static void requant_span(const exec_requant1 *p, const int8_t *src, int32_t n, i
         return;
     }
     for (int32_t i = 0; i < n; i++) {
-        int32_t v = mp_mbqm(src[i] - p->in_zp, p->mult, p->shift) + p->out_zp;
+        int32_t v = mp_add_wrap(mp_mbqm(src[i] - p->in_zp, p->mult, p->shift), p->out_zp);
         dst[i] = (int8_t)mp_clamp32(v, -128, 127);
     }
 }

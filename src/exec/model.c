@@ -54,14 +54,53 @@ static bool same_quant(const exec_tensor *a, const exec_tensor *b)
     return a->scale == b->scale && a->zp == b->zp;
 }
 
+/* ---- multipliers ------------------------------------------------------------------- */
+
+/*
+ * TFLite's QuantizeMultiplier of real, for the requantization `what` (channel ch, or -1)
+ * of op i. A shift above 30 (a real multiplier of 2^30 or more) is outside what
+ * TFLite's MultiplyByQuantizedMultiplier can compute (its x * (1 << shift) is undefined
+ * behaviour), so such an op is refused rather than given some hardware's result.
+ */
+static mp_status multiplier(const mp_exec_model *m, uint32_t i, const char *what, int32_t ch,
+                            double real, int32_t *mult, int32_t *shift, mp_error *err)
+{
+    exec_quantize_multiplier(real, mult, shift);
+    if (*shift <= 30)
+        return MP_OK;
+    char chan[32] = "";
+    if (ch >= 0)
+        snprintf(chan, sizeof chan, " of channel %d", ch);
+    return FAIL(m, i, MP_E_UNSUPPORTED, err, "%s%s is %.6g, outside TFLite's range (at most "
+                "2^30: the scales are broken)", what, chan, real);
+}
+
 /* ---- conv, depthwise, fully connected ----------------------------------------------- */
+
+/*
+ * The real output multiplier of channel c of a conv-like op, as TFLite Micro computes
+ * it: per channel (conv, depthwise, per-channel fully connected) in double,
+ * (double)in_scale * (double)w_scale[c] / (double)out_scale; a per-tensor fully
+ * connected layer takes the product in float32 first (GetQuantizedConvolutionMultipler:
+ * double(in_scale * w_scale) / out_scale).
+ */
+static double conv_real(const mp_exec_model *m, uint32_t i, const exec_tensor *w, int32_t c)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *ti = &m->t[op->in[0]], *to = &m->t[op->out[0]];
+    if (op->type == MP_OP_FULLY_CONNECTED && w->n_q == 1) {
+        float product = ti->scale * w->qscale[0];
+        return (double)product / (double)to->scale;
+    }
+    return (double)ti->scale * (double)w->qscale[w->n_q == 1 ? 0 : c] / (double)to->scale;
+}
 
 /* Per-channel multipliers and shifts of a conv-like op into rq. */
 static mp_status conv_rq(mp_exec_model *m, uint32_t i, const exec_tensor *w, int32_t out_c,
                          exec_rq *rq, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
-    const exec_tensor *ti = &m->t[op->in[0]], *to = &m->t[op->out[0]];
+    const exec_tensor *to = &m->t[op->out[0]];
     int32_t *mult = mp_pool_array(&m->pool, (size_t)out_c, sizeof *mult);
     int32_t *shift = mp_pool_array(&m->pool, (size_t)out_c, sizeof *shift);
     if (!mult || !shift)
@@ -81,9 +120,9 @@ static mp_status conv_rq(mp_exec_model *m, uint32_t i, const exec_tensor *w, int
                 return FAIL(m, i, MP_E_INVALID, err, "requant entry %d: multiplier %d, shift %d "
                             "(expected >= 0 and -31..31)", c, mult[c], shift[c]);
         } else {
-            double ws = (double)w->qscale[w->n_q == 1 ? 0 : c];
-            exec_quantize_multiplier((double)ti->scale * ws / (double)to->scale, &mult[c],
-                                     &shift[c]);
+            MP_TRY(multiplier(m, i, "output multiplier (input scale x weight scale / output "
+                              "scale)", w->n_q == 1 ? -1 : c, conv_real(m, i, w, c), &mult[c],
+                              &shift[c], err));
         }
     }
     rq->mult = mult;
@@ -185,7 +224,7 @@ static mp_status prep_pool(mp_exec_model *m, uint32_t i, exec_pool *p, mp_error 
     return MP_OK;
 }
 
-static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p)
+static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
     const mp_tensor *ti = tensor(m, op->in[0]);
@@ -196,7 +235,8 @@ static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p)
     p->c = ti->shape.c;
     p->in_zp = qi->zp;
     p->out_zp = qo->zp;
-    exec_quantize_multiplier((double)qi->scale / (double)qo->scale, &p->mult, &p->shift);
+    MP_TRY(multiplier(m, i, "multiplier input scale / output scale", -1,
+                      (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err));
     if (op->p.keep_dims) {
         p->mode = EXEC_MEAN_KEEP_DIMS;
     } else if (same_quant(qi, qo)) {
@@ -259,11 +299,13 @@ static mp_status prep_elem(mp_exec_model *m, uint32_t i, exec_elem *p, mp_error 
         double twice_max = 2.0 * (double)(sa > sb ? sa : sb);
         exec_quantize_multiplier((double)sa / twice_max, &p->a_mult, &p->a_shift);
         exec_quantize_multiplier((double)sb / twice_max, &p->b_mult, &p->b_shift);
-        exec_quantize_multiplier(twice_max / ((double)(1 << 20) * (double)qo->scale),
-                                 &p->out_mult, &p->out_shift);
+        MP_TRY(multiplier(m, i, "output multiplier 2 max(input scales) / (2^20 output scale)",
+                          -1, twice_max / ((double)(1 << 20) * (double)qo->scale),
+                          &p->out_mult, &p->out_shift, err));
     } else {
-        exec_quantize_multiplier((double)sa * (double)sb / (double)qo->scale, &p->out_mult,
-                                 &p->out_shift);
+        MP_TRY(multiplier(m, i, "output multiplier (input scales' product / output scale)", -1,
+                          (double)sa * (double)sb / (double)qo->scale, &p->out_mult,
+                          &p->out_shift, err));
     }
     exec_activation_range(op->p.activation, qo->scale, qo->zp, &p->act_min, &p->act_max);
     return MP_OK;
@@ -286,12 +328,14 @@ static mp_status prep_softmax(mp_exec_model *m, uint32_t i, exec_softmax *p, mp_
     return MP_OK;
 }
 
-static void requant1(const exec_tensor *qi, const exec_tensor *qo, exec_requant1 *p)
+static mp_status requant1(const mp_exec_model *m, uint32_t i, const exec_tensor *qi,
+                          const exec_tensor *qo, exec_requant1 *p, mp_error *err)
 {
     p->identity = same_quant(qi, qo);
     p->in_zp = qi->zp;
     p->out_zp = qo->zp;
-    exec_quantize_multiplier((double)qi->scale / (double)qo->scale, &p->mult, &p->shift);
+    return multiplier(m, i, "multiplier input scale / output scale", -1,
+                      (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err);
 }
 
 static mp_status prep_concat(mp_exec_model *m, uint32_t i, exec_concat *p, mp_error *err)
@@ -317,7 +361,7 @@ static mp_status prep_concat(mp_exec_model *m, uint32_t i, exec_concat *p, mp_er
         p->start[k] = at;
         p->size[k] = dims[p->axis];
         at += dims[p->axis];
-        requant1(&m->t[op->in[k]], &m->t[op->out[0]], &p->rq[k]);
+        MP_TRY(requant1(m, i, &m->t[op->in[k]], &m->t[op->out[0]], &p->rq[k], err));
     }
     return MP_OK;
 }
@@ -352,7 +396,7 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
     case MP_OP_MAX_POOL2D:
         return prep_pool(m, i, &e->u.pool, err);
     case MP_OP_MEAN:
-        return prep_mean(m, i, &e->u.mean);
+        return prep_mean(m, i, &e->u.mean, err);
     case MP_OP_ADD:
     case MP_OP_MUL:
         return prep_elem(m, i, &e->u.elem, err);
@@ -369,8 +413,7 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
     case MP_OP_RESHAPE:
     case MP_OP_QUANTIZE:
     case MP_OP_DEQUANTIZE:
-        requant1(&m->t[op->in[0]], &m->t[op->out[0]], &e->u.rq1);
-        return MP_OK;
+        return requant1(m, i, &m->t[op->in[0]], &m->t[op->out[0]], &e->u.rq1, err);
     default:
         return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
                     op->type_name);
