@@ -78,17 +78,22 @@ typedef struct mp_rect {
 
 /*
  * A buffer holding rows [y0, y0 + h) and columns [x0, x0 + w) of an NHWC tensor
- * (batch 1), all c channels of each pixel contiguous. data points at element
- * (y0, x0, 0); row_stride (in elements, >= w * c) separates (y, x, 0) from
- * (y + 1, x, 0). Rank-1/2 tensors are 1 x 1 x C.
+ * (batch 1), all channels of each pixel contiguous. data points at element
+ * (y0, x0, 0); row_stride (in bytes, >= w * c) separates (y, x, 0) from
+ * (y + 1, x, 0). c is the bytes of one pixel: the tensor's C for int8/uint8
+ * tensors, 4 * C for float32 ones (mp_view_pixel_bytes). Rank-1/2 tensors are
+ * 1 x 1 x C.
  */
 typedef struct mp_view {
     int8_t *data;
     int32_t y0, x0;     /* tensor coordinates of the first row and column held */
     int32_t h, w;       /* rows and columns held */
-    int32_t c;          /* channels: the tensor's C */
-    int32_t row_stride; /* elements from one row to the next */
+    int32_t c;          /* bytes per pixel: the tensor's C times its element size */
+    int32_t row_stride; /* bytes from one row to the next */
 } mp_view;
+
+/* Bytes of one pixel (all channels) of tensor t: C * element size. */
+int32_t mp_view_pixel_bytes(const mp_tensor *t);
 
 /* The whole of tensor t. */
 mp_rect mp_rect_of_tensor(const mp_tensor *t);

@@ -111,6 +111,16 @@ typedef struct exec_requant1 {
     int32_t mult, shift;  /* in_scale / out_scale */
 } exec_requant1;
 
+/* quantize/dequantize between float32, int8 and uint8 (convert.c). */
+typedef struct exec_convert {
+    mp_dtype in_type, out_type; /* MP_DTYPE_FLOAT32, MP_DTYPE_INT8 or MP_DTYPE_UINT8 */
+    int32_t c;                  /* elements per pixel */
+    float out_scale;            /* quantize from float32 */
+    double in_scale;            /* dequantize to float32 */
+    int32_t in_zp, out_zp;
+    int32_t mult, shift;        /* requantize: in_scale / out_scale */
+} exec_convert;
+
 typedef struct exec_pad {
     int32_t in_h, in_w, c;
     int32_t pad_top, pad_left;
@@ -176,6 +186,9 @@ void exec_resize_run(const exec_resize *p, const mp_view *in, const mp_view *out
 int32_t exec_resize_src(int32_t o, int32_t in_size, int32_t out_size, bool align_corners,
                         bool half_pixel_centers);
 
+/* convert.c */
+void exec_convert_run(const exec_convert *p, const mp_view *in, const mp_view *out, mp_rect r);
+
 /* ---- quantization helpers (quant.c) -------------------------------------------------- */
 
 /* TFLite's QuantizeMultiplier: m = q * 2^shift with q in [0.5, 1) as Q31. */
@@ -192,6 +205,7 @@ bool exec_softmax_params(double beta, double input_scale, int32_t *multiplier,
 
 /* What the executor uses of each tensor. */
 typedef struct exec_tensor {
+    mp_dtype dtype;       /* activation: int8, or uint8/float32 (QUANTIZE/DEQUANTIZE only) */
     bool has_quant;       /* activation: scale/zp known */
     float scale;          /* activation quantization (per tensor) */
     int32_t zp;
@@ -215,6 +229,7 @@ typedef struct exec_op {
         exec_pad pad;
         exec_concat concat;
         exec_resize resize;
+        exec_convert convert;
     } u;
 } exec_op;
 

@@ -382,6 +382,47 @@ static void prep_resize(const mp_exec_model *m, uint32_t i, exec_resize *p)
                        op->p.align_corners, op->p.half_pixel_centers};
 }
 
+/* QUANTIZE/DEQUANTIZE: float32 -> int8/uint8, int8/uint8 -> int8/uint8, int8/uint8 -> float32. */
+static mp_status prep_convert(mp_exec_model *m, uint32_t i, exec_convert *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *qi = &m->t[op->in[0]], *qo = &m->t[op->out[0]];
+    memset(p, 0, sizeof *p);
+    p->in_type = qi->dtype;
+    p->out_type = qo->dtype;
+    p->c = tensor(m, op->out[0])->shape.c;
+    if (p->in_type == MP_DTYPE_FLOAT32 && p->out_type == MP_DTYPE_FLOAT32)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "float32 to float32");
+    p->in_zp = qi->zp;
+    p->out_zp = qo->zp;
+    p->out_scale = qo->scale;
+    p->in_scale = (double)qi->scale;
+    if (p->in_type == MP_DTYPE_FLOAT32 || p->out_type == MP_DTYPE_FLOAT32)
+        return MP_OK;
+    return multiplier(m, i, "multiplier input scale / output scale", -1,
+                      (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err);
+}
+
+/* Every activation operand of op i is int8, except where QUANTIZE/DEQUANTIZE convert
+ * (and a RESHAPE keeps its input's type). */
+static mp_status check_types(mp_exec_model *m, uint32_t i, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    bool convert = op->type == MP_OP_QUANTIZE || op->type == MP_OP_DEQUANTIZE;
+    for (uint32_t k = 0; k < op->n_in + 1; k++) {
+        mp_tensor_id id = k < op->n_in ? op->in[k] : op->out[0];
+        if (id == MP_NO_TENSOR || !mp_tensor_is_activation(tensor(m, id)) ||
+            m->t[id].dtype == MP_DTYPE_INT8 || convert)
+            continue;
+        if (op->type == MP_OP_RESHAPE && m->t[op->in[0]].dtype == m->t[op->out[0]].dtype)
+            continue;
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "tensor '%s' is %s; only QUANTIZE and "
+                    "DEQUANTIZE read or write float32 or uint8 tensors", tensor(m, id)->name,
+                    mp_dtype_name(m->t[id].dtype));
+    }
+    return MP_OK;
+}
+
 /* ---- per op ------------------------------------------------------------------------- */
 
 static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err)
@@ -411,9 +452,10 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
         prep_resize(m, i, &e->u.resize);
         return MP_OK;
     case MP_OP_RESHAPE:
+        return requant1(m, i, &m->t[op->in[0]], &m->t[op->out[0]], &e->u.rq1, err);
     case MP_OP_QUANTIZE:
     case MP_OP_DEQUANTIZE:
-        return requant1(m, i, &m->t[op->in[0]], &m->t[op->out[0]], &e->u.rq1, err);
+        return prep_convert(m, i, &e->u.convert, err);
     default:
         return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
                     op->type_name);
@@ -427,14 +469,15 @@ mp_status exec_prepare_op(mp_exec_model *m, uint32_t i, mp_error *err)
     e->type = op->type;
     e->n_act = mp_op_n_activation_inputs(m->g, op);
     if (op->type != MP_OP_UNKNOWN) {
+        MP_TRY(check_types(m, i, err));
         for (uint32_t k = 0; k < op->n_in; k++) {
             mp_tensor_id id = op->in[k];
             if (id != MP_NO_TENSOR && mp_tensor_is_activation(tensor(m, id)) &&
-                !m->t[id].has_quant)
+                !m->t[id].has_quant && m->t[id].dtype != MP_DTYPE_FLOAT32)
                 return FAIL(m, i, MP_E_INVALID, err, "input '%s' has no quantization",
                             tensor(m, id)->name);
         }
-        if (!m->t[op->out[0]].has_quant)
+        if (!m->t[op->out[0]].has_quant && m->t[op->out[0]].dtype != MP_DTYPE_FLOAT32)
             return FAIL(m, i, MP_E_INVALID, err, "output '%s' has no quantization",
                         tensor(m, op->out[0])->name);
     }
@@ -463,9 +506,14 @@ static mp_status init_tensors(mp_exec_model *m, mp_error *err)
             e->n_q = t->quant.n;
             continue;
         }
-        if (t->dtype != MP_DTYPE_INT8)
+        e->dtype = t->dtype;
+        if (t->dtype != MP_DTYPE_INT8 && t->dtype != MP_DTYPE_UINT8 &&
+            t->dtype != MP_DTYPE_FLOAT32)
             return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s' is %s; the executor runs int8 "
-                             "activations only", t->name, mp_dtype_name(t->dtype));
+                             "activations (and float32/uint8 at QUANTIZE and DEQUANTIZE)",
+                             t->name, mp_dtype_name(t->dtype));
+        if (t->dtype == MP_DTYPE_FLOAT32)
+            continue;
         if (t->quant.n > 1)
             return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': per-channel activation "
                              "quantization", t->name);
@@ -473,9 +521,10 @@ static mp_status init_tensors(mp_exec_model *m, mp_error *err)
             if (!(t->quant.scale[0] > 0) || !isfinite(t->quant.scale[0]))
                 return mp_errorf(err, MP_E_INVALID, "tensor '%s': scale must be positive",
                                  t->name);
-            if (t->quant.zero_point[0] < -128 || t->quant.zero_point[0] > 127)
+            int32_t lo = t->dtype == MP_DTYPE_UINT8 ? 0 : -128;
+            if (t->quant.zero_point[0] < lo || t->quant.zero_point[0] > lo + 255)
                 return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': zero point %d is outside "
-                                 "int8", t->name, t->quant.zero_point[0]);
+                                 "%s", t->name, t->quant.zero_point[0], mp_dtype_name(t->dtype));
             e->has_quant = true;
             e->scale = t->quant.scale[0];
             e->zp = t->quant.zero_point[0];

@@ -31,10 +31,15 @@ mp_rect mp_rect_intersect(mp_rect a, mp_rect b)
     return r;
 }
 
+int32_t mp_view_pixel_bytes(const mp_tensor *t)
+{
+    return t->shape.c * (int32_t)mp_dtype_size(t->dtype);
+}
+
 mp_view mp_view_of_rect(const mp_tensor *t, mp_rect r, int8_t *data)
 {
-    mp_view v = {data, r.y0, r.x0, r.y1 - r.y0, r.x1 - r.x0, t->shape.c,
-                 (r.x1 - r.x0) * t->shape.c};
+    int32_t c = mp_view_pixel_bytes(t);
+    mp_view v = {data, r.y0, r.x0, r.y1 - r.y0, r.x1 - r.x0, c, (r.x1 - r.x0) * c};
     return v;
 }
 
@@ -49,8 +54,8 @@ bool mp_rect_bytes(const mp_tensor *t, mp_rect r, size_t *bytes)
         *bytes = 0;
         return true;
     }
-    return mp_mul4_size((size_t)(r.y1 - r.y0), (size_t)(r.x1 - r.x0), (size_t)t->shape.c, 1,
-                        bytes);
+    return mp_mul4_size((size_t)(r.y1 - r.y0), (size_t)(r.x1 - r.x0), (size_t)t->shape.c,
+                        mp_dtype_size(t->dtype), bytes);
 }
 
 const char *exec_op_where(const mp_exec_model *m, uint32_t i, char *buf, size_t n)
@@ -227,10 +232,10 @@ static mp_status check_view(const mp_exec_model *m, uint32_t i, const char *role
     char where[160];
     if (mp_rect_empty(need))
         return MP_OK;
-    if (v->c != t->shape.c)
-        return mp_errorf(err, MP_E_INVALID, "%s: %s %u view has %d channels, tensor '%s' has %d",
-                         exec_op_where(m, i, where, sizeof where), role, k, v->c, t->name,
-                         t->shape.c);
+    if (v->c != mp_view_pixel_bytes(t))
+        return mp_errorf(err, MP_E_INVALID, "%s: %s %u view has %d bytes per pixel, tensor '%s' "
+                         "has %d", exec_op_where(m, i, where, sizeof where), role, k, v->c,
+                         t->name, mp_view_pixel_bytes(t));
     if (!view_holds(v, need))
         return mp_errorf(err, MP_E_INVALID,
                          "%s: %s %u view holds rows [%d, %d) x columns [%d, %d) of '%s', the "
@@ -328,7 +333,7 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
         memmove(out->data, in[0].data, (size_t)out->h * (size_t)out->row_stride);
         break;
     default: /* quantize, dequantize */
-        exec_requant1_run(&e->u.rq1, &in[0], out, r);
+        exec_convert_run(&e->u.convert, &in[0], out, r);
         break;
     }
 }

@@ -89,7 +89,7 @@ static void test_exec_model_refusals(void **state)
     } cases[] = {
         {NET_HEAD("[4,4,2]") "{\"name\":\"c\",\"op\":\"conv2d\",\"filters\":2,\"kernel\":1,"
                              "\"dtype\":\"float32\"}" NET_TAIL,
-         MP_E_UNSUPPORTED, "tensor 'c' is float32; the executor runs int8 activations only"},
+         MP_E_UNSUPPORTED, "layers[0] 'c': tensor 'c' is float32; only QUANTIZE and DEQUANTIZE read or write float32 or uint8 tensors"},
         {NET_HEAD("[4,4,2]") "{\"name\":\"s\",\"op\":\"softmax\",\"quant\":{\"scale\":0.5,"
                              "\"zero_point\":0}}" NET_TAIL,
          MP_E_UNSUPPORTED, "layers[0] 's': int8 softmax output must have scale 1/256 and zero "
@@ -342,7 +342,7 @@ static void test_exec_load_input_mappings(void **state)
     free(path);
     path = temp_file(raw, 5);
     assert_int_equal(mp_exec_load_input(m, 0, path, MP_PIXELS_QUANT, in, 6, &err), MP_E_INVALID);
-    assert_non_null(strstr(err.msg, ": 5 bytes, but input 'in' (2x3x1 int8) needs 6"));
+    assert_non_null(strstr(err.msg, ": 5 bytes, but input 0 'in' (2x3x1 int8) needs 6"));
     unlink(path);
     free(path);
     mp_exec_model_free(m);
