@@ -66,6 +66,11 @@ static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_qu
     return MP_OK;
 }
 
+mp_status net_json_read_quant(net_ctx *n, const cJSON *obj, mp_quant *q)
+{
+    return read_quant(n, obj, "quant", q, n->qscale, n->qzp, 1);
+}
+
 static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, mp_dtype dt,
                                 unsigned char **out, size_t *bytes)
 {
@@ -142,7 +147,7 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
     const cJSON *obj;
     MP_TRY(jmember(c, layer, key, false, &obj));
     static const char *const keys[] = {"data", "data_base64", "file", "quant", "dtype", "name",
-                                       NULL};
+                                       "shape", NULL};
     mp_tensor_spec spec = {.dtype = def_dtype, .flags = MP_TENSOR_CONST};
     char name[512];
     snprintf(name, sizeof name, "%s/%s", layer_name, key);
@@ -172,6 +177,8 @@ static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, cons
         }
         if (st == MP_OK && dts && !mp_dtype_parse(dts, &spec.dtype))
             st = jfail(c, "dtype", MP_E_INVALID, "unknown dtype '%s'", dts);
+        if (st == MP_OK && cJSON_GetObjectItemCaseSensitive(obj, "shape"))
+            st = net_json_read_shape(n, obj, "shape", false, &spec.shape, &spec.rank);
         if (st == MP_OK)
             st = read_quant(n, obj, "quant", &spec.quant, n->qscale, n->qzp, NET_MAX_QUANT);
         spec.quant.axis = qaxis;
@@ -262,7 +269,9 @@ static mp_status add_weights(net_ctx *n, const cJSON *layer, const char *name, m
 {
     bool use_bias = true;
     MP_TRY(jbool(&n->j, layer, "use_bias", true, &use_bias));
-    int32_t axis = t == MP_OP_CONV2D ? 0 : t == MP_OP_DEPTHWISE_CONV2D ? 3 : 2;
+    int32_t axis = t == MP_OP_CONV2D || t == MP_OP_TRANSPOSE_CONV ? 0
+                   : t == MP_OP_DEPTHWISE_CONV2D                 ? 3
+                                                                 : 2;
     MP_TRY(add_const(n, layer, "weights", name, MP_DTYPE_INT8, axis, &ids[(*n_ids)++]));
     if (use_bias)
         MP_TRY(add_const(n, layer, "bias", name, MP_DTYPE_INT32, 3, &ids[(*n_ids)++]));
@@ -307,11 +316,12 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
     static const char *const dw_keys[] = {"kernel", "stride", "dilation", "padding",
                                           "depth_multiplier", "use_bias", "weights", "bias",
                                           "requant", NULL};
-    static const char *const fc_keys[] = {"units", "use_bias", "weights", "bias", "requant", NULL};
+    static const char *const fc_keys[] = {"units", "use_bias", "weights", "bias", "requant",
+                                          "keep_num_dims", NULL};
     static const char *const pool_keys[] = {"kernel", "stride", "padding", NULL};
     static const char *const none[] = {NULL};
-    static const char *const mean_keys[] = {"keep_dims", NULL};
-    static const char *const pad_keys[] = {"padding", NULL};
+    static const char *const mean_keys[] = {"keep_dims", "axes", NULL};
+    static const char *const pad_keys[] = {"padding", "channels", "constant", NULL};
     static const char *const reshape_keys[] = {"shape", NULL};
     static const char *const softmax_keys[] = {"beta", NULL};
     static const char *const concat_keys[] = {"axis", NULL};
@@ -330,6 +340,7 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         return read_window(n, layer, false, p);
     case MP_OP_FULLY_CONNECTED:
         MP_TRY(jonly(c, layer, common_keys, fc_keys));
+        MP_TRY(jbool(c, layer, "keep_num_dims", false, &p->keep_num_dims));
         return jint(c, layer, "units", true, 0, 1, 1000000, &p->filters);
     case MP_OP_AVG_POOL2D:
     case MP_OP_MAX_POOL2D:
@@ -337,6 +348,7 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         return read_window(n, layer, true, p);
     case MP_OP_MEAN:
         MP_TRY(jonly(c, layer, common_keys, mean_keys));
+        MP_TRY(net_json_read_axes(n, layer, "axes", 6, &p->axes));
         return jbool(c, layer, "keep_dims", false, &p->keep_dims);
     case MP_OP_PAD:
         MP_TRY(jonly(c, layer, common_keys, pad_keys));
@@ -345,7 +357,10 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
         if (p->padding != MP_PADDING_EXPLICIT)
             return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
-        return MP_OK;
+        if (cJSON_GetObjectItemCaseSensitive(layer, "channels"))
+            MP_TRY(jpair(c, layer, "channels", true, 0, 0, &p->pad_ch_before, &p->pad_ch_after));
+        p->pad_value_set = cJSON_GetObjectItemCaseSensitive(layer, "constant") != NULL;
+        return jint(c, layer, "constant", false, 0, -128, 255, &p->pad_value);
     case MP_OP_RESHAPE:
         MP_TRY(jonly(c, layer, common_keys, reshape_keys));
         MP_TRY(net_json_read_shape(n, layer, "shape", true, &p->new_shape, &rank));
@@ -366,8 +381,11 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         MP_TRY(jpair(c, layer, "size", true, 1, 1, &p->out_h, &p->out_w));
         MP_TRY(jbool(c, layer, "align_corners", false, &p->align_corners));
         return jbool(c, layer, "half_pixel_centers", false, &p->half_pixel_centers);
-    default:
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE:
         return jonly(c, layer, common_keys, none);
+    default:
+        return net_json_read_more(n, layer, common_keys, t, p);
     }
 }
 
@@ -410,6 +428,65 @@ static mp_status read_inputs(net_ctx *n, const cJSON *layer, uint32_t index, mp_
     return MP_OK;
 }
 
+static bool is_binary(mp_op_type t)
+{
+    return t == MP_OP_ADD || t == MP_OP_MUL || t == MP_OP_SUB || t == MP_OP_MAXIMUM ||
+           t == MP_OP_MINIMUM;
+}
+
+static bool is_weighted(mp_op_type t)
+{
+    return t == MP_OP_CONV2D || t == MP_OP_DEPTHWISE_CONV2D || t == MP_OP_FULLY_CONNECTED ||
+           t == MP_OP_TRANSPOSE_CONV;
+}
+
+/* Operands after the activations: weights and bias, a binary op's "constant", PReLU's
+ * "alpha"; the activation count each op takes; its fused activation. */
+static mp_status read_operands(net_ctx *n, const cJSON *layer, const char *name, const char *ops,
+                               mp_op_spec *spec, mp_tensor_id *in, uint32_t *n_in)
+{
+    jctx *c = &n->j;
+    mp_op_type t = spec->type;
+    uint32_t n_act = *n_in;
+    if (is_weighted(t) || is_binary(t) || t == MP_OP_CONCAT || t == MP_OP_TRANSPOSE_CONV)
+        MP_TRY(read_activation(n, layer, &spec->p));
+    if (is_weighted(t)) {
+        if (n_act != 1)
+            return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
+        MP_TRY(add_weights(n, layer, name, t, in, n_in));
+        return read_requant(n, layer, &spec->requant);
+    }
+    const char *ckey = t == MP_OP_PRELU ? "alpha" : "constant";
+    bool has_const = (is_binary(t) || t == MP_OP_PRELU) &&
+                     cJSON_GetObjectItemCaseSensitive(layer, ckey);
+    if (t == MP_OP_PRELU && !has_const)
+        return jfail(c, "alpha", MP_E_INVALID, "missing required field");
+    if (has_const) {
+        if (n_act != 1)
+            return jfail(c, "inputs", MP_E_INVALID, "%s with a %s takes 1 input, got %u", ops,
+                         ckey, n_act);
+        return add_const(n, layer, ckey, name, MP_DTYPE_INT8, 3, &in[(*n_in)++]);
+    }
+    if (is_binary(t) && n_act != 2)
+        return jfail(c, "inputs", MP_E_INVALID, "%s takes 2 inputs (or 1 and a constant), got %u",
+                     ops, n_act);
+    if (!is_binary(t) && t != MP_OP_CONCAT && n_act != 1)
+        return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
+    return MP_OK;
+}
+
+/* A split's outputs: the layer's own, then "more_outputs" (created in pass 1). */
+static mp_status split_outputs(net_ctx *n, const cJSON *layer, mp_tensor_id *out,
+                               uint32_t *n_out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(layer, "more_outputs");
+    for (const cJSON *e = v ? v->child : NULL; e; e = e->next) {
+        const cJSON *nm = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "name") : e;
+        out[(*n_out)++] = mp_graph_find_tensor(n->g, nm->valuestring);
+    }
+    return MP_OK;
+}
+
 static mp_status read_layer_op(net_ctx *n, uint32_t index)
 {
     jctx *c = &n->j;
@@ -425,27 +502,16 @@ static mp_status read_layer_op(net_ctx *n, uint32_t index)
     uint32_t n_in = 0;
     MP_TRY(read_inputs(n, layer, index, in, &n_in));
     MP_TRY(read_params(n, layer, spec.type, &spec.p));
-    if (spec.type == MP_OP_CONV2D || spec.type == MP_OP_DEPTHWISE_CONV2D ||
-        spec.type == MP_OP_FULLY_CONNECTED || spec.type == MP_OP_ADD ||
-        spec.type == MP_OP_MUL || spec.type == MP_OP_CONCAT)
-        MP_TRY(read_activation(n, layer, &spec.p));
-    uint32_t n_act = n_in;
-    if (spec.type == MP_OP_CONV2D || spec.type == MP_OP_DEPTHWISE_CONV2D ||
-        spec.type == MP_OP_FULLY_CONNECTED) {
-        if (n_act != 1)
-            return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
-        MP_TRY(add_weights(n, layer, name, spec.type, in, &n_in));
-        MP_TRY(read_requant(n, layer, &spec.requant));
-    } else if ((spec.type == MP_OP_ADD || spec.type == MP_OP_MUL) && n_act != 2) {
-        return jfail(c, "inputs", MP_E_INVALID, "%s takes 2 inputs, got %u", ops, n_act);
-    } else if (spec.type != MP_OP_CONCAT && spec.type != MP_OP_ADD && spec.type != MP_OP_MUL &&
-               n_act != 1) {
-        return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
-    }
+    MP_TRY(read_operands(n, layer, name, ops, &spec, in, &n_in));
+    mp_tensor_id out[MP_MAX_SPLITS];
+    uint32_t n_out = 1;
+    out[0] = n->layer_out[index];
+    if (spec.type == MP_OP_SPLIT)
+        MP_TRY(split_outputs(n, layer, out, &n_out));
     spec.in = in;
     spec.n_in = n_in;
-    spec.out = &n->layer_out[index];
-    spec.n_out = 1;
+    spec.out = out;
+    spec.n_out = n_out;
     spec.where = c->path;
     return mp_graph_add_op(n->g, &spec, NULL, c->err);
 }
@@ -474,7 +540,10 @@ static mp_status read_layer_output(net_ctx *n, uint32_t index)
         return jfail(c, "dtype", MP_E_INVALID, "unknown dtype \"%s\"", dts);
     MP_TRY(read_quant(n, layer, "quant", &spec.quant, n->qscale, n->qzp, 1));
     MP_TRY(net_json_read_source_index(n, layer, &spec));
-    return mp_graph_add_tensor(n->g, &spec, &n->layer_out[index], c->err);
+    MP_TRY(mp_graph_add_tensor(n->g, &spec, &n->layer_out[index], c->err));
+    mp_tensor_id more[MP_MAX_SPLITS];
+    uint32_t n_more;
+    return net_json_more_outputs(n, layer, spec.dtype, more, &n_more);
 }
 
 /* ---- document ------------------------------------------------------------------------- */

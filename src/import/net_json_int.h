@@ -88,4 +88,16 @@ mp_status net_json_resolve(net_ctx *n, uint32_t i, const char *name, mp_tensor_i
 mp_status net_json_add_repeats(net_ctx *n);
 void net_json_release_layers(net_ctx *n);
 
+/* net_json.c: a per-tensor "quant" of obj. */
+mp_status net_json_read_quant(net_ctx *n, const cJSON *obj, mp_quant *q);
+/* net_json_ops.c: attributes of the ops added with issue 14 (keys checked with common). */
+mp_status net_json_read_more(net_ctx *n, const cJSON *layer, const char *const *common,
+                             mp_op_type t, mp_op_params *p);
+/* "axes": a list of NHWC axis indices as a bit mask; def when absent. */
+mp_status net_json_read_axes(net_ctx *n, const cJSON *layer, const char *key, int32_t def,
+                             int32_t *mask);
+/* Pass 1 of a layer with "more_outputs" (split): create those tensors. */
+mp_status net_json_more_outputs(net_ctx *n, const cJSON *layer, mp_dtype dt, mp_tensor_id *ids,
+                                uint32_t *count);
+
 #endif

@@ -183,6 +183,10 @@ static mp_status put_const(writer *w, uint32_t op, const char *role, mp_tensor_i
     }
     if (t->dtype != def_dtype)
         key_str(w, "dtype", mp_dtype_name(t->dtype));
+    if (strcmp(role, "weights") != 0 && strcmp(role, "bias") != 0) {
+        key(w, "shape"); /* a binary op's constant, PReLU's alpha: not inferred */
+        put_dims(w, t->shape, t->rank);
+    }
     MP_TRY(put_quant(w, op, t, true));
     put_data(w, t);
     if (w->sb->len == mark || strncmp(w->sb->buf + mark, ", ", 2) != 0) {
@@ -223,7 +227,9 @@ static mp_status put_weighted(writer *w, uint32_t i)
 {
     const mp_op *op = &w->g->ops[i];
     const mp_op_params *p = &op->p;
-    int32_t axis = op->type == MP_OP_CONV2D ? 0 : op->type == MP_OP_DEPTHWISE_CONV2D ? 3 : 2;
+    int32_t axis = op->type == MP_OP_CONV2D || op->type == MP_OP_TRANSPOSE_CONV ? 0
+                   : op->type == MP_OP_DEPTHWISE_CONV2D                           ? 3
+                                                                                  : 2;
     if (op->n_in != 3 || op->in[1] == MP_NO_TENSOR)
         return unsupported(w, i, "%s: expected input, weights and bias", op->type_name);
     if (op->type == MP_OP_CONV2D) {
@@ -238,9 +244,20 @@ static mp_status put_weighted(writer *w, uint32_t i)
         key(w, "depth_multiplier");
         mp_strbuf_printf(w->sb, "%d", p->depth_multiplier);
         put_window(w, p, true);
+    } else if (op->type == MP_OP_TRANSPOSE_CONV) {
+        key(w, "filters");
+        mp_strbuf_printf(w->sb, "%d", p->filters);
+        key_pair(w, "kernel", p->kernel_h, p->kernel_w);
+        key_pair(w, "stride", p->stride_h, p->stride_w);
+        key_pair(w, "size", p->out_h, p->out_w);
+        if (p->padding == MP_PADDING_EXPLICIT)
+            return unsupported(w, i, "%s with explicit padding", op->type_name);
+        key_str(w, "padding", mp_padding_name(p->padding));
     } else {
         key(w, "units");
         mp_strbuf_printf(w->sb, "%d", p->filters);
+        if (p->keep_num_dims)
+            mp_strbuf_puts(w->sb, ", \"keep_num_dims\": true");
     }
     key_str(w, "activation", mp_activation_name(p->activation));
     MP_TRY(put_const(w, i, "weights", op->in[1], MP_DTYPE_INT8, axis));
@@ -249,6 +266,108 @@ static mp_status put_weighted(writer *w, uint32_t i)
         return MP_OK;
     }
     return put_const(w, i, "bias", op->in[2], MP_DTYPE_INT32, 3);
+}
+
+/* "key": [NHWC axes of mask]. */
+static void put_axes(writer *w, const char *k, int32_t mask)
+{
+    key(w, k);
+    mp_strbuf_puts(w->sb, "[");
+    for (int a = 0, first = 1; a < 4; a++)
+        if (mask & (1 << a)) {
+            mp_strbuf_printf(w->sb, "%s%d", first ? "" : ", ", a);
+            first = 0;
+        }
+    mp_strbuf_puts(w->sb, "]");
+}
+
+static void put_list(writer *w, const char *k, const int32_t *v, uint32_t n)
+{
+    key(w, k);
+    mp_strbuf_puts(w->sb, "[");
+    for (uint32_t a = 0; a < n; a++)
+        mp_strbuf_printf(w->sb, "%s%d", a ? ", " : "", v[a]);
+    mp_strbuf_puts(w->sb, "]");
+}
+
+/* A binary op's constant operand, PReLU's alpha. */
+static mp_status put_operand(writer *w, uint32_t i)
+{
+    const mp_op *op = &w->g->ops[i];
+    if (op->n_in != 2 || op->in[1] == MP_NO_TENSOR ||
+        !(w->g->tensors[op->in[1]].flags & MP_TENSOR_CONST))
+        return op->type == MP_OP_PRELU ? unsupported(w, i, "%s: alpha is not a constant",
+                                                      op->type_name)
+                                       : MP_OK;
+    return put_const(w, i, op->type == MP_OP_PRELU ? "alpha" : "constant", op->in[1],
+                     MP_DTYPE_INT8, 3);
+}
+
+/* A split's outputs after the first. */
+static mp_status put_more_outputs(writer *w, uint32_t i)
+{
+    const mp_op *op = &w->g->ops[i];
+    key(w, "more_outputs");
+    mp_strbuf_puts(w->sb, "[");
+    for (uint32_t k = 1; k < op->n_out; k++) {
+        const mp_tensor *t = &w->g->tensors[op->out[k]];
+        mp_strbuf_puts(w->sb, k > 1 ? ", {\"name\": " : "{\"name\": ");
+        mp_strbuf_json_string(w->sb, t->name);
+        MP_TRY(put_quant(w, i, t, false));
+        if (w->g->source_kind == MP_SOURCE_TFLITE || t->source_index != op->out[k]) {
+            key(w, "tflite_tensor");
+            mp_strbuf_printf(w->sb, "%u", t->source_index);
+        }
+        mp_strbuf_puts(w->sb, "}");
+    }
+    mp_strbuf_puts(w->sb, "]");
+    return MP_OK;
+}
+
+/* The attributes of the ops added with issue 14. */
+static mp_status net_json_put_more(writer *w, uint32_t i)
+{
+    const mp_op *op = &w->g->ops[i];
+    const mp_op_params *p = &op->p;
+    int32_t perm[4];
+    switch (op->type) {
+    case MP_OP_TRANSPOSE:
+        for (int a = 0; a < 4; a++)
+            perm[a] = p->perm[a];
+        put_list(w, "perm", perm, 4);
+        return MP_OK;
+    case MP_OP_STRIDED_SLICE:
+        put_list(w, "begin", p->begin, 4);
+        put_list(w, "end", p->end, 4);
+        put_list(w, "strides", p->strides, 4);
+        if (p->axes)
+            put_axes(w, "shrink_axes", p->axes);
+        return MP_OK;
+    case MP_OP_SPLIT:
+        key(w, "axis");
+        mp_strbuf_printf(w->sb, "%d", p->axis);
+        put_list(w, "sizes", p->split_sizes, op->n_out);
+        return op->n_out > 1 ? put_more_outputs(w, i) : MP_OK;
+    case MP_OP_LEAKY_RELU:
+        if (!isfinite(p->alpha))
+            return unsupported(w, i, "%s: alpha is not a finite number", op->type_name);
+        mp_strbuf_printf(w->sb, ", \"alpha\": %.9g", (double)p->alpha);
+        return MP_OK;
+    case MP_OP_DEPTH_TO_SPACE:
+    case MP_OP_SPACE_TO_DEPTH:
+        key(w, "block_size");
+        mp_strbuf_printf(w->sb, "%d", p->block_size);
+        return MP_OK;
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_RELU:
+    case MP_OP_RELU6:
+        return MP_OK;
+    default:
+        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
+                                       "describe it");
+    }
 }
 
 /* The attributes of op i (after "op"). */
@@ -261,6 +380,7 @@ static mp_status put_attributes(writer *w, uint32_t i)
     case MP_OP_CONV2D:
     case MP_OP_DEPTHWISE_CONV2D:
     case MP_OP_FULLY_CONNECTED:
+    case MP_OP_TRANSPOSE_CONV:
         return put_weighted(w, i);
     case MP_OP_AVG_POOL2D:
     case MP_OP_MAX_POOL2D:
@@ -274,13 +394,26 @@ static mp_status put_attributes(writer *w, uint32_t i)
         /* fall through */
     case MP_OP_ADD:
     case MP_OP_MUL:
-        key_str(w, "activation", mp_activation_name(p->activation));
-        return MP_OK;
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
+        if (op->type != MP_OP_MAXIMUM && op->type != MP_OP_MINIMUM && op->type != MP_OP_PRELU)
+            key_str(w, "activation", mp_activation_name(p->activation));
+        return put_operand(w, i);
     case MP_OP_MEAN:
+    case MP_OP_SUM:
+    case MP_OP_REDUCE_MAX:
         mp_strbuf_printf(w->sb, ", \"keep_dims\": %s", p->keep_dims ? "true" : "false");
+        if (p->axes != 6) /* the default: height and width */
+            put_axes(w, "axes", p->axes);
         return MP_OK;
     case MP_OP_PAD:
         put_padding(w, p);
+        if (p->pad_ch_before || p->pad_ch_after)
+            key_pair(w, "channels", p->pad_ch_before, p->pad_ch_after);
+        if (p->pad_value_set)
+            mp_strbuf_printf(w->sb, ", \"constant\": %d", p->pad_value);
         return MP_OK;
     case MP_OP_RESHAPE:
         key(w, "shape");
@@ -292,6 +425,7 @@ static mp_status put_attributes(writer *w, uint32_t i)
         mp_strbuf_printf(w->sb, ", \"beta\": %.9g", (double)p->beta);
         return MP_OK;
     case MP_OP_RESIZE_NEAREST:
+    case MP_OP_RESIZE_BILINEAR:
         key_pair(w, "size", p->out_h, p->out_w);
         mp_strbuf_printf(w->sb, ", \"align_corners\": %s, \"half_pixel_centers\": %s",
                          p->align_corners ? "true" : "false",
@@ -301,8 +435,7 @@ static mp_status put_attributes(writer *w, uint32_t i)
     case MP_OP_DEQUANTIZE:
         return MP_OK;
     default:
-        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
-                                       "describe it");
+        return net_json_put_more(w, i);
     }
 }
 
@@ -356,8 +489,13 @@ static mp_status put_input_name(writer *w, uint32_t i, uint32_t k)
 static mp_status put_inputs(writer *w, uint32_t i)
 {
     const mp_op *op = &w->g->ops[i];
-    bool many = op->type == MP_OP_ADD || op->type == MP_OP_MUL || op->type == MP_OP_CONCAT;
+    bool binary = op->type == MP_OP_ADD || op->type == MP_OP_MUL || op->type == MP_OP_SUB ||
+                  op->type == MP_OP_MAXIMUM || op->type == MP_OP_MINIMUM;
+    bool many = binary || op->type == MP_OP_CONCAT;
     uint32_t n = many ? op->n_in : 1;
+    if (binary && n == 2 && op->in[1] != MP_NO_TENSOR &&
+        (w->g->tensors[op->in[1]].flags & MP_TENSOR_CONST))
+        n = 1; /* written as "constant" */
     key(w, "inputs");
     mp_strbuf_puts(w->sb, "[");
     for (uint32_t k = 0; k < n; k++) {
@@ -373,7 +511,8 @@ static mp_status put_inputs(writer *w, uint32_t i)
     }
     mp_strbuf_puts(w->sb, "]");
     if (!many && op->n_in > 1 && op->type != MP_OP_CONV2D && op->type != MP_OP_FULLY_CONNECTED &&
-        op->type != MP_OP_DEPTHWISE_CONV2D)
+        op->type != MP_OP_DEPTHWISE_CONV2D && op->type != MP_OP_TRANSPOSE_CONV &&
+        op->type != MP_OP_PRELU)
         return unsupported(w, i, "%s takes 1 input in net.json", op->type_name);
     return MP_OK;
 }
@@ -399,7 +538,7 @@ static mp_status put_layer(writer *w, uint32_t i, const char *prefix)
         return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
                                        "describe it");
     const mp_tensor *out = &w->g->tensors[op->out[0]];
-    if (op->n_out != 1 || strcmp(out->name, op->name) != 0)
+    if ((op->n_out != 1 && op->type != MP_OP_SPLIT) || strcmp(out->name, op->name) != 0)
         return unsupported(w, i, "the layer must have one output named like it ('%s')",
                            out->name);
     mp_strbuf_puts(w->sb, prefix);

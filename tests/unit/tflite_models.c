@@ -214,19 +214,19 @@ void tm_ops_net(tw_model *m, tm_store *s)
     tw_io(m, in, out);
 }
 
-/* input 8x8x3 -> conv 1x1 (8) -> HARD_SWISH -> custom "MyPostProcess" -> [1, 8] */
+/* input 8x8x3 -> conv 1x1 (8) -> GELU -> custom "MyPostProcess" -> [1, 8] */
 void tm_unknown_net(tw_model *m, tm_store *s)
 {
     static const int32_t ws[4] = {8, 1, 1, 3};
     tw_init(m);
-    uint32_t conv = tw_opcode(m, TW_CONV_2D, NULL), hs = tw_opcode(m, TW_HARD_SWISH, NULL);
+    uint32_t conv = tw_opcode(m, TW_CONV_2D, NULL), hs = tw_opcode(m, TW_GELU, NULL);
     uint32_t post = tw_opcode(m, TW_CUSTOM, "MyPostProcess");
     int32_t in = tm_act(m, "input", 8, 8, 3);
     int32_t c = tm_act(m, "features", 8, 8, 8);
     int32_t w = tm_weights(m, s, "weights", 4, ws, 0);
     int32_t b = tm_bias(m, s, "bias", 8);
     tm_conv(m, conv, in, w, b, c, 0, 1, 0, 1);
-    int32_t h = tm_act(m, "hard_swish", 8, 8, 8);
+    int32_t h = tm_act(m, "gelu", 8, 8, 8);
     tw_operator(m, hs, 1, &c, 1, &h, 0);
     int32_t out = tm_act(m, "detections", 0, 0, 8);
     tw_operator(m, post, 1, &h, 1, &out, 0);

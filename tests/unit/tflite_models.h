@@ -47,6 +47,6 @@ extern const char *const tm_shared_models[TM_N_SHARED];
 /* The CLI fixtures (tests/data/tflite/). */
 void tm_tiny_net(tw_model *m, tm_store *s);    /* every modelled op of a small CNN */
 void tm_ops_net(tw_model *m, tm_store *s);     /* quantize, resize, mul, dilation, dequantize */
-void tm_unknown_net(tw_model *m, tm_store *s); /* HARD_SWISH and a custom op */
+void tm_unknown_net(tw_model *m, tm_store *s); /* GELU and a custom op */
 
 #endif

@@ -44,6 +44,7 @@ enum {
     TW_RESIZE_NEAREST_NEIGHBOR = 97,
     TW_QUANTIZE = 114,
     TW_HARD_SWISH = 117,
+    TW_GELU = 150,
 };
 
 /* BuiltinOptions union types used by the tests. */
