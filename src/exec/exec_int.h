@@ -111,6 +111,28 @@ typedef struct exec_requant1 {
     int32_t mult, shift;  /* in_scale / out_scale */
 } exec_requant1;
 
+/* unary int8 activations (activation.c). */
+typedef enum exec_unary_kind {
+    EXEC_UN_LOGISTIC,
+    EXEC_UN_TANH,
+    EXEC_UN_HARD_SWISH,
+    EXEC_UN_LEAKY_RELU,
+    EXEC_UN_RELU,
+    EXEC_UN_RELU6,
+} exec_unary_kind;
+
+typedef struct exec_unary {
+    exec_unary_kind kind;
+    int32_t in_zp, out_zp;
+    int32_t mult, shift;   /* logistic/tanh: input rescale to Q4.27 (left shift); relu and
+                              leaky_relu (x >= 0): in/out; hard_swish: output exponent (<= 0) */
+    int32_t mult2, shift2; /* leaky_relu (x < 0): alpha * in / out */
+    int32_t radius;        /* logistic/tanh: |x - zp| at which the output saturates */
+    int16_t out_mult16, relu_mult16; /* hard_swish multipliers (Q15) */
+    int32_t relu_shift;    /* hard_swish: exponent of the reluish multiplier */
+    int32_t lo, hi;        /* relu/relu6 clamp */
+} exec_unary;
+
 /* quantize/dequantize between float32, int8 and uint8 (convert.c). */
 typedef struct exec_convert {
     mp_dtype in_type, out_type; /* MP_DTYPE_FLOAT32, MP_DTYPE_INT8 or MP_DTYPE_UINT8 */
@@ -186,6 +208,9 @@ void exec_resize_run(const exec_resize *p, const mp_view *in, const mp_view *out
 int32_t exec_resize_src(int32_t o, int32_t in_size, int32_t out_size, bool align_corners,
                         bool half_pixel_centers);
 
+/* activation.c: out may alias in. */
+void exec_unary_run(const exec_unary *p, const mp_view *in, const mp_view *out, mp_rect r);
+
 /* convert.c */
 void exec_convert_run(const exec_convert *p, const mp_view *in, const mp_view *out, mp_rect r);
 
@@ -230,6 +255,7 @@ typedef struct exec_op {
         exec_concat concat;
         exec_resize resize;
         exec_convert convert;
+        exec_unary unary;
     } u;
 } exec_op;
 
@@ -241,6 +267,17 @@ struct mp_exec_model {
     exec_op *ops;         /* per op */
     bool synthesized;
 };
+
+/* model.c: "operator 3 (conv2d): <message>" as st. */
+mp_status exec_prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
+                         const char *fmt, ...) MP_PRINTF(5, 6);
+/* TFLite's QuantizeMultiplier of real for op i; refuses shifts above 30 naming `what`
+ * (and channel ch when >= 0). */
+mp_status exec_prep_multiplier(const mp_exec_model *m, uint32_t i, const char *what, int32_t ch,
+                               double real, int32_t *mult, int32_t *shift, mp_error *err);
+/* prep_ops.c: the ops of issue 14's wider set (activations, resize_bilinear, data
+ * movement, reductions over any axes, transpose_conv). MP_E_UNSUPPORTED for others. */
+mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err);
 
 /* model.c: fill m->ops[i] from the graph and m->t (quantization must be known). */
 mp_status exec_prepare_op(mp_exec_model *m, uint32_t i, mp_error *err);

@@ -17,17 +17,14 @@
 #include "../util/alloc.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define FAIL(m, i, st, ...) prep_fail((m), (i), (st), __VA_ARGS__)
+#define FAIL(m, i, st, ...) exec_prep_fail((m), (i), (st), __VA_ARGS__)
 
-static mp_status prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
-                           const char *fmt, ...) MP_PRINTF(5, 6);
-
-#include <stdarg.h>
-static mp_status prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
-                           const char *fmt, ...)
+mp_status exec_prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
+                         const char *fmt, ...)
 {
     char where[160], msg[360];
     va_list ap;
@@ -62,8 +59,8 @@ static bool same_quant(const exec_tensor *a, const exec_tensor *b)
  * TFLite's MultiplyByQuantizedMultiplier can compute (its x * (1 << shift) is undefined
  * behaviour), so such an op is refused rather than given some hardware's result.
  */
-static mp_status multiplier(const mp_exec_model *m, uint32_t i, const char *what, int32_t ch,
-                            double real, int32_t *mult, int32_t *shift, mp_error *err)
+mp_status exec_prep_multiplier(const mp_exec_model *m, uint32_t i, const char *what, int32_t ch,
+                               double real, int32_t *mult, int32_t *shift, mp_error *err)
 {
     exec_quantize_multiplier(real, mult, shift);
     if (*shift <= 30)
@@ -120,7 +117,7 @@ static mp_status conv_rq(mp_exec_model *m, uint32_t i, const exec_tensor *w, int
                 return FAIL(m, i, MP_E_INVALID, err, "requant entry %d: multiplier %d, shift %d "
                             "(expected >= 0 and -31..31)", c, mult[c], shift[c]);
         } else {
-            MP_TRY(multiplier(m, i, "output multiplier (input scale x weight scale / output "
+            MP_TRY(exec_prep_multiplier(m, i, "output multiplier (input scale x weight scale / output "
                               "scale)", w->n_q == 1 ? -1 : c, conv_real(m, i, w, c), &mult[c],
                               &shift[c], err));
         }
@@ -235,7 +232,7 @@ static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error 
     p->c = ti->shape.c;
     p->in_zp = qi->zp;
     p->out_zp = qo->zp;
-    MP_TRY(multiplier(m, i, "multiplier input scale / output scale", -1,
+    MP_TRY(exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
                       (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err));
     if (op->p.keep_dims) {
         p->mode = EXEC_MEAN_KEEP_DIMS;
@@ -299,11 +296,11 @@ static mp_status prep_elem(mp_exec_model *m, uint32_t i, exec_elem *p, mp_error 
         double twice_max = 2.0 * (double)(sa > sb ? sa : sb);
         exec_quantize_multiplier((double)sa / twice_max, &p->a_mult, &p->a_shift);
         exec_quantize_multiplier((double)sb / twice_max, &p->b_mult, &p->b_shift);
-        MP_TRY(multiplier(m, i, "output multiplier 2 max(input scales) / (2^20 output scale)",
+        MP_TRY(exec_prep_multiplier(m, i, "output multiplier 2 max(input scales) / (2^20 output scale)",
                           -1, twice_max / ((double)(1 << 20) * (double)qo->scale),
                           &p->out_mult, &p->out_shift, err));
     } else {
-        MP_TRY(multiplier(m, i, "output multiplier (input scales' product / output scale)", -1,
+        MP_TRY(exec_prep_multiplier(m, i, "output multiplier (input scales' product / output scale)", -1,
                           (double)sa * (double)sb / (double)qo->scale, &p->out_mult,
                           &p->out_shift, err));
     }
@@ -334,7 +331,7 @@ static mp_status requant1(const mp_exec_model *m, uint32_t i, const exec_tensor 
     p->identity = same_quant(qi, qo);
     p->in_zp = qi->zp;
     p->out_zp = qo->zp;
-    return multiplier(m, i, "multiplier input scale / output scale", -1,
+    return exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
                       (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err);
 }
 
@@ -399,7 +396,7 @@ static mp_status prep_convert(mp_exec_model *m, uint32_t i, exec_convert *p, mp_
     p->in_scale = (double)qi->scale;
     if (p->in_type == MP_DTYPE_FLOAT32 || p->out_type == MP_DTYPE_FLOAT32)
         return MP_OK;
-    return multiplier(m, i, "multiplier input scale / output scale", -1,
+    return exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
                       (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err);
 }
 
@@ -457,8 +454,7 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
     case MP_OP_DEQUANTIZE:
         return prep_convert(m, i, &e->u.convert, err);
     default:
-        return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
-                    op->type_name);
+        return exec_prepare_more(m, i, e, err);
     }
 }
 

@@ -166,6 +166,12 @@ static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_re
     case MP_OP_SOFTMAX:
     case MP_OP_QUANTIZE:
     case MP_OP_DEQUANTIZE:
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_LEAKY_RELU:
+    case MP_OP_RELU:
+    case MP_OP_RELU6:
         return r;
     default: /* fully connected, mean, reshape: global */
         return whole;
@@ -216,9 +222,32 @@ static bool view_holds(const mp_view *v, mp_rect r)
            (int64_t)v->row_stride >= (int64_t)v->w * v->c;
 }
 
+/* Ops that compute their whole output from whole inputs (everything not regional). */
 static bool is_global(mp_op_type t)
 {
-    return t == MP_OP_FULLY_CONNECTED || t == MP_OP_MEAN || t == MP_OP_RESHAPE;
+    switch (t) {
+    case MP_OP_CONV2D:
+    case MP_OP_DEPTHWISE_CONV2D:
+    case MP_OP_AVG_POOL2D:
+    case MP_OP_MAX_POOL2D:
+    case MP_OP_ADD:
+    case MP_OP_MUL:
+    case MP_OP_CONCAT:
+    case MP_OP_PAD:
+    case MP_OP_RESIZE_NEAREST:
+    case MP_OP_SOFTMAX:
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE:
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_LEAKY_RELU:
+    case MP_OP_RELU:
+    case MP_OP_RELU6:
+        return false;
+    default:
+        return true;
+    }
 }
 
 bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op)
@@ -331,6 +360,14 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
         break;
     case MP_OP_RESHAPE:
         memmove(out->data, in[0].data, (size_t)out->h * (size_t)out->row_stride);
+        break;
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_LEAKY_RELU:
+    case MP_OP_RELU:
+    case MP_OP_RELU6:
+        exec_unary_run(&e->u.unary, &in[0], out, r);
         break;
     default: /* quantize, dequantize */
         exec_convert_run(&e->u.convert, &in[0], out, r);

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * prep_ops.c - preparing the ops of real exports beyond the classic CNN set
+ * (module exec): the parameters each TFLite Micro kernel's Prepare() derives,
+ * computed with the same float/double steps so the results are bit-exact.
+ */
+#include "exec_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#define FAIL(m, i, st, ...) exec_prep_fail((m), (i), (st), __VA_ARGS__)
+
+static const exec_tensor *in_q(const mp_exec_model *m, uint32_t i)
+{
+    return &m->t[m->g->ops[i].in[0]];
+}
+
+static const exec_tensor *out_q(const mp_exec_model *m, uint32_t i)
+{
+    return &m->t[m->g->ops[i].out[0]];
+}
+
+/* frexp split of in_scale * 2^27 as LOGISTIC/TANH's Prepare does (no QuantizeMultiplier
+ * clean-up: a rounded 2^31 wraps as the int32 cast does on TFLite's hosts), and the
+ * radius floor(15 * 2^27 / 2^shift). */
+static void sigmoid_params(const exec_tensor *qi, exec_unary *p)
+{
+    double real = (double)qi->scale * (double)(1 << 27);
+    int e = 0;
+    double q = frexp(real, &e);
+    int64_t fixed = (int64_t)round(q * (double)((int64_t)1 << 31));
+    p->mult = (int32_t)(uint32_t)(uint64_t)fixed;
+    p->shift = e;
+    double radius = 15.0 * (double)((int64_t)1 << 27) / ldexp(1.0, e);
+    p->radius = radius >= 2147483647.0 ? INT32_MAX : (int32_t)floor(radius);
+}
+
+/* DownScaleInt32ToInt16Multiplier. */
+static int16_t q15_of(int32_t m)
+{
+    if (m >= INT32_MAX - (1 << 15))
+        return INT16_MAX;
+    return (int16_t)((m + (1 << 15)) >> 16);
+}
+
+static mp_status hard_swish_params(mp_exec_model *m, uint32_t i, exec_unary *p, mp_error *err)
+{
+    const exec_tensor *qi = in_q(m, i), *qo = out_q(m, i);
+    float hires = (1.0f / 128.0f) * qi->scale;
+    float reluish = 3.0f / 32768.0f;
+    float out_ratio = hires / qo->scale, relu_ratio = hires / reluish;
+    int32_t m32;
+    exec_quantize_multiplier((double)out_ratio, &m32, &p->shift);
+    if (p->shift > 0)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "output scale below input scale / 128 "
+                    "(TFLite requires a right shift)");
+    p->out_mult16 = q15_of(m32);
+    exec_quantize_multiplier((double)relu_ratio, &m32, &p->relu_shift);
+    if (p->relu_shift > 30)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "input scale %g is out of range",
+                    (double)qi->scale);
+    p->relu_mult16 = q15_of(m32);
+    return MP_OK;
+}
+
+static mp_status prep_unary(mp_exec_model *m, uint32_t i, exec_unary *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *qi = in_q(m, i), *qo = out_q(m, i);
+    memset(p, 0, sizeof *p);
+    p->in_zp = qi->zp;
+    p->out_zp = qo->zp;
+    switch (op->type) {
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+        p->kind = op->type == MP_OP_LOGISTIC ? EXEC_UN_LOGISTIC : EXEC_UN_TANH;
+        if (op->type == MP_OP_LOGISTIC && qo->zp != -128)
+            return FAIL(m, i, MP_E_UNSUPPORTED, err, "int8 logistic output zero point must be "
+                        "-128 (TFLite), not %d", qo->zp);
+        sigmoid_params(qi, p);
+        return MP_OK;
+    case MP_OP_HARD_SWISH:
+        p->kind = EXEC_UN_HARD_SWISH;
+        return hard_swish_params(m, i, p, err);
+    case MP_OP_LEAKY_RELU: {
+        p->kind = EXEC_UN_LEAKY_RELU;
+        float alpha_ratio = qi->scale * op->p.alpha / qo->scale;
+        float identity_ratio = qi->scale / qo->scale;
+        MP_TRY(exec_prep_multiplier(m, i, "alpha multiplier", -1, (double)alpha_ratio, &p->mult2,
+                                    &p->shift2, err));
+        return exec_prep_multiplier(m, i, "identity multiplier", -1, (double)identity_ratio,
+                                    &p->mult, &p->shift, err);
+    }
+    case MP_OP_RELU:
+        p->kind = EXEC_UN_RELU;
+        p->lo = qo->zp > -128 ? qo->zp : -128;
+        p->hi = 127;
+        return exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
+                                    (double)qi->scale / (double)qo->scale, &p->mult, &p->shift,
+                                    err);
+    default: { /* RELU6: the input's quantization, no requantization */
+        p->kind = EXEC_UN_RELU6;
+        p->lo = qi->zp;
+        float six = roundf(6.0f / qi->scale) + (float)qi->zp;
+        p->hi = six >= 127.0f ? 127 : six <= -128.0f ? -128 : (int32_t)six;
+        return MP_OK;
+    }
+    }
+}
+
+mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    switch (op->type) {
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_LEAKY_RELU:
+    case MP_OP_RELU:
+    case MP_OP_RELU6:
+        return prep_unary(m, i, &e->u.unary, err);
+    default:
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
+                    op->type_name);
+    }
+}
