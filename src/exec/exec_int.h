@@ -162,6 +162,12 @@ typedef struct exec_resize {
     bool align_corners, half_pixel_centers;
 } exec_resize;
 
+typedef struct exec_bilinear {
+    int32_t in_h, in_w, c;
+    int32_t scale_h, scale_w; /* Q10 input pixels per output pixel */
+    bool half_pixel_centers;
+} exec_bilinear;
+
 /* ---- kernels (one file per family) ---------------------------------------------------- */
 
 /* conv.c */
@@ -207,6 +213,13 @@ void exec_resize_run(const exec_resize *p, const mp_view *in, const mp_view *out
 /* Nearest source index of output index o along one axis (TFLite's GetNearestNeighbor). */
 int32_t exec_resize_src(int32_t o, int32_t in_size, int32_t out_size, bool align_corners,
                         bool half_pixel_centers);
+
+/* bilinear.c */
+void exec_bilinear_run(const exec_bilinear *p, const mp_view *in, const mp_view *out, mp_rect r);
+/* Q10 source position v of output index o and its two source indices lo, hi. */
+void exec_bilinear_axis(int32_t o, int32_t scale_10, bool half_pixel, int32_t in_size,
+                        int32_t *v, int32_t *lo, int32_t *hi);
+int32_t exec_bilinear_scale(int32_t in_size, int32_t out_size, bool align_corners);
 
 /* activation.c: out may alias in. */
 void exec_unary_run(const exec_unary *p, const mp_view *in, const mp_view *out, mp_rect r);
@@ -256,6 +269,7 @@ typedef struct exec_op {
         exec_resize resize;
         exec_convert convert;
         exec_unary unary;
+        exec_bilinear bilinear;
     } u;
 } exec_op;
 

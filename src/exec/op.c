@@ -124,6 +124,21 @@ static mp_rect resize_rect(const exec_resize *p, mp_rect r)
     return o;
 }
 
+/* Source rows (columns) of a bilinear resize: lo of the first output, hi of the last;
+ * lo and hi never decrease with the output index. */
+static mp_rect bilinear_rect(const exec_bilinear *p, mp_rect r)
+{
+    int32_t v, lo, hi, unused;
+    mp_rect o;
+    exec_bilinear_axis(r.y0, p->scale_h, p->half_pixel_centers, p->in_h, &v, &o.y0, &unused);
+    exec_bilinear_axis(r.y1 - 1, p->scale_h, p->half_pixel_centers, p->in_h, &v, &lo, &hi);
+    o.y1 = hi + 1;
+    exec_bilinear_axis(r.x0, p->scale_w, p->half_pixel_centers, p->in_w, &v, &o.x0, &unused);
+    exec_bilinear_axis(r.x1 - 1, p->scale_w, p->half_pixel_centers, p->in_w, &v, &lo, &hi);
+    o.x1 = hi + 1;
+    return o;
+}
+
 /* The needed rectangle of activation input k (op and k already checked). */
 static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_rect r)
 {
@@ -163,6 +178,8 @@ static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_re
     }
     case MP_OP_RESIZE_NEAREST:
         return resize_rect(&e->u.resize, r);
+    case MP_OP_RESIZE_BILINEAR:
+        return bilinear_rect(&e->u.bilinear, r);
     case MP_OP_SOFTMAX:
     case MP_OP_QUANTIZE:
     case MP_OP_DEQUANTIZE:
@@ -235,6 +252,7 @@ static bool is_global(mp_op_type t)
     case MP_OP_CONCAT:
     case MP_OP_PAD:
     case MP_OP_RESIZE_NEAREST:
+    case MP_OP_RESIZE_BILINEAR:
     case MP_OP_SOFTMAX:
     case MP_OP_QUANTIZE:
     case MP_OP_DEQUANTIZE:
@@ -368,6 +386,9 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
     case MP_OP_RELU:
     case MP_OP_RELU6:
         exec_unary_run(&e->u.unary, &in[0], out, r);
+        break;
+    case MP_OP_RESIZE_BILINEAR:
+        exec_bilinear_run(&e->u.bilinear, &in[0], out, r);
         break;
     default: /* quantize, dequantize */
         exec_convert_run(&e->u.convert, &in[0], out, r);

@@ -109,6 +109,24 @@ static mp_status prep_unary(mp_exec_model *m, uint32_t i, exec_unary *p, mp_erro
     }
 }
 
+static mp_status prep_bilinear(mp_exec_model *m, uint32_t i, exec_bilinear *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = &m->g->tensors[op->in[0]], *to = &m->g->tensors[op->out[0]];
+    if (in_q(m, i)->scale != out_q(m, i)->scale || in_q(m, i)->zp != out_q(m, i)->zp)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "int8 bilinear resize needs equal input and "
+                    "output quantization");
+    if ((int64_t)ti->shape.h * 1024 > INT32_MAX / 2 || (int64_t)ti->shape.w * 1024 > INT32_MAX / 2 ||
+        (int64_t)to->shape.h * ti->shape.h > INT32_MAX / 2048 ||
+        (int64_t)to->shape.w * ti->shape.w > INT32_MAX / 2048)
+        return FAIL(m, i, MP_E_LIMIT, err, "sizes too large for TFLite's Q10 arithmetic");
+    *p = (exec_bilinear){ti->shape.h, ti->shape.w, ti->shape.c,
+                         exec_bilinear_scale(ti->shape.h, to->shape.h, op->p.align_corners),
+                         exec_bilinear_scale(ti->shape.w, to->shape.w, op->p.align_corners),
+                         op->p.half_pixel_centers};
+    return MP_OK;
+}
+
 mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
@@ -120,6 +138,8 @@ mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *
     case MP_OP_RELU:
     case MP_OP_RELU6:
         return prep_unary(m, i, &e->u.unary, err);
+    case MP_OP_RESIZE_BILINEAR:
+        return prep_bilinear(m, i, &e->u.bilinear, err);
     default:
         return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
                     op->type_name);
