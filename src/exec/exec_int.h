@@ -144,9 +144,10 @@ typedef struct exec_convert {
 } exec_convert;
 
 typedef struct exec_pad {
-    int32_t in_h, in_w, c;
+    int32_t in_h, in_w, c;     /* c: output channels */
     int32_t pad_top, pad_left;
-    int8_t value; /* the output zero point */
+    int8_t value;              /* the output zero point (PAD) or PADV2's constant */
+    int32_t in_c, ch_before;   /* input channels, channels padded before them */
 } exec_pad;
 
 typedef struct exec_concat {

@@ -367,8 +367,10 @@ static void prep_pad(const mp_exec_model *m, uint32_t i, exec_pad *p)
 {
     const mp_op *op = &m->g->ops[i];
     const mp_tensor *ti = tensor(m, op->in[0]);
-    *p = (exec_pad){ti->shape.h, ti->shape.w, ti->shape.c, op->p.pad_top, op->p.pad_left,
-                    (int8_t)mp_clamp32(m->t[op->out[0]].zp, -128, 127)};
+    int32_t value = op->p.pad_value_set ? op->p.pad_value : m->t[op->out[0]].zp;
+    *p = (exec_pad){ti->shape.h, ti->shape.w, tensor(m, op->out[0])->shape.c, op->p.pad_top,
+                    op->p.pad_left, (int8_t)mp_clamp32(value, -128, 127), ti->shape.c,
+                    op->p.pad_ch_before};
 }
 
 static void prep_resize(const mp_exec_model *m, uint32_t i, exec_resize *p)
