@@ -87,8 +87,19 @@ typedef struct exec_mean {
     int32_t mult, shift; /* in_scale / out_scale (KEEP_DIMS), with 1/n folded in (RESCALE) */
 } exec_mean;
 
-/* add and mul, with broadcasting of size-1 dimensions of either operand. */
+/* add, sub, mul, maximum, minimum, prelu, with broadcasting of size-1 dimensions of
+ * either operand. */
+typedef enum exec_bin_kind {
+    EXEC_BIN_ADD,
+    EXEC_BIN_SUB,
+    EXEC_BIN_MUL,
+    EXEC_BIN_MAX,
+    EXEC_BIN_MIN,
+    EXEC_BIN_PRELU, /* a: input, b: alpha; a_mult/a_shift: in/out, out_mult: in*alpha/out */
+} exec_bin_kind;
+
 typedef struct exec_elem {
+    exec_bin_kind kind;
     int32_t a_h, a_w, a_c, b_h, b_w, b_c; /* operand shapes */
     const int8_t *a_const, *b_const;      /* constant operands (dense), or NULL: a view */
     int32_t a_offset, b_offset;           /* -zero points */
@@ -196,10 +207,8 @@ int32_t exec_mean_finish(const exec_mean *p, int32_t sum, int32_t n);
 int32_t exec_avgpool_finish(const exec_pool *p, int32_t sum, int32_t count);
 
 /* elementwise.c: a, b are views of the operands (ignored for constant operands). */
-void exec_add_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
-                  mp_rect r);
-void exec_mul_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
-                  mp_rect r);
+void exec_elem_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
+                   mp_rect r);
 
 /* softmax.c */
 void exec_softmax_run(const exec_softmax *p, const mp_view *in, const mp_view *out, mp_rect r);

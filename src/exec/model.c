@@ -291,7 +291,25 @@ static mp_status prep_elem(mp_exec_model *m, uint32_t i, exec_elem *p, mp_error 
     p->a_offset = -p->a_offset;
     p->b_offset = -p->b_offset;
     p->out_offset = qo->zp;
-    if (op->type == MP_OP_ADD) {
+    p->kind = op->type == MP_OP_ADD       ? EXEC_BIN_ADD
+              : op->type == MP_OP_SUB     ? EXEC_BIN_SUB
+              : op->type == MP_OP_MUL     ? EXEC_BIN_MUL
+              : op->type == MP_OP_MAXIMUM ? EXEC_BIN_MAX
+              : op->type == MP_OP_MINIMUM ? EXEC_BIN_MIN
+                                          : EXEC_BIN_PRELU;
+    p->act_min = -128;
+    p->act_max = 127;
+    if (p->kind == EXEC_BIN_MAX || p->kind == EXEC_BIN_MIN)
+        return MP_OK; /* raw values compared: TFLite requires equal quantization */
+    if (p->kind == EXEC_BIN_PRELU) {
+        MP_TRY(exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
+                                    (double)sa / (double)qo->scale, &p->a_mult, &p->a_shift,
+                                    err));
+        return exec_prep_multiplier(m, i, "alpha multiplier", -1,
+                                    (double)sa * (double)sb / (double)qo->scale, &p->out_mult,
+                                    &p->out_shift, err);
+    }
+    if (op->type == MP_OP_ADD || op->type == MP_OP_SUB) {
         p->left_shift = 20;
         double twice_max = 2.0 * (double)(sa > sb ? sa : sb);
         exec_quantize_multiplier((double)sa / twice_max, &p->a_mult, &p->a_shift);
@@ -439,6 +457,10 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
         return prep_mean(m, i, &e->u.mean, err);
     case MP_OP_ADD:
     case MP_OP_MUL:
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
         return prep_elem(m, i, &e->u.elem, err);
     case MP_OP_SOFTMAX:
         return prep_softmax(m, i, &e->u.softmax, err);

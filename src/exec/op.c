@@ -164,6 +164,10 @@ static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_re
     }
     case MP_OP_ADD:
     case MP_OP_MUL:
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
         if (t->shape.h == 1)
             r.y0 = 0, r.y1 = 1;
         if (t->shape.w == 1)
@@ -249,6 +253,10 @@ static bool is_global(mp_op_type t)
     case MP_OP_MAX_POOL2D:
     case MP_OP_ADD:
     case MP_OP_MUL:
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
     case MP_OP_CONCAT:
     case MP_OP_PAD:
     case MP_OP_RESIZE_NEAREST:
@@ -358,11 +366,12 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
         break;
     case MP_OP_ADD:
     case MP_OP_MUL:
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
         elem_views(&e->u.elem, in, &a, &b);
-        if (e->type == MP_OP_ADD)
-            exec_add_run(&e->u.elem, a, b, out, r);
-        else
-            exec_mul_run(&e->u.elem, a, b, out, r);
+        exec_elem_run(&e->u.elem, a, b, out, r);
         break;
     case MP_OP_SOFTMAX:
         exec_softmax_run(&e->u.softmax, &in[0], out, r);
