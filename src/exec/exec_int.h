@@ -180,6 +180,29 @@ typedef struct exec_bilinear {
     bool half_pixel_centers;
 } exec_bilinear;
 
+/* transpose, strided_slice: a strided 4-D block of the input, written densely. */
+typedef struct exec_gather {
+    int32_t in_d[4];  /* input NHWC dims */
+    int32_t block[4]; /* block extent per output-order axis */
+    int32_t axis[4];  /* input axis walked by each block axis */
+    int32_t start[4], step[4];
+} exec_gather;
+
+/* mean, sum, reduce_max over any axes (movement.c). */
+typedef struct exec_reduce_any {
+    int32_t d[4];     /* input NHWC dims */
+    uint32_t axes;    /* bit k: NHWC axis k reduced */
+    int32_t n;        /* elements per output */
+    bool max;         /* reduce_max: raw maximum */
+    exec_mean mean;   /* mean/sum: the finishing arithmetic */
+} exec_reduce_any;
+
+/* depth_to_space (to_space) and space_to_depth. */
+typedef struct exec_d2s {
+    bool to_space;
+    int32_t block, in_c, out_c;
+} exec_d2s;
+
 /* ---- kernels (one file per family) ---------------------------------------------------- */
 
 /* conv.c */
@@ -231,6 +254,11 @@ void exec_bilinear_axis(int32_t o, int32_t scale_10, bool half_pixel, int32_t in
                         int32_t *v, int32_t *lo, int32_t *hi);
 int32_t exec_bilinear_scale(int32_t in_size, int32_t out_size, bool align_corners);
 
+/* movement.c */
+void exec_gather_run(const exec_gather *p, const int8_t *in, int8_t *out);
+void exec_d2s_run(const exec_d2s *p, const mp_view *in, const mp_view *out, mp_rect r);
+void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out);
+
 /* activation.c: out may alias in. */
 void exec_unary_run(const exec_unary *p, const mp_view *in, const mp_view *out, mp_rect r);
 
@@ -280,6 +308,9 @@ typedef struct exec_op {
         exec_convert convert;
         exec_unary unary;
         exec_bilinear bilinear;
+        exec_gather gather;
+        exec_d2s d2s;
+        exec_reduce_any reduce;
     } u;
 } exec_op;
 

@@ -190,8 +190,15 @@ static mp_status prep_conv(mp_exec_model *m, uint32_t i, exec_conv *p, mp_error 
     memset(p, 0, sizeof *p);
     conv_geometry(m, i, p);
     if (op->type == MP_OP_FULLY_CONNECTED) {
-        size_t depth = tensor(m, op->in[0])->size_bytes;
-        p->in_h = p->in_w = p->out_h = p->out_w = 1;
+        /* TFLite: each row of `depth` (the filter's inputs) input values is one 1x1 pixel */
+        size_t total = tensor(m, op->in[0])->size_bytes;
+        mp_tensor_id wid = operand(m, i, 1);
+        size_t depth = wid != MP_NO_TENSOR ? (size_t)tensor(m, wid)->shape.c : total;
+        if (depth == 0 || total % depth)
+            return FAIL(m, i, MP_E_INVALID, err, "input of %zu values is not rows of the "
+                        "filter's %zu inputs", total, depth);
+        p->in_h = p->out_h = 1;
+        p->in_w = p->out_w = (int32_t)(total / depth);
         p->kh = p->kw = p->sh = p->sw = p->dh = p->dw = 1;
         p->pad_top = p->pad_left = 0;
         p->groups = 1;
@@ -221,11 +228,27 @@ static mp_status prep_pool(mp_exec_model *m, uint32_t i, exec_pool *p, mp_error 
     return MP_OK;
 }
 
+/* Elements each output of a reduction over the axes mask of tensor t sums. */
+static int64_t reduced_count(const mp_tensor *t, uint32_t axes)
+{
+    const int32_t *d = &t->shape.n;
+    int64_t n = 1;
+    for (int k = 0; k < 4; k++)
+        if ((axes >> k) & 1u)
+            n *= d[k];
+    return n;
+}
+
+/* MEAN and SUM's finishing arithmetic as TFLM picks it: reference_integer_ops::Mean for
+ * a rank-4 keep_dims mean over H and W, the truncating reference_ops::Mean when input
+ * and output share quantization, else QuantizedMeanOrSum (1/n folded into the
+ * multiplier for a mean). */
 static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
     const mp_tensor *ti = tensor(m, op->in[0]);
     const exec_tensor *qi = &m->t[op->in[0]], *qo = &m->t[op->out[0]];
+    uint32_t axes = op->p.axes ? (uint32_t)op->p.axes : 6u;
     memset(p, 0, sizeof *p);
     p->in_h = ti->shape.h;
     p->in_w = ti->shape.w;
@@ -234,13 +257,17 @@ static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error 
     p->out_zp = qo->zp;
     MP_TRY(exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
                       (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err));
-    if (op->p.keep_dims) {
+    int64_t n = reduced_count(ti, axes);
+    if (n < 1 || n > INT32_MAX / 256)
+        return FAIL(m, i, MP_E_LIMIT, err, "reduction of %lld elements", (long long)n);
+    if (op->type == MP_OP_SUM) {
+        p->mode = EXEC_MEAN_RESCALE;
+    } else if (op->p.keep_dims && ti->rank == 4 && axes == 6u) {
         p->mode = EXEC_MEAN_KEEP_DIMS;
     } else if (same_quant(qi, qo)) {
         p->mode = EXEC_MEAN_SAME_QUANT;
     } else {
         /* fold 1/n into the multiplier: shift by floor(log2 n), at most 32 and 31 + shift */
-        int64_t n = (int64_t)p->in_h * p->in_w;
         int32_t s = 63 - __builtin_clzll((uint64_t)n);
         s = s < 32 ? s : 32;
         s = s < 31 + p->shift ? s : 31 + p->shift;
@@ -249,6 +276,31 @@ static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error 
         p->mode = EXEC_MEAN_RESCALE;
     }
     return MP_OK;
+}
+
+/* MEAN over H and W (and nothing else): the classic kernel (tile-reducible); any other
+ * axes, SUM and REDUCE_MAX: the generic reduction. */
+static bool mean_hw(const mp_op *op)
+{
+    return op->type == MP_OP_MEAN && (op->p.axes == 0 || ((uint32_t)op->p.axes & ~6u) == 0);
+}
+
+static mp_status prep_reduce_any(mp_exec_model *m, uint32_t i, exec_reduce_any *p,
+                                 mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = tensor(m, op->in[0]);
+    memset(p, 0, sizeof *p);
+    memcpy(p->d, &ti->shape.n, sizeof p->d);
+    p->axes = (uint32_t)op->p.axes;
+    p->n = (int32_t)reduced_count(ti, p->axes);
+    p->max = op->type == MP_OP_REDUCE_MAX;
+    if (p->max)
+        return same_quant(&m->t[op->in[0]], &m->t[op->out[0]])
+                   ? MP_OK
+                   : FAIL(m, i, MP_E_UNSUPPORTED, err, "int8 reduce_max needs equal input "
+                          "and output quantization");
+    return prep_mean(m, i, &p->mean, err);
 }
 
 /* ---- add and mul -------------------------------------------------------------------- */
@@ -454,7 +506,14 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
     case MP_OP_MAX_POOL2D:
         return prep_pool(m, i, &e->u.pool, err);
     case MP_OP_MEAN:
-        return prep_mean(m, i, &e->u.mean, err);
+    case MP_OP_SUM:
+    case MP_OP_REDUCE_MAX:
+        if (mean_hw(op)) {
+            e->type = MP_OP_MEAN;
+            return prep_mean(m, i, &e->u.mean, err);
+        }
+        e->type = MP_OP_SUM; /* the generic reduction */
+        return prep_reduce_any(m, i, &e->u.reduce, err);
     case MP_OP_ADD:
     case MP_OP_MUL:
     case MP_OP_SUB:

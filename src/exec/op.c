@@ -184,6 +184,14 @@ static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_re
         return resize_rect(&e->u.resize, r);
     case MP_OP_RESIZE_BILINEAR:
         return bilinear_rect(&e->u.bilinear, r);
+    case MP_OP_DEPTH_TO_SPACE: {
+        int32_t b = e->u.d2s.block;
+        return (mp_rect){r.y0 / b, (r.y1 - 1) / b + 1, r.x0 / b, (r.x1 - 1) / b + 1};
+    }
+    case MP_OP_SPACE_TO_DEPTH: {
+        int32_t b = e->u.d2s.block;
+        return (mp_rect){r.y0 * b, r.y1 * b, r.x0 * b, r.x1 * b};
+    }
     case MP_OP_SOFTMAX:
     case MP_OP_QUANTIZE:
     case MP_OP_DEQUANTIZE:
@@ -258,6 +266,8 @@ static bool is_global(mp_op_type t)
     case MP_OP_MINIMUM:
     case MP_OP_PRELU:
     case MP_OP_CONCAT:
+    case MP_OP_DEPTH_TO_SPACE:
+    case MP_OP_SPACE_TO_DEPTH:
     case MP_OP_PAD:
     case MP_OP_RESIZE_NEAREST:
     case MP_OP_RESIZE_BILINEAR:
@@ -364,6 +374,9 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
     case MP_OP_MEAN:
         exec_mean_run(&e->u.mean, &in[0], out->data);
         break;
+    case MP_OP_SUM: /* sum, reduce_max and mean over other axes */
+        exec_reduce_any_run(&e->u.reduce, in[0].data, out->data);
+        break;
     case MP_OP_ADD:
     case MP_OP_MUL:
     case MP_OP_SUB:
@@ -398,6 +411,14 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
         break;
     case MP_OP_RESIZE_BILINEAR:
         exec_bilinear_run(&e->u.bilinear, &in[0], out, r);
+        break;
+    case MP_OP_DEPTH_TO_SPACE:
+    case MP_OP_SPACE_TO_DEPTH:
+        exec_d2s_run(&e->u.d2s, &in[0], out, r);
+        break;
+    case MP_OP_TRANSPOSE:
+    case MP_OP_STRIDED_SLICE:
+        exec_gather_run(&e->u.gather, in[0].data, out->data);
         break;
     default: /* quantize, dequantize */
         exec_convert_run(&e->u.convert, &in[0], out, r);

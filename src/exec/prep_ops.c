@@ -127,6 +127,54 @@ static mp_status prep_bilinear(mp_exec_model *m, uint32_t i, exec_bilinear *p, m
     return MP_OK;
 }
 
+static int32_t dim_of(const mp_tensor *t, int k)
+{
+    const int32_t *d = &t->shape.n;
+    return d[k];
+}
+
+static mp_status prep_gather(mp_exec_model *m, uint32_t i, exec_gather *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = &m->g->tensors[op->in[0]], *to = &m->g->tensors[op->out[0]];
+    size_t n = 1;
+    for (int k = 0; k < 4; k++) {
+        p->in_d[k] = dim_of(ti, k);
+        if (op->type == MP_OP_TRANSPOSE) {
+            p->axis[k] = op->p.perm[k];
+            p->start[k] = 0;
+            p->step[k] = 1;
+            p->block[k] = dim_of(ti, op->p.perm[k]);
+        } else {
+            int32_t b = op->p.begin[k], e = op->p.end[k], s = op->p.strides[k];
+            p->axis[k] = k;
+            p->start[k] = b;
+            p->step[k] = s;
+            p->block[k] = e > b && s > 0 ? (e - b + s - 1) / s : 0;
+            if (b < 0 || (p->block[k] > 0 && b + (int64_t)(p->block[k] - 1) * s >= p->in_d[k]))
+                return FAIL(m, i, MP_E_INVALID, err, "slice of axis %d outside the input", k);
+        }
+        if (p->axis[k] < 0 || p->axis[k] > 3)
+            return FAIL(m, i, MP_E_INVALID, err, "permutation entry %d", p->axis[k]);
+        n *= (size_t)p->block[k];
+    }
+    if (n != to->size_bytes)
+        return FAIL(m, i, MP_E_INVALID, err, "the block holds %zu elements, output '%s' %zu", n,
+                    to->name, to->size_bytes);
+    return MP_OK;
+}
+
+static mp_status prep_d2s(mp_exec_model *m, uint32_t i, exec_d2s *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = &m->g->tensors[op->in[0]], *to = &m->g->tensors[op->out[0]];
+    *p = (exec_d2s){op->type == MP_OP_DEPTH_TO_SPACE, op->p.block_size, ti->shape.c,
+                    to->shape.c};
+    if (p->block < 1)
+        return FAIL(m, i, MP_E_INVALID, err, "block size %d", p->block);
+    return MP_OK;
+}
+
 mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
@@ -140,6 +188,12 @@ mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *
         return prep_unary(m, i, &e->u.unary, err);
     case MP_OP_RESIZE_BILINEAR:
         return prep_bilinear(m, i, &e->u.bilinear, err);
+    case MP_OP_TRANSPOSE:
+    case MP_OP_STRIDED_SLICE:
+        return prep_gather(m, i, &e->u.gather, err);
+    case MP_OP_DEPTH_TO_SPACE:
+    case MP_OP_SPACE_TO_DEPTH:
+        return prep_d2s(m, i, &e->u.d2s, err);
     default:
         return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
                     op->type_name);
