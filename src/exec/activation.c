@@ -15,8 +15,8 @@
  * (tanh).
  *
  * HARD_SWISH (reference_ops::HardSwish): int16 fixed point with a "reluish"
- * multiplier mapping [-3, 3] to [0, 1], including TFLite's int16 wrap in its
- * saturating left shift of negative values.
+ * multiplier mapping [-3, 3] to [0, 1] (saturating shifts, a truncating final
+ * doubling high multiply).
  *
  * LEAKY_RELU: MBQM by the identity multiplier (x >= 0) or by the alpha one;
  * RELU: MBQM by in_scale / out_scale, clamped to [quantize(0), 127]; RELU6
@@ -145,13 +145,11 @@ static int16_t sdhm16(int16_t a, int16_t b) /* SaturatingDoublingHighMul: trunca
     return (int16_t)(((int32_t)a * b) / (1 << 15));
 }
 
-/* TFLite's SaturatingLeftShift: clamps above, but casts to int16 before clamping below. */
+/* TFLite's SaturatingLeftShift of an int16. */
 static int16_t sat_shl16(int16_t v, int32_t amount)
 {
     int64_t r = (int64_t)v * ((int64_t)1 << amount);
-    if (r > INT16_MAX)
-        r = INT16_MAX;
-    return (int16_t)(uint16_t)(uint64_t)r;
+    return (int16_t)(r > INT16_MAX ? INT16_MAX : r < INT16_MIN ? INT16_MIN : r);
 }
 
 static int8_t hard_swish(const exec_unary *p, int32_t v)

@@ -73,10 +73,9 @@ typedef struct exec_pool {
     int32_t act_min, act_max;
 } exec_pool;
 
-/* mean over height and width, in TFLite Micro's three integer variants. */
+/* mean over height and width (and mean/sum over any axes): TFLite Micro's integer paths. */
 typedef enum exec_mean_mode {
     EXEC_MEAN_KEEP_DIMS,  /* reference_integer_ops::Mean: rescale, then rounded division */
-    EXEC_MEAN_SAME_QUANT, /* same quantization, no keep_dims: truncating integer division */
     EXEC_MEAN_RESCALE,    /* QuantizedMeanOrSum: 1/n folded into the multiplier */
 } exec_mean_mode;
 

@@ -264,8 +264,6 @@ static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error 
         p->mode = EXEC_MEAN_RESCALE;
     } else if (op->p.keep_dims && ti->rank == 4 && axes == 6u) {
         p->mode = EXEC_MEAN_KEEP_DIMS;
-    } else if (same_quant(qi, qo)) {
-        p->mode = EXEC_MEAN_SAME_QUANT;
     } else {
         /* fold 1/n into the multiplier: shift by floor(log2 n), at most 32 and 31 + shift */
         int32_t s = 63 - __builtin_clzll((uint64_t)n);
@@ -280,9 +278,12 @@ static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error 
 
 /* MEAN over H and W (and nothing else): the classic kernel (tile-reducible); any other
  * axes, SUM and REDUCE_MAX: the generic reduction. */
-static bool mean_hw(const mp_op *op)
+static bool mean_hw(const mp_exec_model *m, const mp_op *op)
 {
-    return op->type == MP_OP_MEAN && (op->p.axes == 0 || ((uint32_t)op->p.axes & ~6u) == 0);
+    const mp_tensor *ti = tensor(m, op->in[0]);
+    uint32_t axes = op->p.axes ? (uint32_t)op->p.axes : 6u;
+    return op->type == MP_OP_MEAN && (axes & ~6u) == 0 && ((axes & 2u) || ti->shape.h == 1) &&
+           ((axes & 4u) || ti->shape.w == 1);
 }
 
 static mp_status prep_reduce_any(mp_exec_model *m, uint32_t i, exec_reduce_any *p,
@@ -361,7 +362,16 @@ static mp_status prep_elem(mp_exec_model *m, uint32_t i, exec_elem *p, mp_error 
                                     (double)sa * (double)sb / (double)qo->scale, &p->out_mult,
                                     &p->out_shift, err);
     }
-    if (op->type == MP_OP_ADD || op->type == MP_OP_SUB) {
+    if (op->type == MP_OP_SUB) { /* TFLM's sub_common.cc takes these in float32 */
+        p->left_shift = 20;
+        float twice = 2.0f * (sa > sb ? sa : sb);
+        float r1 = sa / twice, r2 = sb / twice, ro = twice / ((float)(1 << 20) * qo->scale);
+        exec_quantize_multiplier((double)r1, &p->a_mult, &p->a_shift);
+        exec_quantize_multiplier((double)r2, &p->b_mult, &p->b_shift);
+        MP_TRY(exec_prep_multiplier(m, i, "output multiplier 2 max(input scales) / (2^20 "
+                                    "output scale)", -1, (double)ro, &p->out_mult,
+                                    &p->out_shift, err));
+    } else if (op->type == MP_OP_ADD) {
         p->left_shift = 20;
         double twice_max = 2.0 * (double)(sa > sb ? sa : sb);
         exec_quantize_multiplier((double)sa / twice_max, &p->a_mult, &p->a_shift);
@@ -508,7 +518,7 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
     case MP_OP_MEAN:
     case MP_OP_SUM:
     case MP_OP_REDUCE_MAX:
-        if (mean_hw(op)) {
+        if (mean_hw(m, op)) {
             e->type = MP_OP_MEAN;
             return prep_mean(m, i, &e->u.mean, err);
         }

@@ -102,9 +102,6 @@ int32_t exec_mean_finish(const exec_mean *p, int32_t sum, int32_t n)
         v = mp_add_wrap(rounded_div(mp_mbqm(sum - p->in_zp * n, p->mult, p->shift), n),
                         p->out_zp);
         break;
-    case EXEC_MEAN_SAME_QUANT:
-        v = sum / n;
-        break;
     default:
         v = mp_add_wrap(mp_mbqm(sum - p->in_zp * n, p->mult, p->shift), p->out_zp);
         break;
