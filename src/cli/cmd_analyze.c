@@ -83,7 +83,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_MAX_BLOCK,
         OPT_JOBS,
         OPT_RENDER,
-        OPT_ORDER
+        OPT_ORDER,
+        OPT_FLOAT_INPUT
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -103,6 +104,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         RECORD_LONGOPTS,
         {"render", required_argument, NULL, OPT_RENDER},
         {"order", required_argument, NULL, OPT_ORDER},
+        {"float-input-in-arena", no_argument, NULL, OPT_FLOAT_INPUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -118,6 +120,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         switch (c) {
         case OPT_INPLACE:
             o->plan.inplace_dw = true;
+            break;
+        case OPT_FLOAT_INPUT:
+            o->plan.count_float_input = true;
             break;
         case OPT_ALIGN:
             if (!cli_parse_uint(cli, "--align", optarg, 1, 4096, &v))
