@@ -4,6 +4,7 @@
  * network (module cli).
  */
 #define _GNU_SOURCE
+#include "analyze_boundary.h"
 #include "analyze_fused.h"
 #include "sched_opts.h"
 #include "record.h"
@@ -220,7 +221,8 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
         fprintf(f, "%4u  %-28s %-17s %-14s %13s %13s%s%s\n", s, cli_short_name(op->name, 28),
                 op->type_name, shape,
                 op->macs_known ? cli_count(op->macs) : "?", cli_count(pl->steps[s].live_bytes),
-                pl->steps[s].inplace ? " in-place" : "", s == pl->peak_step ? "  <- peak" : "");
+                pl->steps[s].inplace ? " in-place" : op->folded_pad ? " pad folded" : "",
+                s == pl->peak_step ? "  <- peak" : "");
     }
 }
 
@@ -309,6 +311,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
     fprintf(f, "TFLM greedy arena %s B (%s) for tensors%s; TFLite Micro adds its own "
                "bookkeeping on top\n", cli_count(ar->tflm), cli_kib(ar->tflm),
             ord ? " in file order" : "");
+    analyze_boundary_text(f, g, &o->plan);
 }
 
 static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
@@ -431,6 +434,7 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
+    analyze_boundary_json(&sb, g, &o->plan);
     mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"%s\",\n",
                      ar->best ? ar->best : ar->per_layer, ord ? "best" : "file");
     if (ord)
