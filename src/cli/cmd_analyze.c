@@ -242,6 +242,19 @@ static void print_unknown_ops(FILE *f, const mp_graph *g)
     fprintf(f, ")\n");
 }
 
+/* TFLite Micro's arena for the network as the file states it: TFLM does not fold PADs, so a
+ * network with folded PADs is imported again with them kept. */
+static mp_status tflm_arena(const mp_graph *g, const char *path, size_t *bytes, mp_error *err)
+{
+    if (!g->n_folded_pads)
+        return mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, bytes, err);
+    mp_graph *raw;
+    MP_TRY(mp_import_file_unfolded(path, &raw, err));
+    mp_status st = mp_plan_tflm_greedy(raw, MP_TFLM_ALIGN, bytes, err);
+    mp_graph_free(raw);
+    return st;
+}
+
 /* Arena sizes of the per-layer schedule and of the best patch schedule. */
 typedef struct arenas {
     size_t per_layer;
@@ -254,7 +267,7 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const uin
 {
     mp_schedule_spec spec;
     mp_schedule *s;
-    MP_TRY(mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &ar->tflm, err));
+    MP_TRY(tflm_arena(g, o->net, &ar->tflm, err));
     mp_schedule_spec_init(&spec);
     spec.opts = o->plan;
     spec.order = order;

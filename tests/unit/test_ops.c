@@ -259,6 +259,18 @@ static void test_ops_pad_folding(void **state)
     mp_graph_free(folded);
     mp_graph_free(direct);
     mp_graph_free(kept);
+    mp_graph *raw = NULL, *fg = NULL;
+    mp_error err;
+    mp_error_init(&err);
+    const char *path = MEMPLAN_SOURCE_ROOT "/tests/data/tflite/real_ops.tflite";
+    assert_int_equal(mp_import_file_unfolded(path, &raw, &err), MP_OK);
+    assert_int_equal(mp_import_file(path, &fg, &err), MP_OK);
+    assert_int_equal(raw->n_folded_pads, 0);
+    assert_int_equal(raw->n_ops, fg->n_ops + 1);
+    assert_int_equal(op_named(raw, "padded")->type, MP_OP_PAD);
+    assert_null(op_named(raw, "stem")->folded_pad);
+    mp_graph_free(raw);
+    mp_graph_free(fg);
     static const char *const stay[] = {
         FOLD_HEAD L("p") "\",\"op\":\"pad\",\"padding\":1," FOLD_Q "},"
         L("m") "\",\"op\":\"max_pool2d\",\"kernel\":3}" NET_TAIL,
