@@ -205,6 +205,8 @@ typedef struct mp_op {
     bool macs_known;        /* false for MP_OP_UNKNOWN */
     uint64_t params;        /* elements of the op's weight and bias tensors */
     const char *where;      /* where the source defines it ("layers[4].layers[1]"), or NULL */
+    const char *folded_pad; /* conv/depthwise: name of the PAD op folded into its padding
+                               (docs/algorithms.md "PAD folding"), or NULL */
 } mp_op;
 
 /* Receptive field of a tensor with respect to the network input. */
@@ -260,6 +262,8 @@ typedef struct mp_graph {
     uint64_t params;        /* sum over ops */
     uint64_t weight_bytes;  /* bytes of all constant tensors used by ops (flash) */
     uint32_t n_unknown_ops; /* ops with no MAC count */
+    uint32_t n_folded_pads; /* PAD ops folded into their consumer by finalize */
+    bool keep_pads;         /* set before finalize: keep every PAD op as it is (no folding) */
     char hash[65];          /* SHA-256 (hex) of the canonical network description */
     bool finalized;
     mp_graph_priv *priv;    /* pool and build state; not API */
@@ -377,6 +381,14 @@ const char *mp_shape_format(const mp_tensor *t, char *buf, size_t buf_size);
  * theoretical (not capped at the image). After finalize; global is false.
  */
 mp_rf mp_graph_total_rf(const mp_graph *g);
+
+/*
+ * True for a network input at the float/uint8 boundary: a float32 or uint8 input read only
+ * by QUANTIZE ops. Such a buffer is the caller's (camera frame, float image): by default
+ * the planners leave it outside the arena (mp_plan_opts.count_float_input counts it), as
+ * TinyEngine and TFLite Micro deployments keep it. After finalize.
+ */
+bool mp_graph_is_boundary_input(const mp_graph *g, mp_tensor_id t);
 
 /* True when the op works on pixels locally (may be part of a patch stage). */
 bool mp_op_is_spatial(mp_op_type t);

@@ -192,6 +192,26 @@ mp_status mp_patch_spec_for_split(const mp_graph *g, const mp_per_layer *pl, con
 mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
                            int32_t size);
 
+/*
+ * The one backward-region rule (patch_region.c): true when op's output rows and columns
+ * depend on a bounded window of its inputs' rows and columns (so it may be computed tile by
+ * tile); false for ops that need whole inputs.
+ */
+bool mp_op_region_bounded(const mp_graph *g, uint32_t op);
+
+/*
+ * The positions along axis (0 rows, 1 columns) of operand k (index into op->in, an
+ * activation) that op reads to produce output positions out: clipped to the operand; the
+ * whole operand for ops that are not bounded. raw (optional) receives the unclipped
+ * interval. The planner's regions and the executor's view checks both use this rule.
+ */
+mp_interval mp_op_input_span(const mp_graph *g, uint32_t op, uint32_t k, int axis,
+                             mp_interval out, mp_interval *raw);
+
+/* TFLite's nearest-neighbour resize: the source index of output position o. */
+int32_t mp_resize_nearest_src(int32_t o, int32_t in_size, int32_t out_size, bool align_corners,
+                              bool half_pixel_centers);
+
 /* Index of the slot of tensor t in the plan, or -1. */
 int32_t mp_patch_slot_of(const mp_patch_plan *p, mp_tensor_id t);
 

@@ -4,6 +4,7 @@
  * network (module cli).
  */
 #define _GNU_SOURCE
+#include "analyze_boundary.h"
 #include "analyze_fused.h"
 #include "sched_opts.h"
 #include "record.h"
@@ -83,7 +84,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_MAX_BLOCK,
         OPT_JOBS,
         OPT_RENDER,
-        OPT_ORDER
+        OPT_ORDER,
+        OPT_FLOAT_INPUT
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -103,6 +105,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         RECORD_LONGOPTS,
         {"render", required_argument, NULL, OPT_RENDER},
         {"order", required_argument, NULL, OPT_ORDER},
+        {"float-input-in-arena", no_argument, NULL, OPT_FLOAT_INPUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -118,6 +121,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         switch (c) {
         case OPT_INPLACE:
             o->plan.inplace_dw = true;
+            break;
+        case OPT_FLOAT_INPUT:
+            o->plan.count_float_input = true;
             break;
         case OPT_ALIGN:
             if (!cli_parse_uint(cli, "--align", optarg, 1, 4096, &v))
@@ -215,7 +221,8 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl)
         fprintf(f, "%4u  %-28s %-17s %-14s %13s %13s%s%s\n", s, cli_short_name(op->name, 28),
                 op->type_name, shape,
                 op->macs_known ? cli_count(op->macs) : "?", cli_count(pl->steps[s].live_bytes),
-                pl->steps[s].inplace ? " in-place" : "", s == pl->peak_step ? "  <- peak" : "");
+                pl->steps[s].inplace ? " in-place" : op->folded_pad ? " pad folded" : "",
+                s == pl->peak_step ? "  <- peak" : "");
     }
 }
 
@@ -235,6 +242,19 @@ static void print_unknown_ops(FILE *f, const mp_graph *g)
     fprintf(f, ")\n");
 }
 
+/* TFLite Micro's arena for the network as the file states it: TFLM does not fold PADs, so a
+ * network with folded PADs is imported again with them kept. */
+static mp_status tflm_arena(const mp_graph *g, const char *path, size_t *bytes, mp_error *err)
+{
+    if (!g->n_folded_pads)
+        return mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, bytes, err);
+    mp_graph *raw;
+    MP_TRY(mp_import_file_unfolded(path, &raw, err));
+    mp_status st = mp_plan_tflm_greedy(raw, MP_TFLM_ALIGN, bytes, err);
+    mp_graph_free(raw);
+    return st;
+}
+
 /* Arena sizes of the per-layer schedule and of the best patch schedule. */
 typedef struct arenas {
     size_t per_layer;
@@ -247,7 +267,7 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const uin
 {
     mp_schedule_spec spec;
     mp_schedule *s;
-    MP_TRY(mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &ar->tflm, err));
+    MP_TRY(tflm_arena(g, o->net, &ar->tflm, err));
     mp_schedule_spec_init(&spec);
     spec.opts = o->plan;
     spec.order = order;
@@ -304,6 +324,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
     fprintf(f, "TFLM greedy arena %s B (%s) for tensors%s; TFLite Micro adds its own "
                "bookkeeping on top\n", cli_count(ar->tflm), cli_kib(ar->tflm),
             ord ? " in file order" : "");
+    analyze_boundary_text(f, g, &o->plan);
 }
 
 static void describe_point(const mp_graph *g, const mp_patch_point *p, char *buf, size_t n)
@@ -426,6 +447,7 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
+    analyze_boundary_json(&sb, g, &o->plan);
     mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"%s\",\n",
                      ar->best ? ar->best : ar->per_layer, ord ? "best" : "file");
     if (ord)

@@ -181,6 +181,7 @@ typedef struct exec_bilinear {
 
 /* transpose, strided_slice: a strided 4-D block of the input, written densely. */
 typedef struct exec_gather {
+    bool regional;    /* N, H, W walked in place: exec_slice_run over rectangles */
     int32_t in_d[4];  /* input NHWC dims */
     int32_t block[4]; /* block extent per output-order axis */
     int32_t axis[4];  /* input axis walked by each block axis */
@@ -255,6 +256,9 @@ int32_t exec_bilinear_scale(int32_t in_size, int32_t out_size, bool align_corner
 
 /* movement.c */
 void exec_gather_run(const exec_gather *p, const int8_t *in, int8_t *out);
+/* The same gather over an output rectangle when it keeps N, H and W in place (a strided
+ * slice removing none of them, a transpose of nothing but channels in place). */
+void exec_slice_run(const exec_gather *p, const mp_view *in, const mp_view *out, mp_rect r);
 void exec_d2s_run(const exec_d2s *p, const mp_view *in, const mp_view *out, mp_rect r);
 void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out);
 

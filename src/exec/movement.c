@@ -91,3 +91,21 @@ void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out
                     out[o++] = (int8_t)(p->max ? acc : exec_mean_finish(&p->mean, acc, p->n));
                 }
 }
+
+/* A strided slice (or an identity transpose) that keeps batch, height and width, over an
+ * output rectangle: output (y, x, c) is input (start_h + y step_h, start_w + x step_w,
+ * start_c + c step_c). */
+void exec_slice_run(const exec_gather *p, const mp_view *in, const mp_view *out, mp_rect r)
+{
+    for (int32_t y = r.y0; y < r.y1; y++)
+        for (int32_t x = r.x0; x < r.x1; x++) {
+            const int8_t *src = view_at(in, p->start[1] + y * p->step[1],
+                                        p->start[2] + x * p->step[2]) + p->start[3];
+            int8_t *dst = view_at(out, y, x);
+            if (p->step[3] == 1)
+                memcpy(dst, src, (size_t)p->block[3]);
+            else
+                for (int32_t c = 0; c < p->block[3]; c++)
+                    dst[c] = src[c * p->step[3]];
+        }
+}

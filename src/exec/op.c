@@ -78,133 +78,20 @@ static int32_t act_operand(const mp_graph *g, const mp_op *op, uint32_t k)
     return -1;
 }
 
-/* Input interval along one axis of a window op, clipped to [0, size). */
-/* The input positions the taps read (mp_window_taps: shared with the planner). */
-static void window_span(int32_t a, int32_t b, int32_t k, int32_t s, int32_t d, int32_t pad,
-                        int32_t size, int32_t *lo, int32_t *hi)
-{
-    mp_interval v = mp_window_taps((mp_interval){a, b}, k, s, d, pad, size);
-    *lo = v.a;
-    *hi = v.b;
-}
-
-static mp_rect window_rect(mp_rect r, int32_t kh, int32_t kw, int32_t sh, int32_t sw, int32_t dh,
-                           int32_t dw, int32_t pt, int32_t pl, int32_t in_h, int32_t in_w)
-{
-    mp_rect o;
-    window_span(r.y0, r.y1, kh, sh, dh, pt, in_h, &o.y0, &o.y1);
-    window_span(r.x0, r.x1, kw, sw, dw, pl, in_w, &o.x0, &o.x1);
-    return o;
-}
-
-static mp_rect concat_rect(const exec_concat *p, uint32_t k, mp_rect r, const mp_tensor *t)
-{
-    int32_t s = p->start[k], e = s + p->size[k];
-    if (p->axis == 1) {
-        r.y0 = (r.y0 > s ? r.y0 : s) - s;
-        r.y1 = (r.y1 < e ? r.y1 : e) - s;
-    } else if (p->axis == 2) {
-        r.x0 = (r.x0 > s ? r.x0 : s) - s;
-        r.x1 = (r.x1 < e ? r.x1 : e) - s;
-    }
-    return mp_rect_intersect(r, mp_rect_of_tensor(t));
-}
-
-static mp_rect resize_rect(const exec_resize *p, mp_rect r)
-{
-    mp_rect o = {0, 0, 0, 0};
-    if (mp_rect_empty(r))
-        return o;
-    o.y0 = exec_resize_src(r.y0, p->in_h, p->out_h, p->align_corners, p->half_pixel_centers);
-    o.y1 = exec_resize_src(r.y1 - 1, p->in_h, p->out_h, p->align_corners,
-                           p->half_pixel_centers) + 1;
-    o.x0 = exec_resize_src(r.x0, p->in_w, p->out_w, p->align_corners, p->half_pixel_centers);
-    o.x1 = exec_resize_src(r.x1 - 1, p->in_w, p->out_w, p->align_corners,
-                           p->half_pixel_centers) + 1;
-    return o;
-}
-
-/* Source rows (columns) of a bilinear resize: lo of the first output, hi of the last;
- * lo and hi never decrease with the output index. */
-static mp_rect bilinear_rect(const exec_bilinear *p, mp_rect r)
-{
-    int32_t v, lo, hi, unused;
-    mp_rect o;
-    exec_bilinear_axis(r.y0, p->scale_h, p->half_pixel_centers, p->in_h, &v, &o.y0, &unused);
-    exec_bilinear_axis(r.y1 - 1, p->scale_h, p->half_pixel_centers, p->in_h, &v, &lo, &hi);
-    o.y1 = hi + 1;
-    exec_bilinear_axis(r.x0, p->scale_w, p->half_pixel_centers, p->in_w, &v, &o.x0, &unused);
-    exec_bilinear_axis(r.x1 - 1, p->scale_w, p->half_pixel_centers, p->in_w, &v, &lo, &hi);
-    o.x1 = hi + 1;
-    return o;
-}
-
-/* The needed rectangle of activation input k (op and k already checked). */
+/* The needed rectangle of activation input k (op and k already checked): the planner's
+ * backward-region rule, mp_op_input_span (plan/patch_region.c), per axis. */
 static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_rect r)
 {
     const mp_graph *g = m->g;
-    const mp_op *op = &g->ops[i];
-    const exec_op *e = &m->ops[i];
-    const mp_tensor *t = &g->tensors[op->in[act_operand(g, op, k)]];
-    mp_rect whole = mp_rect_of_tensor(t), none = {0, 0, 0, 0};
+    uint32_t operand = (uint32_t)act_operand(g, &g->ops[i], k);
     if (mp_rect_empty(r))
-        return none;
-    switch (e->type) {
-    case MP_OP_CONV2D:
-    case MP_OP_DEPTHWISE_CONV2D: {
-        const exec_conv *c = &e->u.conv;
-        return window_rect(r, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, c->pad_top, c->pad_left,
-                           c->in_h, c->in_w);
-    }
-    case MP_OP_AVG_POOL2D:
-    case MP_OP_MAX_POOL2D: {
-        const exec_pool *p = &e->u.pool;
-        return window_rect(r, p->kh, p->kw, p->sh, p->sw, 1, 1, p->pad_top, p->pad_left, p->in_h,
-                           p->in_w);
-    }
-    case MP_OP_ADD:
-    case MP_OP_MUL:
-    case MP_OP_SUB:
-    case MP_OP_MAXIMUM:
-    case MP_OP_MINIMUM:
-    case MP_OP_PRELU:
-        if (t->shape.h == 1)
-            r.y0 = 0, r.y1 = 1;
-        if (t->shape.w == 1)
-            r.x0 = 0, r.x1 = 1;
-        return r;
-    case MP_OP_CONCAT:
-        return concat_rect(&e->u.concat, k, r, t);
-    case MP_OP_PAD: {
-        mp_rect s = {r.y0 - e->u.pad.pad_top, r.y1 - e->u.pad.pad_top, r.x0 - e->u.pad.pad_left,
-                     r.x1 - e->u.pad.pad_left};
-        return mp_rect_intersect(s, whole);
-    }
-    case MP_OP_RESIZE_NEAREST:
-        return resize_rect(&e->u.resize, r);
-    case MP_OP_RESIZE_BILINEAR:
-        return bilinear_rect(&e->u.bilinear, r);
-    case MP_OP_DEPTH_TO_SPACE: {
-        int32_t b = e->u.d2s.block;
-        return (mp_rect){r.y0 / b, (r.y1 - 1) / b + 1, r.x0 / b, (r.x1 - 1) / b + 1};
-    }
-    case MP_OP_SPACE_TO_DEPTH: {
-        int32_t b = e->u.d2s.block;
-        return (mp_rect){r.y0 * b, r.y1 * b, r.x0 * b, r.x1 * b};
-    }
-    case MP_OP_SOFTMAX:
-    case MP_OP_QUANTIZE:
-    case MP_OP_DEQUANTIZE:
-    case MP_OP_LOGISTIC:
-    case MP_OP_TANH:
-    case MP_OP_HARD_SWISH:
-    case MP_OP_LEAKY_RELU:
-    case MP_OP_RELU:
-    case MP_OP_RELU6:
-        return r;
-    default: /* fully connected, mean, reshape: global */
-        return whole;
-    }
+        return (mp_rect){0, 0, 0, 0};
+    mp_interval rows = mp_op_input_span(g, i, operand, 0, (mp_interval){r.y0, r.y1}, NULL);
+    mp_interval cols = mp_op_input_span(g, i, operand, 1, (mp_interval){r.x0, r.x1}, NULL);
+    mp_rect o = {rows.a, rows.b, cols.a, cols.b};
+    if (mp_rect_empty(o))
+        return (mp_rect){0, 0, 0, 0};
+    return o;
 }
 
 static bool rect_in_tensor(mp_rect r, const mp_tensor *t)
@@ -251,44 +138,14 @@ static bool view_holds(const mp_view *v, mp_rect r)
            (int64_t)v->row_stride >= (int64_t)v->w * v->c;
 }
 
-/* Ops that compute their whole output from whole inputs (everything not regional). */
-static bool is_global(mp_op_type t)
+static bool is_global(const mp_exec_model *m, uint32_t op)
 {
-    switch (t) {
-    case MP_OP_CONV2D:
-    case MP_OP_DEPTHWISE_CONV2D:
-    case MP_OP_AVG_POOL2D:
-    case MP_OP_MAX_POOL2D:
-    case MP_OP_ADD:
-    case MP_OP_MUL:
-    case MP_OP_SUB:
-    case MP_OP_MAXIMUM:
-    case MP_OP_MINIMUM:
-    case MP_OP_PRELU:
-    case MP_OP_CONCAT:
-    case MP_OP_DEPTH_TO_SPACE:
-    case MP_OP_SPACE_TO_DEPTH:
-    case MP_OP_PAD:
-    case MP_OP_RESIZE_NEAREST:
-    case MP_OP_RESIZE_BILINEAR:
-    case MP_OP_SOFTMAX:
-    case MP_OP_QUANTIZE:
-    case MP_OP_DEQUANTIZE:
-    case MP_OP_LOGISTIC:
-    case MP_OP_TANH:
-    case MP_OP_HARD_SWISH:
-    case MP_OP_LEAKY_RELU:
-    case MP_OP_RELU:
-    case MP_OP_RELU6:
-        return false;
-    default:
-        return true;
-    }
+    return !mp_op_region_bounded(m->g, op);
 }
 
 bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op)
 {
-    return m && op < m->g->n_ops && m->ops[op].prepared && !is_global(m->ops[op].type);
+    return m && op < m->g->n_ops && m->ops[op].prepared && !is_global(m, op);
 }
 
 static mp_status check_view(const mp_exec_model *m, uint32_t i, const char *role, uint32_t k,
@@ -307,7 +164,7 @@ static mp_status check_view(const mp_exec_model *m, uint32_t i, const char *role
                          "region needs rows [%d, %d) x columns [%d, %d)",
                          exec_op_where(m, i, where, sizeof where), role, k, v->y0, v->y0 + v->h,
                          v->x0, v->x0 + v->w, t->name, need.y0, need.y1, need.x0, need.x1);
-    if (is_global(m->ops[i].type) && v->row_stride != v->w * v->c)
+    if (is_global(m, i) && v->row_stride != v->w * v->c)
         return mp_errorf(err, MP_E_INVALID, "%s: %s %u view of '%s' must be dense",
                          exec_op_where(m, i, where, sizeof where), role, k, t->name);
     return MP_OK;
@@ -330,7 +187,7 @@ static mp_status check_call(const mp_exec_model *m, uint32_t i, const mp_view *i
         return mp_errorf(err, MP_E_INVALID, "%s: rows [%d, %d) x columns [%d, %d) lie outside "
                          "the output '%s' (%dx%d)", exec_op_where(m, i, where, sizeof where),
                          r.y0, r.y1, r.x0, r.x1, to->name, to->shape.h, to->shape.w);
-    if (is_global(m->ops[i].type) && !mp_rect_empty(r) &&
+    if (is_global(m, i) && !mp_rect_empty(r) &&
         (r.y0 != 0 || r.x0 != 0 || r.y1 != to->shape.h || r.x1 != to->shape.w))
         return mp_errorf(err, MP_E_UNSUPPORTED, "%s: %s computes its whole output only",
                          exec_op_where(m, i, where, sizeof where), op->type_name);
@@ -418,7 +275,10 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
         break;
     case MP_OP_TRANSPOSE:
     case MP_OP_STRIDED_SLICE:
-        exec_gather_run(&e->u.gather, in[0].data, out->data);
+        if (e->u.gather.regional)
+            exec_slice_run(&e->u.gather, &in[0], out, r);
+        else
+            exec_gather_run(&e->u.gather, in[0].data, out->data);
         break;
     default: /* quantize, dequantize */
         exec_convert_run(&e->u.convert, &in[0], out, r);

@@ -161,6 +161,14 @@ static mp_status prep_gather(mp_exec_model *m, uint32_t i, exec_gather *p, mp_er
     if (n != to->size_bytes)
         return FAIL(m, i, MP_E_INVALID, err, "the block holds %zu elements, output '%s' %zu", n,
                     to->name, to->size_bytes);
+    /* the planner's rule (mp_op_region_bounded) decides whether the op runs on regions; then
+     * N, H and W must map to themselves with the output's extents */
+    p->regional = mp_op_region_bounded(m->g, i);
+    if (p->regional && (p->axis[0] != 0 || p->axis[1] != 1 || p->axis[2] != 2 ||
+                        p->block[0] != 1 || p->block[1] != to->shape.h ||
+                        p->block[2] != to->shape.w || p->block[3] != to->shape.c))
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "a region-bounded slice or transpose must keep "
+                    "batch, height and width");
     return MP_OK;
 }
 

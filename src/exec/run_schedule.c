@@ -60,8 +60,17 @@ static const int8_t *host_input(const runner *r, mp_tensor_id t)
     return NULL;
 }
 
+/* A network input the plan keeps outside the arena (a float/uint8 boundary input: the
+ * caller's buffer) has no buffer; ops read it where the caller holds it. */
+static bool outside_arena(const runner *r, mp_tensor_id t)
+{
+    return r->s->tensor_buffer[t] < 0 && host_input(r, t);
+}
+
 static mp_view whole_view(const runner *r, mp_tensor_id t)
 {
+    if (outside_arena(r, t))
+        return mp_view_of_tensor(&r->g->tensors[t], (int8_t *)host_input(r, t));
     return mp_view_of_tensor(&r->g->tensors[t], buffer_data(r, r->s->tensor_buffer[t]));
 }
 
@@ -202,6 +211,8 @@ static bool is_region(const mp_stage_tensor *sl)
 /* The view through which ops read or write slot k in patch (i, j). */
 static mp_view slot_view(const tile_ctx *t, uint32_t k, uint32_t i, uint32_t j)
 {
+    if (outside_arena(t->r, t->p->slots[k].id))
+        return whole_view(t->r, t->p->slots[k].id);
     if (is_region(&t->p->slots[k]))
         return region_view(t, k, i, j);
     return whole_view(t->r, t->p->slots[k].id);
@@ -317,7 +328,7 @@ static mp_status run_patch(tile_ctx *t, uint32_t i, uint32_t j)
 {
     const mp_patch_plan *p = t->p;
     for (uint32_t k = 0; k < p->n_slots; k++) {
-        if (p->slots[k].role != MP_ROLE_STREAM_INPUT)
+        if (p->slots[k].role != MP_ROLE_STREAM_INPUT || outside_arena(t->r, p->slots[k].id))
             continue;
         stream_input(t, k, i, j);
         if (p->spec.halo != MP_HALO_RECOMPUTE)

@@ -14,6 +14,7 @@
 #include "../util/alloc.h"
 #include "../util/base64.h"
 #include "../util/json_fields.h"
+#include "import_int.h"
 #include "net_json_int.h"
 
 #include <float.h>
@@ -619,6 +620,12 @@ static void prefix_label(mp_error *err, const char *label)
 mp_status mp_import_json_text(const char *text, size_t len, const char *label,
                               const char *base_dir, mp_graph **out, mp_error *err)
 {
+    return import_json_text(text, len, label, base_dir, false, out, err);
+}
+
+mp_status import_json_text(const char *text, size_t len, const char *label,
+                           const char *base_dir, bool keep_pads, mp_graph **out, mp_error *err)
+{
     *out = NULL;
     cJSON *root;
     MP_TRY(jparse(label, text, len, &root, err));
@@ -634,8 +641,10 @@ mp_status mp_import_json_text(const char *text, size_t len, const char *label,
     if (st == MP_OK)
         st = read_document(n, root);
     cJSON_Delete(root);
-    if (st == MP_OK)
+    if (st == MP_OK) {
+        n->g->keep_pads = keep_pads;
         st = mp_graph_finalize(n->g, err);
+    }
     mp_graph *g = n->g;
     net_json_release_files(n);
     net_json_release_layers(n);

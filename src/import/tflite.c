@@ -386,7 +386,7 @@ static void prefix_label(mp_error *err, const char *label)
 
 /* Import data; when owned is not NULL the graph takes it over (freed with mp_file_free). */
 static mp_status import_impl(const void *data, size_t size, const char *label, char *owned,
-                             mp_graph **out, mp_error *err)
+                             bool keep_pads, mp_graph **out, mp_error *err)
 {
     char name[256];
     mp_graph *g = NULL;
@@ -407,6 +407,7 @@ static mp_status import_impl(const void *data, size_t size, const char *label, c
         st = fb_fail(&c.fb, MP_E_PARSE, "not a TFLite model (no \"TFL3\" identifier at byte 4)");
     else
         st = read_model(&c);
+    g->keep_pads = keep_pads;
     if (st == MP_OK)
         st = mp_graph_finalize(g, err);
     mp_free(c.opcodes);
@@ -425,13 +426,13 @@ static mp_status import_impl(const void *data, size_t size, const char *label, c
 mp_status mp_import_tflite_buffer(const void *data, size_t size, const char *label,
                                   mp_graph **out, mp_error *err)
 {
-    return import_impl(data, size, label ? label : "model.tflite", NULL, out, err);
+    return import_impl(data, size, label ? label : "model.tflite", NULL, false, out, err);
 }
 
-mp_status import_tflite_owned(char *data, size_t size, const char *label, mp_graph **out,
-                              mp_error *err)
+mp_status import_tflite_owned(char *data, size_t size, const char *label, bool keep_pads,
+                              mp_graph **out, mp_error *err)
 {
-    return import_impl(data, size, label, data, out, err);
+    return import_impl(data, size, label, data, keep_pads, out, err);
 }
 
 mp_status mp_import_tflite(const char *path, mp_graph **out, mp_error *err)
@@ -440,5 +441,5 @@ mp_status mp_import_tflite(const char *path, mp_graph **out, mp_error *err)
     size_t size;
     *out = NULL;
     MP_TRY(mp_file_read(path, MP_IMPORT_MAX_FILE_BYTES, &data, &size, err));
-    return import_tflite_owned(data, size, path, out, err);
+    return import_tflite_owned(data, size, path, false, out, err);
 }

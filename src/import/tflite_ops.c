@@ -430,6 +430,9 @@ static mp_status read_operator(tfl_ctx *c, const fb_vec *ops, uint32_t index)
         b->n_in = n_in;
     }
     MP_TRY(op_name(b, &b->spec.name));
+    char where[32];
+    snprintf(where, sizeof where, "operator %u", index); /* kept when PADs are folded */
+    b->spec.where = where;
     b->spec.in = b->in;
     b->spec.n_in = b->n_in;
     b->spec.out = b->out;
