@@ -64,6 +64,7 @@ typedef struct exec_conv {
     const int16_t *w16;    /* conv: [groups][oc4][kp] of w + w_offset; dw: [kh*kw][out_c] */
     int32_t kp;            /* conv: filter elements per output channel, padded to 16 */
     int32_t oc4;           /* conv: output channels per group, padded to 4 */
+    const int8_t *w8;      /* transpose_conv: the filter as given (OHWI) */
 } exec_conv;
 
 /* avg_pool2d, max_pool2d. Input and output share quantization (TFLite requires it). */
@@ -246,6 +247,9 @@ void exec_resize_run(const exec_resize *p, const mp_view *in, const mp_view *out
 /* Nearest source index of output index o along one axis (TFLite's GetNearestNeighbor). */
 int32_t exec_resize_src(int32_t o, int32_t in_size, int32_t out_size, bool align_corners,
                         bool half_pixel_centers);
+
+/* tconv.c: transpose convolution (p->w8, per-channel rq, pad_top/pad_left as TFLite's). */
+void exec_tconv_run(const exec_conv *p, const mp_view *in, const mp_view *out, mp_rect r);
 
 /* bilinear.c */
 void exec_bilinear_run(const exec_bilinear *p, const mp_view *in, const mp_view *out, mp_rect r);

@@ -206,6 +206,11 @@ static mp_status prep_conv(mp_exec_model *m, uint32_t i, exec_conv *p, mp_error 
     }
     MP_TRY(conv_operands(m, i, p, &w, err));
     MP_TRY(conv_rq(m, i, w, p->out_c, &p->rq, err));
+    if (op->type == MP_OP_TRANSPOSE_CONV) {
+        p->groups = 1;
+        p->w8 = w->data;
+        return MP_OK;
+    }
     if (op->type == MP_OP_DEPTHWISE_CONV2D)
         return exec_dw_pack(p, w->data, &m->pool, err);
     return exec_conv_pack(p, w->data, &m->pool, err);
@@ -511,6 +516,7 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
     case MP_OP_CONV2D:
     case MP_OP_DEPTHWISE_CONV2D:
     case MP_OP_FULLY_CONNECTED:
+    case MP_OP_TRANSPOSE_CONV:
         return prep_conv(m, i, &e->u.conv, err);
     case MP_OP_AVG_POOL2D:
     case MP_OP_MAX_POOL2D:

@@ -219,6 +219,9 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
     case MP_OP_DEPTHWISE_CONV2D:
         exec_dw_run(&e->u.conv, &in[0], out, r);
         break;
+    case MP_OP_TRANSPOSE_CONV:
+        exec_tconv_run(&e->u.conv, &in[0], out, r);
+        break;
     case MP_OP_FULLY_CONNECTED:
         exec_fc_run(&e->u.conv, in[0].data, out->data);
         break;

@@ -361,6 +361,65 @@ static void test_oracle_pool_fc(void **state)
     check_model(&m, "fully_connected_keep_num_dims");
 }
 
+static void test_oracle_tconv_concat_misc(void **state)
+{
+    (void)state;
+    static const int32_t s[4] = {1, 4, 5, 3};
+    static int8_t w[4 * 3 * 3 * 3];
+    static int32_t bias[4] = {-300, 0, 41, 1000};
+    for (size_t i = 0; i < sizeof w; i++)
+        w[i] = (int8_t)((int)(i * 53 % 255) - 127);
+    static const struct {
+        const char *label;
+        int32_t stride, padding; /* padding: 0 SAME, 1 VALID */
+        int32_t oh, ow;
+    } tc[] = {{"transpose_conv_same_s2", 2, 0, 8, 10}, {"transpose_conv_valid_s2", 2, 1, 9, 11},
+              {"transpose_conv_stride_over_kernel", 4, 1, 15, 19}};
+    tw_model m;
+    for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
+        static int32_t oshape[4];
+        oshape[0] = 1, oshape[1] = tc[i].oh, oshape[2] = tc[i].ow, oshape[3] = 4;
+        tw_init(&m);
+        uint32_t oc = tw_opcode(&m, 67, NULL);
+        int32_t shp = i32_vec(&m, "output_shape", 4, oshape);
+        static const int32_t ws[4] = {4, 3, 3, 3}, bs[1] = {4};
+        int32_t wt = tw_const(&m, "w", TW_INT8, 4, ws, w, sizeof w);
+        static const float wsc[4] = {0.01f, 0.02f, 0.005f, 0.03f};
+        tw_quant(&m, wt, 4, wsc, NULL, 0);
+        int32_t x = act(&m, "x", 4, s, 0.05f, 3);
+        int32_t b = tw_const(&m, "b", TW_INT32, 1, bs, bias, sizeof bias);
+        int32_t y = act(&m, "y", 4, oshape, 0.1f, -7);
+        int32_t in[4] = {shp, wt, x, b};
+        tw_io(&m, x, y);
+        tw_op *op = tw_operator(&m, oc, 4, in, 1, &y, 49);
+        tw_opt_u8(op, 0, (uint8_t)tc[i].padding);
+        tw_opt_i32(op, 1, tc[i].stride);
+        tw_opt_i32(op, 2, tc[i].stride);
+        check_model(&m, tc[i].label);
+    }
+    /* concatenation along the last axis given as -1, and along H */
+    static const int32_t s2[4] = {1, 4, 5, 2}, cat_c[4] = {1, 4, 5, 5}, s3[4] = {1, 3, 5, 3},
+                         cat_h[4] = {1, 7, 5, 3};
+    for (int variant = 0; variant < 2; variant++) {
+        tw_init(&m);
+        uint32_t oc = tw_opcode(&m, TW_CONCATENATION, NULL);
+        int32_t in[2] = {act(&m, "a", 4, s, 0.05f, 3), act(&m, "b", 4, variant ? s3 : s2, 0.05f, 3)};
+        int32_t y = act(&m, "y", 4, variant ? cat_h : cat_c, 0.05f, 3);
+        tw_io(&m, in[0], y);
+        m.inputs[m.n_inputs++] = in[1];
+        tw_op *op = tw_operator(&m, oc, 2, in, 1, &y, TW_OPT_CONCAT);
+        tw_opt_i32(op, 0, variant ? 1 : -1);
+        check_model(&m, variant ? "concat_h" : "concat_negative_axis");
+    }
+    /* int8 -> int8 requantization, softmax */
+    one_op(&m, TW_QUANTIZE, TW_OPT_QUANTIZE, 4, s, 0.05f, 3, 4, s, 0.031f, -20, 0, NULL);
+    check_model(&m, "quantize_requant");
+    tw_op *op = one_op(&m, TW_SOFTMAX, TW_OPT_SOFTMAX, 4, s, 0.1f, 3, 4, s, 1.0f / 256, -128, 0,
+                       NULL);
+    tw_opt_f32(op, 0, 1.0f);
+    check_model(&m, "softmax");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -392,6 +451,7 @@ ORACLE_TEST(test_oracle_resize_bilinear)
 ORACLE_TEST(test_oracle_pad_and_movement)
 ORACLE_TEST(test_oracle_reductions)
 ORACLE_TEST(test_oracle_pool_fc)
+ORACLE_TEST(test_oracle_tconv_concat_misc)
 
 int main(void)
 {
@@ -402,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_oracle_pad_and_movement_or_skip),
         cmocka_unit_test(test_oracle_reductions_or_skip),
         cmocka_unit_test(test_oracle_pool_fc_or_skip),
+        cmocka_unit_test(test_oracle_tconv_concat_misc_or_skip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
