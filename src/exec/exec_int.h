@@ -198,6 +198,14 @@ typedef struct exec_reduce_any {
     exec_mean mean;   /* mean/sum: the finishing arithmetic */
 } exec_reduce_any;
 
+/* split, split_v (movement.c): n outputs along one NHWC axis. */
+typedef struct exec_split {
+    int32_t d[4];          /* input NHWC dims */
+    int32_t axis;          /* NHWC axis */
+    uint32_t n;            /* outputs */
+    const int32_t *sizes;  /* per output: extent along axis */
+} exec_split;
+
 /* depth_to_space (to_space) and space_to_depth. */
 typedef struct exec_d2s {
     bool to_space;
@@ -265,6 +273,7 @@ void exec_gather_run(const exec_gather *p, const int8_t *in, int8_t *out);
 void exec_slice_run(const exec_gather *p, const mp_view *in, const mp_view *out, mp_rect r);
 void exec_d2s_run(const exec_d2s *p, const mp_view *in, const mp_view *out, mp_rect r);
 void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out);
+void exec_split_run(const exec_split *p, const int8_t *in, int8_t *const *outs);
 
 /* activation.c: out may alias in. */
 void exec_unary_run(const exec_unary *p, const mp_view *in, const mp_view *out, mp_rect r);
@@ -318,6 +327,7 @@ typedef struct exec_op {
         exec_gather gather;
         exec_d2s d2s;
         exec_reduce_any reduce;
+        exec_split split;
     } u;
 } exec_op;
 
@@ -350,6 +360,9 @@ const char *exec_op_where(const mp_exec_model *m, uint32_t i, char *buf, size_t 
 bool exec_needs_synthesis(const mp_exec_model *m);
 mp_status exec_synthesize(mp_exec_model *m, mp_error *err);
 
+/* op.c: a SPLIT (several outputs) on its dense input and output buffers. */
+mp_status exec_run_split(const mp_exec_model *m, uint32_t i, const int8_t *in,
+                         int8_t *const *outs, mp_error *err);
 /* op.c: run op i on whole tensors held in bufs (indexed by tensor id, dense). */
 mp_status exec_run_whole(const mp_exec_model *m, uint32_t i, int8_t *const *bufs, mp_error *err);
 

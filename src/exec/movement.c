@@ -109,3 +109,21 @@ void exec_slice_run(const exec_gather *p, const mp_view *in, const mp_view *out,
                     dst[c] = src[c * p->step[3]];
         }
 }
+
+/* SPLIT / SPLIT_V: output k takes sizes[k] consecutive entries of axis `axis` of the
+ * dense input (outer = the axes before it, inner = the elements after it). */
+void exec_split_run(const exec_split *p, const int8_t *in, int8_t *const *outs)
+{
+    size_t outer = 1, inner = 1;
+    for (int k = 0; k < p->axis; k++)
+        outer *= (size_t)p->d[k];
+    for (int k = p->axis + 1; k < 4; k++)
+        inner *= (size_t)p->d[k];
+    size_t row = (size_t)p->d[p->axis] * inner, at = 0;
+    for (uint32_t k = 0; k < p->n; k++) {
+        size_t part = (size_t)p->sizes[k] * inner;
+        for (size_t o = 0; o < outer; o++)
+            memcpy(outs[k] + o * part, in + o * row + at, part);
+        at += part;
+    }
+}

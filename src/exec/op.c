@@ -180,6 +180,10 @@ static mp_status check_call(const mp_exec_model *m, uint32_t i, const mp_view *i
     if (!m->ops[i].prepared)
         return mp_errorf(err, MP_E_INVALID, "%s: op is not prepared",
                          exec_op_where(m, i, where, sizeof where));
+    if (m->ops[i].type == MP_OP_SPLIT)
+        return mp_errorf(err, MP_E_UNSUPPORTED, "%s: split writes %u outputs; the runners "
+                         "run it (mp_exec_run_reference, mp_exec_run_schedule)",
+                         exec_op_where(m, i, where, sizeof where), op->n_out);
     if (n_in != m->ops[i].n_act)
         return mp_errorf(err, MP_E_INVALID, "%s: %u input views given, the op has %u",
                          exec_op_where(m, i, where, sizeof where), n_in, m->ops[i].n_act);
@@ -300,10 +304,29 @@ mp_status mp_exec_op(const mp_exec_model *m, uint32_t op, const mp_view *in, uin
     return MP_OK;
 }
 
+mp_status exec_run_split(const mp_exec_model *m, uint32_t i, const int8_t *in,
+                         int8_t *const *outs, mp_error *err)
+{
+    char where[160];
+    if (!op_checked(m, i, err))
+        return MP_E_INVALID;
+    if (!m->ops[i].prepared || m->ops[i].type != MP_OP_SPLIT)
+        return mp_errorf(err, MP_E_INVALID, "%s: not a prepared split",
+                         exec_op_where(m, i, where, sizeof where));
+    exec_split_run(&m->ops[i].u.split, in, outs);
+    return MP_OK;
+}
+
 mp_status exec_run_whole(const mp_exec_model *m, uint32_t i, int8_t *const *bufs, mp_error *err)
 {
     const mp_graph *g = m->g;
     const mp_op *op = &g->ops[i];
+    if (op->type == MP_OP_SPLIT) {
+        int8_t *outs[MP_MAX_SPLITS];
+        for (uint32_t k = 0; k < op->n_out && k < MP_MAX_SPLITS; k++)
+            outs[k] = bufs[op->out[k]];
+        return exec_run_split(m, i, bufs[op->in[0]], outs, err);
+    }
     mp_view views[MP_MAX_OP_INPUTS];
     uint32_t n = 0;
     for (uint32_t k = 0; k < op->n_in && n < MP_MAX_OP_INPUTS; k++) {

@@ -183,6 +183,35 @@ static mp_status prep_d2s(mp_exec_model *m, uint32_t i, exec_d2s *p, mp_error *e
     return MP_OK;
 }
 
+static mp_status prep_split(mp_exec_model *m, uint32_t i, exec_split *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = &m->g->tensors[op->in[0]];
+    memcpy(p->d, &ti->shape.n, sizeof p->d);
+    p->axis = op->p.axis;
+    p->n = op->n_out;
+    if (p->axis < 1 || p->axis > 3)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "split along NHWC axis %d", p->axis);
+    int32_t *sizes = mp_pool_array(&m->pool, p->n ? p->n : 1, sizeof *sizes);
+    if (!sizes)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    int64_t sum = 0;
+    for (uint32_t k = 0; k < p->n; k++) {
+        const mp_tensor *to = &m->g->tensors[op->out[k]];
+        sizes[k] = dim_of(to, p->axis);
+        sum += sizes[k];
+        for (int a = 0; a < 4; a++)
+            if (a != p->axis && dim_of(to, a) != p->d[a])
+                return FAIL(m, i, MP_E_INVALID, err, "output '%s' does not match the input",
+                            to->name);
+    }
+    if (sum != p->d[p->axis])
+        return FAIL(m, i, MP_E_INVALID, err, "outputs hold %lld of %d entries", (long long)sum,
+                    p->d[p->axis]);
+    p->sizes = sizes;
+    return MP_OK;
+}
+
 mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
@@ -202,6 +231,8 @@ mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *
     case MP_OP_DEPTH_TO_SPACE:
     case MP_OP_SPACE_TO_DEPTH:
         return prep_d2s(m, i, &e->u.d2s, err);
+    case MP_OP_SPLIT:
+        return prep_split(m, i, &e->u.split, err);
     default:
         return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
                     op->type_name);

@@ -151,9 +151,18 @@ static mp_status run_layer_step(runner *r, uint32_t st)
     for (uint32_t k = 0; k < o->n_in; k++)
         if (o->in[k] != MP_NO_TENSOR && mp_tensor_is_activation(&r->g->tensors[o->in[k]]))
             in[n_in++] = whole_view(r, o->in[k]);
+    r->stats->op_runs++;
+    if (o->type == MP_OP_SPLIT) {
+        int8_t *outs[MP_MAX_SPLITS];
+        for (uint32_t k = 0; k < o->n_out && k < MP_MAX_SPLITS; k++)
+            outs[k] = whole_view(r, o->out[k]).data;
+        MP_TRY(exec_run_split(r->m, op, in[0].data, outs, r->err));
+        for (uint32_t k = 0; k < o->n_out; k++)
+            check_tensor(r, o->out[k]);
+        return MP_OK;
+    }
     mp_view out = whole_view(r, o->out[0]);
     mp_rect rect = mp_rect_of_tensor(&r->g->tensors[o->out[0]]);
-    r->stats->op_runs++;
     if (s->pl.steps[st].inplace_kind == MP_INPLACE_DW) {
         int32_t pb = find_buffer(s, MP_BUF_PLANE, o->out[0], -1, st);
         if (pb < 0)

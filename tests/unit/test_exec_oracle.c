@@ -411,6 +411,38 @@ static void test_oracle_tconv_concat_misc(void **state)
         tw_opt_i32(op, 0, variant ? 1 : -1);
         check_model(&m, variant ? "concat_h" : "concat_negative_axis");
     }
+    /* split into equal parts along W (axis given as -2), split_v along C with a -1 size */
+    static const int32_t s6[4] = {1, 3, 6, 5}, third[4] = {1, 3, 2, 5}, c2[4] = {1, 3, 6, 2},
+                         c3[4] = {1, 3, 6, 3}, axis_w[1] = {-2}, axis_c[1] = {3},
+                         sizes[2] = {2, -1};
+    for (int variant = 0; variant < 2; variant++) {
+        tw_init(&m);
+        uint32_t oc = tw_opcode(&m, variant ? 102 : 49, NULL);
+        int32_t x = act(&m, "x", 4, s6, 0.05f, 3);
+        int32_t outs[3];
+        uint32_t n_out = variant ? 2 : 3;
+        for (uint32_t k = 0; k < n_out; k++) {
+            static const char *names[3] = {"y0", "y1", "y2"};
+            outs[k] = act(&m, names[k], 4, variant ? (k ? c3 : c2) : third, 0.05f, 3);
+        }
+        int32_t in[3];
+        uint32_t n_in = 2;
+        if (variant) {
+            in[0] = x;
+            in[1] = i32_vec(&m, "sizes", 2, sizes);
+            in[2] = i32_vec(&m, "axis", 1, axis_c);
+            n_in = 3;
+        } else {
+            in[0] = i32_vec(&m, "axis", 1, axis_w);
+            in[1] = x;
+        }
+        tw_io(&m, x, outs[0]);
+        for (uint32_t k = 1; k < n_out; k++)
+            m.outputs[m.n_outputs++] = outs[k];
+        tw_op *op = tw_operator(&m, oc, n_in, in, n_out, outs, variant ? 79 : 35);
+        tw_opt_i32(op, 0, (int32_t)n_out);
+        check_model(&m, variant ? "split_v_channels" : "split_w_negative_axis");
+    }
     /* int8 -> int8 requantization, softmax */
     one_op(&m, TW_QUANTIZE, TW_OPT_QUANTIZE, 4, s, 0.05f, 3, 4, s, 0.031f, -20, 0, NULL);
     check_model(&m, "quantize_requant");
