@@ -359,6 +359,20 @@ static void test_oracle_pool_fc(void **state)
     op->in[op->n_in++] = wt;
     tw_opt_u8(op, 2, 1); /* keep_num_dims */
     check_model(&m, "fully_connected_keep_num_dims");
+
+    /* a 256 -> 128 per-tensor layer with ToyCar-like scales (test_exec_model checks the
+     * float32-product multiplier itself) */
+    static const int32_t xs[2] = {1, 256}, w2s[2] = {128, 256}, ys[2] = {1, 128};
+    static int8_t w2[128 * 256];
+    for (size_t i = 0; i < sizeof w2; i++)
+        w2[i] = (int8_t)((int)(i * 7919 % 251) - 125);
+    op = one_op(&m, TW_FULLY_CONNECTED, TW_OPT_FC, 2, xs, 0.391015232f, 89, 2, ys, 0.1234567f,
+                -3, 0, NULL);
+    wt = tw_const(&m, "w", TW_INT8, 2, w2s, w2, sizeof w2);
+    ws = 0.00223316951f;
+    tw_quant(&m, wt, 1, &ws, NULL, 0);
+    op->in[op->n_in++] = wt;
+    check_model(&m, "fully_connected_float_product");
 }
 
 static void test_oracle_tconv_concat_misc(void **state)
