@@ -238,10 +238,14 @@ void mp_patch_read_region(const mp_graph *g, const mp_patch_plan *p, uint32_t l,
                           int32_t pad[4]);
 
 /*
- * Whether op order[step] may be part of a patch block (spatial, channel-axis
- * concat, no global operand). Used to find the candidate splits.
+ * Whether op may be part of a patch block: a bounded region rule
+ * (mp_op_region_bounded), one output, int8 activations (QUANTIZE may read
+ * float32/uint8, DEQUANTIZE write float32), concat along channels. Used to
+ * find the candidate splits.
  */
 bool mp_patch_op_ok(const mp_graph *g, uint32_t op);
+/* Why op may not be part of a patch block ("it needs its whole input", ...), or NULL. */
+const char *mp_patch_op_why_not(const mp_graph *g, uint32_t op);
 
 /*
  * Whether op is a global reduction a block may end with: a mean over H and W,
