@@ -138,6 +138,21 @@ static mp_status read_requant(net_ctx *n, const cJSON *layer, mp_requant *rq)
     return MP_OK;
 }
 
+/* pad: "padding" [top, bottom, left, right], "channels", "constant". */
+static mp_status read_pad(net_ctx *n, const cJSON *layer, mp_op_params *p)
+{
+    jctx *c = &n->j;
+    if (!cJSON_GetObjectItemCaseSensitive(layer, "padding"))
+        return jfail(c, "padding", MP_E_INVALID, "missing required field");
+    MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
+    if (p->padding != MP_PADDING_EXPLICIT)
+        return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
+    if (cJSON_GetObjectItemCaseSensitive(layer, "channels"))
+        MP_TRY(jpair(c, layer, "channels", true, 0, 0, &p->pad_ch_before, &p->pad_ch_after));
+    p->pad_value_set = cJSON_GetObjectItemCaseSensitive(layer, "constant") != NULL;
+    return jint(c, layer, "constant", false, 0, -128, 255, &p->pad_value);
+}
+
 static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op_params *p)
 {
     jctx *c = &n->j;
@@ -183,15 +198,7 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         return jbool(c, layer, "keep_dims", false, &p->keep_dims);
     case MP_OP_PAD:
         MP_TRY(jonly(c, layer, common_keys, pad_keys));
-        if (!cJSON_GetObjectItemCaseSensitive(layer, "padding"))
-            return jfail(c, "padding", MP_E_INVALID, "missing required field");
-        MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
-        if (p->padding != MP_PADDING_EXPLICIT)
-            return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
-        if (cJSON_GetObjectItemCaseSensitive(layer, "channels"))
-            MP_TRY(jpair(c, layer, "channels", true, 0, 0, &p->pad_ch_before, &p->pad_ch_after));
-        p->pad_value_set = cJSON_GetObjectItemCaseSensitive(layer, "constant") != NULL;
-        return jint(c, layer, "constant", false, 0, -128, 255, &p->pad_value);
+        return read_pad(n, layer, p);
     case MP_OP_RESHAPE:
         MP_TRY(jonly(c, layer, common_keys, reshape_keys));
         MP_TRY(net_json_read_shape(n, layer, "shape", true, &p->new_shape, &rank));
