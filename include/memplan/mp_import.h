@@ -30,6 +30,9 @@ bool mp_import_is_tflite(const void *data, size_t size);
  * figure is computed on it).
  */
 mp_status mp_import_file_unfolded(const char *path, mp_graph **out, mp_error *err);
+/* mp_import_tflite_buffer without PAD folding (what `memplan convert` writes). */
+mp_status mp_import_tflite_buffer_unfolded(const void *data, size_t size, const char *label,
+                                           mp_graph **out, mp_error *err);
 
 /*
  * TFLite flatbuffer (schema version 3), subgraph 0. Every tensor of the

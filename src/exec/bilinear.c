@@ -11,36 +11,22 @@
  *         (1024 - (v - 1024 lo) and v - 1024 lo per axis), rounded half away
  *         from zero at 2^20.
  *
- * Input and output share quantization (TFLite requires it). The output may not
- * alias the input. Freestanding: no allocation, no libc.
+ * The source positions are mp_resize_bilinear_src's (plan/patch_region.c), the
+ * same function the planner's region rule uses. Input and output share
+ * quantization (TFLite requires it). The output may not alias the input. No
+ * allocation, no libc.
  */
 #include "exec_int.h"
-
-void exec_bilinear_axis(int32_t o, int32_t scale_10, bool half_pixel, int32_t in_size,
-                        int32_t *v, int32_t *lo, int32_t *hi)
-{
-    *v = half_pixel ? o * scale_10 + scale_10 / 2 - (1 << 9) : o * scale_10;
-    int32_t l = *v / (1 << 10), h = (*v + (1 << 10) - 1) / (1 << 10);
-    *lo = l > 0 ? l : 0;
-    *hi = h < in_size - 1 ? h : in_size - 1;
-}
-
-int32_t exec_bilinear_scale(int32_t in_size, int32_t out_size, bool align_corners)
-{
-    if (align_corners && out_size > 1)
-        return ((1 << 10) * (in_size - 1) + (out_size - 1) / 2) / (out_size - 1);
-    return ((1 << 10) * in_size + out_size / 2) / out_size;
-}
 
 void exec_bilinear_run(const exec_bilinear *p, const mp_view *in, const mp_view *out, mp_rect r)
 {
     for (int32_t y = r.y0; y < r.y1; y++) {
         int32_t vy, y0, y1;
-        exec_bilinear_axis(y, p->scale_h, p->half_pixel_centers, p->in_h, &vy, &y0, &y1);
+        mp_resize_bilinear_src(y, p->scale_h, p->half_pixel_centers, p->in_h, &vy, &y0, &y1);
         int64_t wy1 = vy - (1 << 10) * y0, wy0 = (1 << 10) - wy1;
         for (int32_t x = r.x0; x < r.x1; x++) {
             int32_t vx, x0, x1;
-            exec_bilinear_axis(x, p->scale_w, p->half_pixel_centers, p->in_w, &vx, &x0, &x1);
+            mp_resize_bilinear_src(x, p->scale_w, p->half_pixel_centers, p->in_w, &vx, &x0, &x1);
             int64_t wx1 = vx - (1 << 10) * x0, wx0 = (1 << 10) - wx1;
             const int8_t *ll = view_at(in, y0, x0), *lu = view_at(in, y1, x0);
             const int8_t *rl = view_at(in, y0, x1), *ru = view_at(in, y1, x1);

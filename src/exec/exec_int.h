@@ -261,10 +261,6 @@ void exec_tconv_run(const exec_conv *p, const mp_view *in, const mp_view *out, m
 
 /* bilinear.c */
 void exec_bilinear_run(const exec_bilinear *p, const mp_view *in, const mp_view *out, mp_rect r);
-/* Q10 source position v of output index o and its two source indices lo, hi. */
-void exec_bilinear_axis(int32_t o, int32_t scale_10, bool half_pixel, int32_t in_size,
-                        int32_t *v, int32_t *lo, int32_t *hi);
-int32_t exec_bilinear_scale(int32_t in_size, int32_t out_size, bool align_corners);
 
 /* movement.c */
 void exec_gather_run(const exec_gather *p, const int8_t *in, int8_t *out);

@@ -121,8 +121,8 @@ static mp_status prep_bilinear(mp_exec_model *m, uint32_t i, exec_bilinear *p, m
         (int64_t)to->shape.w * ti->shape.w > INT32_MAX / 2048)
         return FAIL(m, i, MP_E_LIMIT, err, "sizes too large for TFLite's Q10 arithmetic");
     *p = (exec_bilinear){ti->shape.h, ti->shape.w, ti->shape.c,
-                         exec_bilinear_scale(ti->shape.h, to->shape.h, op->p.align_corners),
-                         exec_bilinear_scale(ti->shape.w, to->shape.w, op->p.align_corners),
+                         mp_resize_bilinear_scale(ti->shape.h, to->shape.h, op->p.align_corners),
+                         mp_resize_bilinear_scale(ti->shape.w, to->shape.w, op->p.align_corners),
                          op->p.half_pixel_centers};
     return MP_OK;
 }

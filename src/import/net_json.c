@@ -25,176 +25,6 @@
 static const char *const common_keys[] = {"name", "op", "inputs", "activation", "quant",
                                           "dtype", "comment", "tflite_tensor", NULL};
 
-/* ---- quantization and constants ------------------------------------------------------- */
-
-/* Read "scale" and "zero_point" (numbers or arrays) of a quant object into q. */
-static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_quant *q,
-                            float *scales, int32_t *zps, uint32_t cap)
-{
-    jctx *c = &n->j;
-    const cJSON *qo;
-    memset(q, 0, sizeof *q);
-    MP_TRY(jmember(c, obj, key, false, &qo));
-    if (!qo)
-        return MP_OK;
-    if (!cJSON_IsObject(qo))
-        return jfail(c, key, MP_E_INVALID, "expected an object with scale and zero_point");
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(qo, "scale");
-    const cJSON *z = cJSON_GetObjectItemCaseSensitive(qo, "zero_point");
-    uint32_t ns = cJSON_IsArray(s) ? (uint32_t)cJSON_GetArraySize(s) : 1;
-    if (!s || ns == 0 || ns > cap)
-        return jfail(c, key, MP_E_INVALID, "scale: expected a number or 1..%u numbers", cap);
-    /* walk the lists (cJSON_GetArrayItem is linear: indexing would be quadratic) */
-    const cJSON *v = cJSON_IsArray(s) ? s->child : s;
-    for (uint32_t i = 0; i < ns; i++, v = cJSON_IsArray(s) ? v->next : s) {
-        if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || v->valuedouble > 1e30)
-            return jfail(c, key, MP_E_INVALID, "scale[%u]: expected a positive number", i);
-        scales[i] = (float)v->valuedouble;
-    }
-    uint32_t nz = z && cJSON_IsArray(z) ? (uint32_t)cJSON_GetArraySize(z) : 1;
-    if (nz != 1 && nz != ns)
-        return jfail(c, key, MP_E_INVALID, "zero_point: expected 1 or %u values, got %u", ns, nz);
-    const cJSON *zv = !z ? NULL : cJSON_IsArray(z) ? z->child : z;
-    for (uint32_t i = 0; i < ns; i++, zv = z && cJSON_IsArray(z) && nz > 1 ? zv->next : zv) {
-        int32_t zp = 0;
-        if (zv)
-            MP_TRY(jint_value(c, zv, key, -32768, 65535, &zp));
-        zps[i] = zp;
-    }
-    q->n = ns;
-    q->scale = scales;
-    q->zero_point = zps;
-    return MP_OK;
-}
-
-mp_status net_json_read_quant(net_ctx *n, const cJSON *obj, mp_quant *q)
-{
-    return read_quant(n, obj, "quant", q, n->qscale, n->qzp, 1);
-}
-
-static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, mp_dtype dt,
-                                unsigned char **out, size_t *bytes)
-{
-    size_t count = (size_t)cJSON_GetArraySize(arr);
-    size_t es = mp_dtype_size(dt);
-    unsigned char *buf = mp_calloc(count ? count : 1, es);
-    if (!buf)
-        return mp_errorf(n->j.err, MP_E_NOMEM, "out of memory");
-    int32_t lo = dt == MP_DTYPE_INT8 ? -128 : dt == MP_DTYPE_UINT8 ? 0 : INT32_MIN;
-    int32_t hi = dt == MP_DTYPE_INT8 ? 127 : dt == MP_DTYPE_UINT8 ? 255 : INT32_MAX;
-    size_t i = 0;
-    for (const cJSON *v = arr->child; v; v = v->next, i++) {
-        /* range first: converting an out-of-range double is undefined behaviour */
-        if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > hi ||
-            v->valuedouble != (double)(int64_t)v->valuedouble) {
-            char got[64];
-            mp_free(buf);
-            return jfail(&n->j, key, MP_E_INVALID,
-                         "element %zu: expected an integer from %d to %d (%s), got %s", i, lo, hi,
-                         mp_dtype_name(dt), jdescribe(v, got, sizeof got));
-        }
-        int32_t x = (int32_t)v->valuedouble;
-        if (es == 1)
-            buf[i] = (unsigned char)(int8_t)x;
-        else
-            memcpy(buf + i * es, &x, es);
-    }
-    *out = buf;
-    *bytes = count * es;
-    return MP_OK;
-}
-
-/* "data": [ints] | "data_base64": "..." | "file": {...}; sets spec->data. */
-static mp_status read_const_data(net_ctx *n, const cJSON *obj, mp_tensor_spec *spec,
-                                 unsigned char **owned)
-{
-    jctx *c = &n->j;
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, "data");
-    const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, "data_base64");
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, "file");
-    *owned = NULL;
-    if ((d != NULL) + (b != NULL) + (f != NULL) > 1)
-        return jfail(c, NULL, MP_E_INVALID, "give only one of data, data_base64 and file");
-    if (d) {
-        if (!cJSON_IsArray(d))
-            return jfail(c, "data", MP_E_INVALID, "expected an array of integers");
-        MP_TRY(read_int_array(n, d, "data", spec->dtype, owned, &spec->data_bytes));
-        spec->data = *owned;
-    } else if (b) {
-        if (!cJSON_IsString(b))
-            return jfail(c, "data_base64", MP_E_INVALID, "expected a string");
-        size_t len = strlen(b->valuestring);
-        *owned = mp_malloc(mp_base64_max_decoded(len));
-        if (!*owned)
-            return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
-        if (!mp_base64_decode(b->valuestring, len, *owned, &spec->data_bytes))
-            return jfail(c, "data_base64", MP_E_INVALID, "not valid base64");
-        spec->data = *owned;
-    } else if (f) {
-        MP_TRY(net_json_file_ref(n, f, "file", &spec->data, &spec->data_bytes));
-        spec->borrow_data = true;
-    }
-    return MP_OK;
-}
-
-/*
- * Add a constant tensor "<layer>/<role>" described by the object at key
- * (weights or bias). Absent object: a tensor without data.
- */
-static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, const char *layer_name,
-                           mp_dtype def_dtype, int32_t qaxis, mp_tensor_id *id)
-{
-    jctx *c = &n->j;
-    const cJSON *obj;
-    MP_TRY(jmember(c, layer, key, false, &obj));
-    static const char *const keys[] = {"data", "data_base64", "file", "quant", "dtype", "name",
-                                       "shape", NULL};
-    mp_tensor_spec spec = {.dtype = def_dtype, .flags = MP_TENSOR_CONST};
-    char name[512];
-    snprintf(name, sizeof name, "%s/%s", layer_name, key);
-    spec.name = name;
-    unsigned char *owned = NULL;
-    mp_status st = MP_OK;
-    if (obj) {
-        if (!cJSON_IsObject(obj))
-            return jfail(c, key, MP_E_INVALID, "expected an object");
-        char saved[sizeof c->path];
-        memcpy(saved, c->path, sizeof saved);
-        snprintf(c->path + strlen(c->path), sizeof c->path - strlen(c->path), ".%s", key);
-        const char *dts = NULL;
-        st = jonly(c, obj, keys, NULL);
-        if (st == MP_OK)
-            st = jstring(c, obj, "dtype", false, NULL, &dts);
-        if (st == MP_OK)
-            st = jstring(c, obj, "name", false, spec.name, &spec.name);
-        if (st == MP_OK && !*spec.name)
-            st = jfail(c, "name", MP_E_INVALID, "must not be empty");
-        if (st == MP_OK && n->cur_rep && spec.name != name) {
-            mp_strbuf_reset(&n->scratch);
-            mp_strbuf_printf(&n->scratch, "%s.%u", spec.name, n->cur_rep);
-            if (n->scratch.failed)
-                st = mp_errorf(c->err, MP_E_NOMEM, "out of memory");
-            spec.name = n->scratch.buf;
-        }
-        if (st == MP_OK && dts && !mp_dtype_parse(dts, &spec.dtype))
-            st = jfail(c, "dtype", MP_E_INVALID, "unknown dtype '%s'", dts);
-        if (st == MP_OK && cJSON_GetObjectItemCaseSensitive(obj, "shape"))
-            st = net_json_read_shape(n, obj, "shape", false, &spec.shape, &spec.rank);
-        if (st == MP_OK)
-            st = read_quant(n, obj, "quant", &spec.quant, n->qscale, n->qzp, NET_MAX_QUANT);
-        spec.quant.axis = qaxis;
-        if (st == MP_OK)
-            st = read_const_data(n, obj, &spec, &owned);
-        memcpy(c->path, saved, sizeof saved);
-    }
-    if (st == MP_OK && mp_graph_find_tensor(n->g, spec.name) != MP_NO_TENSOR)
-        st = jfail(c, key, MP_E_INVALID, "tensor name \"%s\" is already taken", spec.name);
-    if (st == MP_OK)
-        st = mp_graph_add_tensor(n->g, &spec, id, c->err);
-    mp_free(owned);
-    return st;
-}
-
 /* ---- layers --------------------------------------------------------------------------- */
 
 static mp_status read_padding(net_ctx *n, const cJSON *layer, mp_padding def, mp_op_params *p)
@@ -273,9 +103,9 @@ static mp_status add_weights(net_ctx *n, const cJSON *layer, const char *name, m
     int32_t axis = t == MP_OP_CONV2D || t == MP_OP_TRANSPOSE_CONV ? 0
                    : t == MP_OP_DEPTHWISE_CONV2D                 ? 3
                                                                  : 2;
-    MP_TRY(add_const(n, layer, "weights", name, MP_DTYPE_INT8, axis, &ids[(*n_ids)++]));
+    MP_TRY(net_json_add_const(n, layer, "weights", name, MP_DTYPE_INT8, axis, &ids[(*n_ids)++]));
     if (use_bias)
-        MP_TRY(add_const(n, layer, "bias", name, MP_DTYPE_INT32, 3, &ids[(*n_ids)++]));
+        MP_TRY(net_json_add_const(n, layer, "bias", name, MP_DTYPE_INT32, 3, &ids[(*n_ids)++]));
     else
         ids[(*n_ids)++] = MP_NO_TENSOR;
     return MP_OK;
@@ -306,6 +136,21 @@ static mp_status read_requant(net_ctx *n, const cJSON *layer, mp_requant *rq)
     rq->multiplier = n->rq_mult;
     rq->shift = n->rq_shift;
     return MP_OK;
+}
+
+/* pad: "padding" [top, bottom, left, right], "channels", "constant". */
+static mp_status read_pad(net_ctx *n, const cJSON *layer, mp_op_params *p)
+{
+    jctx *c = &n->j;
+    if (!cJSON_GetObjectItemCaseSensitive(layer, "padding"))
+        return jfail(c, "padding", MP_E_INVALID, "missing required field");
+    MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
+    if (p->padding != MP_PADDING_EXPLICIT)
+        return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
+    if (cJSON_GetObjectItemCaseSensitive(layer, "channels"))
+        MP_TRY(jpair(c, layer, "channels", true, 0, 0, &p->pad_ch_before, &p->pad_ch_after));
+    p->pad_value_set = cJSON_GetObjectItemCaseSensitive(layer, "constant") != NULL;
+    return jint(c, layer, "constant", false, 0, -128, 255, &p->pad_value);
 }
 
 static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op_params *p)
@@ -353,15 +198,7 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         return jbool(c, layer, "keep_dims", false, &p->keep_dims);
     case MP_OP_PAD:
         MP_TRY(jonly(c, layer, common_keys, pad_keys));
-        if (!cJSON_GetObjectItemCaseSensitive(layer, "padding"))
-            return jfail(c, "padding", MP_E_INVALID, "missing required field");
-        MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
-        if (p->padding != MP_PADDING_EXPLICIT)
-            return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
-        if (cJSON_GetObjectItemCaseSensitive(layer, "channels"))
-            MP_TRY(jpair(c, layer, "channels", true, 0, 0, &p->pad_ch_before, &p->pad_ch_after));
-        p->pad_value_set = cJSON_GetObjectItemCaseSensitive(layer, "constant") != NULL;
-        return jint(c, layer, "constant", false, 0, -128, 255, &p->pad_value);
+        return read_pad(n, layer, p);
     case MP_OP_RESHAPE:
         MP_TRY(jonly(c, layer, common_keys, reshape_keys));
         MP_TRY(net_json_read_shape(n, layer, "shape", true, &p->new_shape, &rank));
@@ -466,7 +303,7 @@ static mp_status read_operands(net_ctx *n, const cJSON *layer, const char *name,
         if (n_act != 1)
             return jfail(c, "inputs", MP_E_INVALID, "%s with a %s takes 1 input, got %u", ops,
                          ckey, n_act);
-        return add_const(n, layer, ckey, name, MP_DTYPE_INT8, 3, &in[(*n_in)++]);
+        return net_json_add_const(n, layer, ckey, name, MP_DTYPE_INT8, 3, &in[(*n_in)++]);
     }
     if (is_binary(t) && n_act != 2)
         return jfail(c, "inputs", MP_E_INVALID, "%s takes 2 inputs (or 1 and a constant), got %u",
@@ -539,7 +376,7 @@ static mp_status read_layer_output(net_ctx *n, uint32_t index)
     mp_tensor_spec spec = {.name = name};
     if (!mp_dtype_parse(dts, &spec.dtype))
         return jfail(c, "dtype", MP_E_INVALID, "unknown dtype \"%s\"", dts);
-    MP_TRY(read_quant(n, layer, "quant", &spec.quant, n->qscale, n->qzp, 1));
+    MP_TRY(net_json_quant(n, layer, "quant", &spec.quant, n->qscale, n->qzp, 1));
     MP_TRY(net_json_read_source_index(n, layer, &spec));
     MP_TRY(mp_graph_add_tensor(n->g, &spec, &n->layer_out[index], c->err));
     mp_tensor_id more[MP_MAX_SPLITS];

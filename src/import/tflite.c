@@ -429,6 +429,12 @@ mp_status mp_import_tflite_buffer(const void *data, size_t size, const char *lab
     return import_impl(data, size, label ? label : "model.tflite", NULL, false, out, err);
 }
 
+mp_status mp_import_tflite_buffer_unfolded(const void *data, size_t size, const char *label,
+                                           mp_graph **out, mp_error *err)
+{
+    return import_impl(data, size, label ? label : "model.tflite", NULL, true, out, err);
+}
+
 mp_status import_tflite_owned(char *data, size_t size, const char *label, bool keep_pads,
                               mp_graph **out, mp_error *err)
 {

@@ -24,14 +24,23 @@ static bool patch_dtypes_ok(const mp_graph *g, const mp_op *o)
     return in == MP_DTYPE_INT8 && out == MP_DTYPE_INT8;
 }
 
-bool mp_patch_op_ok(const mp_graph *g, uint32_t op)
+const char *mp_patch_op_why_not(const mp_graph *g, uint32_t op)
 {
     const mp_op *o = &g->ops[op];
-    if (o->n_out != 1 || !mp_op_region_bounded(g, op))
-        return false;
+    if (!mp_op_region_bounded(g, op))
+        return "it needs its whole input";
+    if (o->n_out != 1)
+        return "it has several outputs";
     if (o->type == MP_OP_CONCAT && o->p.axis != 3)
-        return false;
-    return patch_dtypes_ok(g, o);
+        return "it concatenates along height or width";
+    if (!patch_dtypes_ok(g, o))
+        return "its activations are not int8";
+    return NULL;
+}
+
+bool mp_patch_op_ok(const mp_graph *g, uint32_t op)
+{
+    return mp_patch_op_why_not(g, op) == NULL;
 }
 
 bool mp_patch_op_reduces(const mp_graph *g, uint32_t op)
@@ -340,8 +349,9 @@ mp_status block_init(block_info *b, const mp_graph *g, const mp_per_layer *pl,
         if (!mp_patch_op_ok(g, ops[l])) {
             char where[160];
             return mp_errorf(err, MP_E_INVALID,
-                             "%s cannot be part of a patch stage (it is not a spatial int8 op)",
-                             mp_graph_op_where(g, ops[l], where, sizeof where));
+                             "%s cannot be part of a patch stage (%s)",
+                             mp_graph_op_where(g, ops[l], where, sizeof where),
+                             mp_patch_op_why_not(g, ops[l]));
         }
     }
     MP_TRY(collect_slots(b, pl, err));

@@ -112,17 +112,33 @@ int32_t mp_resize_nearest_src(int32_t o, int32_t in_size, int32_t out_size, bool
     return i;
 }
 
-/* Bilinear: output o reads source rows floor(v) and ceil(v) of v = (o + c) * scale - c
- * (c = 0.5 with half-pixel centers); one row of margin on each side covers the rounding of
- * TFLite's float and 10-bit fixed-point variants. */
+int32_t mp_resize_bilinear_scale(int32_t in_size, int32_t out_size, bool align_corners)
+{
+    if (align_corners && out_size > 1)
+        return (int32_t)(((int64_t)(1 << 10) * (in_size - 1) + (out_size - 1) / 2) / (out_size - 1));
+    return (int32_t)(((int64_t)(1 << 10) * in_size + out_size / 2) / out_size);
+}
+
+void mp_resize_bilinear_src(int32_t o, int32_t scale_10, bool half_pixel, int32_t in_size,
+                            int32_t *v, int32_t *lo, int32_t *hi)
+{
+    int64_t x = half_pixel ? (int64_t)o * scale_10 + scale_10 / 2 - (1 << 9)
+                           : (int64_t)o * scale_10;
+    int64_t l = x / (1 << 10), h = (x + (1 << 10) - 1) / (1 << 10); /* truncating, as TFLite */
+    *v = (int32_t)x;
+    *lo = l > 0 ? (int32_t)l : 0;
+    *hi = h < in_size - 1 ? (int32_t)h : in_size - 1;
+}
+
+/* Bilinear: the lower source row of the first output to the upper one of the last (both
+ * never decrease with the output index). */
 static mp_interval bilinear_span(mp_interval out, int32_t in_size, int32_t out_size,
                                  bool align_corners, bool half)
 {
-    double scale = (align_corners && out_size > 1) ? (double)(in_size - 1) / (out_size - 1)
-                                                   : (double)in_size / out_size;
-    double c = half ? 0.5 : 0.0;
-    double lo = ((double)out.a + c) * scale - c, hi = ((double)out.b - 1 + c) * scale - c;
-    return (mp_interval){(int32_t)lo - 1, (int32_t)hi + 2};
+    int32_t scale = mp_resize_bilinear_scale(in_size, out_size, align_corners), v, lo, hi, x;
+    mp_resize_bilinear_src(out.a, scale, half, in_size, &v, &lo, &x);
+    mp_resize_bilinear_src(out.b - 1, scale, half, in_size, &v, &x, &hi);
+    return (mp_interval){lo, hi + 1};
 }
 
 static mp_interval concat_span(const mp_graph *g, const mp_op *o, uint32_t k, int axis,

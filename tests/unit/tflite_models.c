@@ -266,10 +266,16 @@ static int32_t real_stem(tw_model *m, tm_store *s, int32_t *input)
 static int32_t real_elementwise(tw_model *m, tm_store *s, int32_t x)
 {
     static const int32_t c8[1] = {8}, one[1] = {1}, axes[2] = {-3, -2};
+    const float scale = 0.05f;
+    const int64_t zp = -3;
     int32_t k = tw_const(m, "sub/k", TW_INT8, 1, c8, tm_bytes(s, 8), 8);
+    tw_quant(m, k, 1, &scale, &zp, 0);
     int32_t d = tm_act(m, "sub", 4, 4, 8), l = tm_act(m, "sig", 4, 4, 8);
     const int32_t sub_in[2] = {x, k};
     real_op(m, TW_SUB, TW_OPT_SUB, sub_in, 2, d);
+    const float sig_scale = 1.0f / 256;
+    const int64_t sig_zp = -128; /* TFLite's int8 logistic output */
+    tw_quant(m, l, 1, &sig_scale, &sig_zp, 0);
     real_op(m, TW_LOGISTIC, 0, &d, 1, l);
     int32_t mn = tm_act(m, "se", 1, 1, 8), y = tm_act(m, "scaled", 4, 4, 8);
     const int32_t mean_in[2] = {l, tm_ints(m, s, "se/axes", 2, axes, 0)};
@@ -277,6 +283,7 @@ static int32_t real_elementwise(tw_model *m, tm_store *s, int32_t x)
     const int32_t mul_in[2] = {l, mn};
     real_op(m, TW_MUL, TW_OPT_MUL, mul_in, 2, y);
     int32_t z = tw_const(m, "max/k", TW_INT8, 1, one, tm_bytes(s, 1), 1);
+    tw_quant(m, z, 1, &scale, &zp, 0);
     int32_t mx = tm_act(m, "clamped", 4, 4, 8);
     const int32_t max_in[2] = {y, z};
     real_op(m, TW_MAXIMUM, TW_OPT_MAXMIN, max_in, 2, mx);
