@@ -78,17 +78,22 @@ typedef struct mp_rect {
 
 /*
  * A buffer holding rows [y0, y0 + h) and columns [x0, x0 + w) of an NHWC tensor
- * (batch 1), all c channels of each pixel contiguous. data points at element
- * (y0, x0, 0); row_stride (in elements, >= w * c) separates (y, x, 0) from
- * (y + 1, x, 0). Rank-1/2 tensors are 1 x 1 x C.
+ * (batch 1), all channels of each pixel contiguous. data points at element
+ * (y0, x0, 0); row_stride (in bytes, >= w * c) separates (y, x, 0) from
+ * (y + 1, x, 0). c is the bytes of one pixel: the tensor's C for int8/uint8
+ * tensors, 4 * C for float32 ones (mp_view_pixel_bytes). Rank-1/2 tensors are
+ * 1 x 1 x C.
  */
 typedef struct mp_view {
     int8_t *data;
     int32_t y0, x0;     /* tensor coordinates of the first row and column held */
     int32_t h, w;       /* rows and columns held */
-    int32_t c;          /* channels: the tensor's C */
-    int32_t row_stride; /* elements from one row to the next */
+    int32_t c;          /* bytes per pixel: the tensor's C times its element size */
+    int32_t row_stride; /* bytes from one row to the next */
 } mp_view;
+
+/* Bytes of one pixel (all channels) of tensor t: C * element size. */
+int32_t mp_view_pixel_bytes(const mp_tensor *t);
 
 /* The whole of tensor t. */
 mp_rect mp_rect_of_tensor(const mp_tensor *t);
@@ -131,10 +136,17 @@ typedef struct mp_exec_model mp_exec_model;
  * output's scale and zero point from the real-valued range of its
  * accumulators (so outputs use the int8 range without saturating).
  *
+ * Activations are int8; float32 and uint8 tensors may be read or written by
+ * QUANTIZE and DEQUANTIZE (the float/uint8 boundary of real exports) and passed
+ * through RESHAPE. Every op of docs/algorithms.md's set runs with TFLite
+ * Micro's reference arithmetic (multipliers derived as each TFLM kernel's
+ * Prepare does, in float32 where TFLM uses float32).
+ *
  * opts may be NULL (defaults). Errors: MP_E_UNSUPPORTED for ops or dtypes the
- * executor does not run (non-int8 activations, unknown ops, a float
- * dequantize), MP_E_INVALID for inconsistent quantization, MP_E_NOMEM,
- * MP_E_OVERFLOW. Free with mp_exec_model_free.
+ * executor does not run (other activation types, unknown ops, requantization
+ * multipliers of 2^30 or more, which TFLite cannot compute), MP_E_INVALID for
+ * inconsistent quantization, MP_E_NOMEM, MP_E_OVERFLOW. Free with
+ * mp_exec_model_free.
  */
 mp_status mp_exec_model_new(const mp_graph *g, const mp_exec_opts *opts, mp_exec_model **out,
                             mp_error *err);
@@ -165,9 +177,11 @@ bool mp_exec_tensor_quant(const mp_exec_model *m, mp_tensor_id t, float *scale,
 mp_status mp_exec_input_rect(const mp_exec_model *m, uint32_t op, uint32_t k, mp_rect out_rect,
                              mp_rect *in_rect, mp_error *err);
 
-/* True when op computes any sub-rectangle of its output (conv, depthwise, pooling, add,
- * mul, concat, pad, softmax, (de)quantize, resize); false for the global ops (fully
- * connected, mean, reshape), which compute their whole output from whole inputs. */
+/* True when op computes any sub-rectangle of its output: the ops the planner's region
+ * rule bounds (mp_op_region_bounded: windows, elementwise and broadcast ops, pad,
+ * resizes, concat, depth/space rearrangements, slices keeping H and W); false for the
+ * global ops (fully connected, reductions, reshape, transposes across space, split),
+ * which compute their whole output from whole inputs. */
 bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op);
 
 /*

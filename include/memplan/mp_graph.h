@@ -42,6 +42,7 @@ typedef uint32_t mp_tensor_id;      /* index into mp_graph.tensors */
 #define MP_MAX_OPS 100000u          /* limits that keep every count in 32 bits */
 #define MP_MAX_TENSORS 400000u
 #define MP_MAX_OP_INPUTS 64u
+#define MP_MAX_SPLITS 16            /* outputs of a modelled SPLIT (more: imported as unknown) */
 #define MP_MAX_DIM 1000000          /* largest accepted dimension */
 #define MP_MAX_TENSOR_BYTES ((size_t)1 << 30) /* largest tensor, activation or constant
                                                 (1 GiB): keeps every sum and element index of
@@ -107,6 +108,29 @@ typedef enum mp_op_type {
     MP_OP_DEQUANTIZE,
     MP_OP_RESIZE_NEAREST,
     MP_OP_UNKNOWN, /* an op memplan does not model: shapes must come from the file */
+    /* Added with the op set of real exports (issue 14); after MP_OP_UNKNOWN so the values
+     * above keep their numbers. Imported aliases: SQUEEZE and EXPAND_DIMS are RESHAPE, SLICE
+     * is STRIDED_SLICE with stride 1, SPLIT_V is SPLIT, PADV2 is PAD with pad_value. */
+    MP_OP_SUB,            /* binary elementwise with broadcast (like ADD, MUL) */
+    MP_OP_MAXIMUM,
+    MP_OP_MINIMUM,
+    MP_OP_SUM,            /* reducers over p.axes (like MEAN) */
+    MP_OP_REDUCE_MAX,
+    MP_OP_TRANSPOSE,      /* p.perm */
+    MP_OP_STRIDED_SLICE,  /* p.begin, p.end, p.strides (NHWC, resolved) */
+    MP_OP_SPLIT,          /* p.axis, p.split_sizes: n_out outputs */
+    MP_OP_LOGISTIC,       /* unary elementwise */
+    MP_OP_TANH,
+    MP_OP_HARD_SWISH,
+    MP_OP_PRELU,          /* in[1]: alpha (broadcast like a binary op) */
+    MP_OP_LEAKY_RELU,     /* p.alpha */
+    MP_OP_RELU,
+    MP_OP_RELU6,
+    MP_OP_RESIZE_BILINEAR, /* p.out_h, p.out_w, align_corners, half_pixel_centers */
+    MP_OP_TRANSPOSE_CONV, /* in[0] input, in[1] filter OHWI, in[2] bias: TFLite's operand
+                             order (output_shape, filter, input, bias) is rearranged at import */
+    MP_OP_DEPTH_TO_SPACE, /* p.block_size */
+    MP_OP_SPACE_TO_DEPTH, /* p.block_size */
     MP_OP_COUNT
 } mp_op_type;
 
@@ -143,6 +167,20 @@ typedef struct mp_op_params {
     bool align_corners, half_pixel_centers; /* resize_nearest */
     mp_shape new_shape;       /* reshape: target (0 fields: take the output tensor's) */
     int32_t new_rank;         /* reshape: rank of the target as written (0: unknown) */
+    /* pad: channel padding, and the value written (pad_value_set false: the output's zero
+     * point, TFLite PAD; true: PADV2's constant, as a quantized value) */
+    int32_t pad_ch_before, pad_ch_after;
+    int32_t pad_value;
+    bool pad_value_set;
+    bool keep_num_dims;       /* fully_connected: out = input with the last axis -> units */
+    int32_t axes;             /* mean/sum/reduce_max: bit mask of NHWC axes (bit 1 = H, 2 = W,
+                                 3 = C); 0 for mean means H and W */
+    int8_t perm[4];           /* transpose: output NHWC axis i is input axis perm[i] */
+    int32_t begin[4], end[4], strides[4]; /* strided_slice: per NHWC axis, end exclusive,
+                                             strides >= 1 */
+    int32_t split_sizes[MP_MAX_SPLITS]; /* split: size of each output along p.axis (0s: equal) */
+    float alpha;              /* leaky_relu */
+    int32_t block_size;       /* depth_to_space, space_to_depth */
 } mp_op_params;
 
 /* Explicit requantization (net.json "requant"): per output channel or per tensor. */
@@ -159,13 +197,16 @@ typedef struct mp_op {
     const mp_tensor_id *in; /* in[0] = activation; conv/dw/fc: in[1] filter, in[2] bias */
     uint32_t n_in;          /* optional operands are MP_NO_TENSOR */
     const mp_tensor_id *out;
-    uint32_t n_out;         /* 1 for every modelled op */
+    uint32_t n_out;         /* 1 for every modelled op but split */
     mp_op_params p;
     mp_requant requant;
-    uint64_t macs;          /* multiply-accumulates (conv, depthwise, fc); 0 for others */
+    uint64_t macs;          /* multiply-accumulates (conv, depthwise, fc, transpose_conv);
+                               0 for others (docs/algorithms.md) */
     bool macs_known;        /* false for MP_OP_UNKNOWN */
     uint64_t params;        /* elements of the op's weight and bias tensors */
     const char *where;      /* where the source defines it ("layers[4].layers[1]"), or NULL */
+    const char *folded_pad; /* conv/depthwise: name of the PAD op folded into its padding
+                               (docs/algorithms.md "PAD folding"), or NULL */
 } mp_op;
 
 /* Receptive field of a tensor with respect to the network input. */
@@ -223,6 +264,8 @@ typedef struct mp_graph {
     uint64_t params;        /* sum over ops */
     uint64_t weight_bytes;  /* bytes of all constant tensors used by ops (flash) */
     uint32_t n_unknown_ops; /* ops with no MAC count */
+    uint32_t n_folded_pads; /* PAD ops folded into their consumer by finalize */
+    bool keep_pads;         /* set before finalize: keep every PAD op as it is (no folding) */
     char hash[65];          /* SHA-256 (hex) of the canonical network description */
     bool finalized;
     mp_graph_priv *priv;    /* pool and build state; not API */
@@ -340,6 +383,14 @@ const char *mp_shape_format(const mp_tensor *t, char *buf, size_t buf_size);
  * theoretical (not capped at the image). After finalize; global is false.
  */
 mp_rf mp_graph_total_rf(const mp_graph *g);
+
+/*
+ * True for a network input at the float/uint8 boundary: a float32 or uint8 input read only
+ * by QUANTIZE ops. Such a buffer is the caller's (camera frame, float image): by default
+ * the planners leave it outside the arena (mp_plan_opts.count_float_input counts it), as
+ * TinyEngine and TFLite Micro deployments keep it. After finalize.
+ */
+bool mp_graph_is_boundary_input(const mp_graph *g, mp_tensor_id t);
 
 /* True when the op works on pixels locally (may be part of a patch stage). */
 bool mp_op_is_spatial(mp_op_type t);

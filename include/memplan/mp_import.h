@@ -25,6 +25,16 @@ mp_status mp_import_file(const char *path, mp_graph **out, mp_error *err);
 bool mp_import_is_tflite(const void *data, size_t size);
 
 /*
+ * mp_import_file without PAD folding (docs/algorithms.md "PAD folding"): the network as
+ * the file states it, every PAD op kept - what TFLite Micro runs (memplan's TFLM arena
+ * figure is computed on it).
+ */
+mp_status mp_import_file_unfolded(const char *path, mp_graph **out, mp_error *err);
+/* mp_import_tflite_buffer without PAD folding (what `memplan convert` writes). */
+mp_status mp_import_tflite_buffer_unfolded(const void *data, size_t size, const char *label,
+                                           mp_graph **out, mp_error *err);
+
+/*
  * TFLite flatbuffer (schema version 3), subgraph 0. Every tensor of the
  * subgraph becomes a graph tensor with the same index (tensor id = TFLite
  * tensor index); ops are named after their first output tensor. Ops memplan

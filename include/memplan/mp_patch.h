@@ -192,6 +192,32 @@ mp_status mp_patch_spec_for_split(const mp_graph *g, const mp_per_layer *pl, con
 mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int32_t pad,
                            int32_t size);
 
+/*
+ * The one backward-region rule (patch_region.c): true when op's output rows and columns
+ * depend on a bounded window of its inputs' rows and columns (so it may be computed tile by
+ * tile); false for ops that need whole inputs.
+ */
+bool mp_op_region_bounded(const mp_graph *g, uint32_t op);
+
+/*
+ * The positions along axis (0 rows, 1 columns) of operand k (index into op->in, an
+ * activation) that op reads to produce output positions out: clipped to the operand; the
+ * whole operand for ops that are not bounded. raw (optional) receives the unclipped
+ * interval. The planner's regions and the executor's view checks both use this rule.
+ */
+mp_interval mp_op_input_span(const mp_graph *g, uint32_t op, uint32_t k, int axis,
+                             mp_interval out, mp_interval *raw);
+
+/* TFLite's nearest-neighbour resize: the source index of output position o. */
+int32_t mp_resize_nearest_src(int32_t o, int32_t in_size, int32_t out_size, bool align_corners,
+                              bool half_pixel_centers);
+
+/* TFLite's int8 bilinear resize (ResizeBilinearInteger): the Q10 scale of an axis, and for
+ * output position o the Q10 source position v and the source rows lo, hi it blends. */
+int32_t mp_resize_bilinear_scale(int32_t in_size, int32_t out_size, bool align_corners);
+void mp_resize_bilinear_src(int32_t o, int32_t scale_10, bool half_pixel, int32_t in_size,
+                            int32_t *v, int32_t *lo, int32_t *hi);
+
 /* Index of the slot of tensor t in the plan, or -1. */
 int32_t mp_patch_slot_of(const mp_patch_plan *p, mp_tensor_id t);
 
@@ -212,10 +238,14 @@ void mp_patch_read_region(const mp_graph *g, const mp_patch_plan *p, uint32_t l,
                           int32_t pad[4]);
 
 /*
- * Whether op order[step] may be part of a patch block (spatial, channel-axis
- * concat, no global operand). Used to find the candidate splits.
+ * Whether op may be part of a patch block: a bounded region rule
+ * (mp_op_region_bounded), one output, int8 activations (QUANTIZE may read
+ * float32/uint8, DEQUANTIZE write float32), concat along channels. Used to
+ * find the candidate splits.
  */
 bool mp_patch_op_ok(const mp_graph *g, uint32_t op);
+/* Why op may not be part of a patch block ("it needs its whole input", ...), or NULL. */
+const char *mp_patch_op_why_not(const mp_graph *g, uint32_t op);
 
 /*
  * Whether op is a global reduction a block may end with: a mean over H and W,

@@ -47,6 +47,8 @@ typedef struct mp_plan_opts {
     bool inplace_ops;         /* add/mul over a dead input, reshape as a view */
     size_t align;             /* buffer alignment in bytes, >= 1 (TFLite Micro uses 16) */
     mp_input_mode input_mode; /* how the network input is held during a patch stage */
+    bool count_float_input;   /* hold float/uint8 boundary inputs (mp_graph_is_boundary_input)
+                                 in the arena; false (default): the caller's buffer, outside */
 } mp_plan_opts;
 
 /* Defaults: no in-place, alignment 1, input in SRAM. */

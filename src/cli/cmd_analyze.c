@@ -4,6 +4,7 @@
  * network (module cli).
  */
 #define _GNU_SOURCE
+#include "analyze_boundary.h"
 #include "analyze_fused.h"
 #include "sched_opts.h"
 #include "record.h"
@@ -92,7 +93,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_RENDER,
         OPT_ORDER,
         OPT_WIDE,
-        OPT_KERNELS
+        OPT_KERNELS,
+        OPT_FLOAT_INPUT
     };
     static const struct option longopts[] = {
         {"inplace-dw", no_argument, NULL, OPT_INPLACE},
@@ -114,6 +116,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"order", required_argument, NULL, OPT_ORDER},
         {"wide", no_argument, NULL, OPT_WIDE},
         {"kernels", required_argument, NULL, OPT_KERNELS},
+        {"float-input-in-arena", no_argument, NULL, OPT_FLOAT_INPUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -129,6 +132,9 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         switch (c) {
         case OPT_INPLACE:
             o->plan.inplace_dw = true;
+            break;
+        case OPT_FLOAT_INPUT:
+            o->plan.count_float_input = true;
             break;
         case OPT_ALIGN:
             if (!cli_parse_uint(cli, "--align", optarg, 1, 4096, &v))
@@ -240,7 +246,7 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                         const analyze_opts *o)
 {
     FILE *f = cli->out;
-    bool any_inplace = false;
+    bool any_inplace = false, any_folded = false;
     fprintf(f, "%4s %-19s %-10s %-11s %12s %11s\n", "step", "layer", "op", "output", "MACs",
             "live bytes");
     for (uint32_t s = 0; s < pl->n_steps; s++) {
@@ -249,14 +255,20 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
         char shape[48];
         mp_shape_format(&g->tensors[op->out[0]], shape, sizeof shape);
         any_inplace |= pl->steps[s].inplace;
+        any_folded |= op->folded_pad != NULL;
         fprintf(f, "%4u %-19s %-10.10s %-11s %12s %10s%s%s\n", s,
                 o->wide ? op->name : cli_names_op(&o->names, i), op_label(op), shape,
                 op->macs_known ? cli_count(op->macs) : "?", cli_count(pl->steps[s].live_bytes),
-                pl->steps[s].inplace ? "*" : (s == pl->peak_step ? " " : ""),
+                pl->steps[s].inplace ? "*"
+                : op->folded_pad     ? "p"
+                : s == pl->peak_step ? " "
+                                     : "",
                 s == pl->peak_step ? " <- peak" : "");
     }
     if (any_inplace)
         fprintf(f, "(* in place: the output is written over its input)\n");
+    if (any_folded)
+        fprintf(f, "(p the PAD before it is folded into its padding)\n");
 }
 
 /* The ops without a MAC count (unknown to memplan), by index and name, wrapped. */
@@ -289,6 +301,19 @@ static void print_unknown_ops(FILE *f, const mp_graph *g)
     fprintf(f, "\n");
 }
 
+/* TFLite Micro's arena for the network as the file states it: TFLM does not fold PADs, so a
+ * network with folded PADs is imported again with them kept. */
+static mp_status tflm_arena(const mp_graph *g, const char *path, size_t *bytes, mp_error *err)
+{
+    if (!g->n_folded_pads)
+        return mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, bytes, err);
+    mp_graph *raw;
+    MP_TRY(mp_import_file_unfolded(path, &raw, err));
+    mp_status st = mp_plan_tflm_greedy(raw, MP_TFLM_ALIGN, bytes, err);
+    mp_graph_free(raw);
+    return st;
+}
+
 /* Arena sizes of the per-layer schedule and of the best patch schedule. */
 typedef struct arenas {
     size_t per_layer;
@@ -302,7 +327,7 @@ static mp_status plan_arenas(const mp_graph *g, const analyze_opts *o, const uin
 {
     mp_schedule_spec spec;
     mp_schedule *s;
-    MP_TRY(mp_plan_tflm_greedy(g, MP_TFLM_ALIGN, &ar->tflm, err));
+    MP_TRY(tflm_arena(g, o->net, &ar->tflm, err));
     cli_tflm_compute(g, o->kernels, &ar->whole);
     mp_schedule_spec_init(&spec);
     spec.opts = o->plan;
@@ -364,6 +389,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
     fprintf(f, "TFLM greedy      %s B (%s): TFLite Micro's plan of the tensors%s\n",
             cli_count(ar->tflm), cli_kib(ar->tflm), ord ? " in file order" : "");
     cli_tflm_text(f, &ar->whole);
+    analyze_boundary_text(f, g, &o->plan, o->wide ? NULL : &o->names);
 }
 
 static void describe_point(const analyze_opts *o, const mp_graph *g, const mp_patch_point *p,
@@ -497,6 +523,7 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->n_unknown_ops);
     mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
                      o->plan.inplace_dw ? "true" : "false", o->plan.align);
+    analyze_boundary_json(&sb, g, &o->plan);
     mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"%s\",\n",
                      ar->best ? ar->best : ar->per_layer, ord ? "best" : "file");
     if (ord)

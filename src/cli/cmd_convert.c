@@ -110,7 +110,8 @@ static mp_status convert(const convert_opts *o, const char *data, size_t size, m
     snprintf(desc, sizeof desc, "converted from %s by memplan convert", base ? base + 1 : o->model);
     eo.description = desc;
     if (mp_import_is_tflite(data, size)) {
-        st = mp_import_tflite_buffer(data, size, o->model, &g, err);
+        /* the network as the file states it: PADs fold again when the net.json is loaded */
+        st = mp_import_tflite_buffer_unfolded(data, size, o->model, &g, err);
         if (!o->embed) {
             output_dir(o->output, dir, sizeof dir);
             relative_path(o->model, dir, weights, sizeof weights);
@@ -119,7 +120,7 @@ static mp_status convert(const convert_opts *o, const char *data, size_t size, m
             eo.weights_file = weights;
         }
     } else {
-        st = mp_import_file(o->model, &g, err);
+        st = mp_import_file_unfolded(o->model, &g, err);
     }
     if (st == MP_OK)
         st = mp_export_net_json(g, &eo, sb, err);

@@ -110,7 +110,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, render_opts *o)
         if (c == '?')
             return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
         o->planning = o->planning || c == SO_INPLACE_DW || c == SO_INPLACE_OPS ||
-                      c == SO_INPUT || c == SO_ALIGN || c == SO_HALO || c == SO_MAX_GRID;
+                      c == SO_INPUT || c == SO_ALIGN || c == SO_HALO || c == SO_MAX_GRID ||
+                      c == SO_FLOAT_INPUT;
         int rc = sched_opts_parse(cli, c, optarg, &o->so);
         if (rc == -1)
             rc = parse_own(cli, c, o);

@@ -109,15 +109,28 @@ static int parse_args(mp_cli *cli, int argc, char **argv, run_opts *o)
     return EXIT_OK;
 }
 
+/* Element i of an output of type dt stored at d: the stored value (int8/uint8 code, or
+ * the float32 value, read little-endian as TFLite holds it). */
+static double stored_value(mp_dtype dt, const int8_t *d, size_t i)
+{
+    if (dt == MP_DTYPE_FLOAT32) {
+        float f;
+        memcpy(&f, d + i * sizeof f, sizeof f);
+        return (double)f;
+    }
+    return dt == MP_DTYPE_UINT8 ? (double)((const uint8_t *)d)[i] : (double)d[i];
+}
+
 /* Indices of the top n values of d, largest first (ties: lower index first). */
-static void top_indices(const int8_t *d, size_t count, size_t n, size_t *idx)
+static void top_indices(mp_dtype dt, const int8_t *d, size_t count, size_t n, size_t *idx)
 {
     size_t kept = 0;
     for (size_t i = 0; i < count; i++) {
-        if (kept == n && d[i] <= d[idx[n - 1]])
+        double v = stored_value(dt, d, i);
+        if (kept == n && v <= stored_value(dt, d, idx[n - 1]))
             continue;
         size_t j = kept < n ? kept++ : n - 1;
-        while (j > 0 && d[idx[j - 1]] < d[i]) {
+        while (j > 0 && stored_value(dt, d, idx[j - 1]) < v) {
             idx[j] = idx[j - 1];
             j--;
         }
@@ -136,6 +149,8 @@ typedef struct run_result {
 typedef struct output_info {
     const mp_tensor *t;
     const int8_t *d;
+    size_t count;   /* elements */
+    bool real;      /* float32: the values are real already */
     float scale;
     int32_t zp;
     size_t n_top;
@@ -149,9 +164,19 @@ static void output_of(const run_opts *o, const run_result *r, uint32_t k, output
     out->scale = 1;
     out->zp = 0;
     mp_exec_tensor_quant(r->m, r->g->outputs[k], &out->scale, &out->zp);
-    size_t n = o->top < out->t->size_bytes ? o->top : out->t->size_bytes;
+    out->real = out->t->dtype == MP_DTYPE_FLOAT32;
+    out->count = out->t->size_bytes / mp_dtype_size(out->t->dtype);
+    size_t n = o->top < out->count ? o->top : out->count;
     out->n_top = n < TOP_MAX ? n : TOP_MAX;
-    top_indices(out->d, out->t->size_bytes, out->n_top, out->top);
+    top_indices(out->t->dtype, out->d, out->count, out->n_top, out->top);
+}
+
+/* Output element i as the number printed ("value") and its real value. */
+static double value_of(const output_info *x, size_t i, double *real)
+{
+    double v = stored_value(x->t->dtype, x->d, i);
+    *real = x->real ? v : (double)x->scale * (v - x->zp);
+    return v;
 }
 
 static void print_text(mp_cli *cli, const run_opts *o, const run_result *r)
@@ -163,12 +188,21 @@ static void print_text(mp_cli *cli, const run_opts *o, const run_result *r)
         output_info x;
         output_of(o, r, k, &x);
         char shape[64];
-        fprintf(f, "output      '%s' %s, scale %g, zero point %d\n", x.t->name,
-                mp_shape_format(x.t, shape, sizeof shape), (double)x.scale, x.zp);
+        if (x.real)
+            fprintf(f, "output      '%s' %s float32\n", x.t->name,
+                    mp_shape_format(x.t, shape, sizeof shape));
+        else
+            fprintf(f, "output      '%s' %s%s, scale %g, zero point %d\n", x.t->name,
+                    mp_shape_format(x.t, shape, sizeof shape),
+                    x.t->dtype == MP_DTYPE_UINT8 ? " uint8" : "", (double)x.scale, x.zp);
         fprintf(f, "%6s %8s %6s %12s\n", "rank", "index", "value", "real");
-        for (size_t i = 0; i < x.n_top; i++)
-            fprintf(f, "%6zu %8zu %6d %12.6f\n", i + 1, x.top[i], x.d[x.top[i]],
-                    (double)x.scale * (x.d[x.top[i]] - x.zp));
+        for (size_t i = 0; i < x.n_top; i++) {
+            double real, v = value_of(&x, x.top[i], &real);
+            if (x.real)
+                fprintf(f, "%6zu %8zu %6s %12.6f\n", i + 1, x.top[i], "-", real);
+            else
+                fprintf(f, "%6zu %8zu %6d %12.6f\n", i + 1, x.top[i], (int)v, real);
+        }
     }
     fprintf(f, "saturation  %.3f%% of activation values\n", 100.0 * r->saturation);
 }
@@ -188,15 +222,19 @@ static void print_json(mp_cli *cli, const run_opts *o, const run_result *r)
         output_of(o, r, k, &x);
         mp_strbuf_puts(&sb, "    {\"name\": ");
         mp_strbuf_json_string(&sb, x.t->name);
-        mp_strbuf_printf(&sb, ", \"shape\": [%d, %d, %d], \"scale\": %.9g, \"zero_point\": %d, "
-                              "\"top\": [", x.t->shape.h, x.t->shape.w, x.t->shape.c,
-                         (double)x.scale, x.zp);
-        for (size_t i = 0; i < x.n_top; i++)
-            mp_strbuf_printf(&sb, "%s{\"index\": %zu, \"value\": %d}", i ? ", " : "",
-                             x.top[i], x.d[x.top[i]]);
+        mp_strbuf_printf(&sb, ", \"shape\": [%d, %d, %d], \"dtype\": \"%s\", \"scale\": %.9g, "
+                              "\"zero_point\": %d, \"top\": [", x.t->shape.h, x.t->shape.w,
+                         x.t->shape.c, mp_dtype_name(x.t->dtype), (double)x.scale, x.zp);
+        for (size_t i = 0; i < x.n_top; i++) {
+            double real, v = value_of(&x, x.top[i], &real);
+            mp_strbuf_printf(&sb, "%s{\"index\": %zu, \"value\": %.9g}", i ? ", " : "",
+                             x.top[i], v);
+        }
         mp_strbuf_puts(&sb, "], \"values\": [");
-        for (size_t i = 0; i < x.t->size_bytes; i++)
-            mp_strbuf_printf(&sb, "%s%d", i ? ", " : "", x.d[i]);
+        for (size_t i = 0; i < x.count; i++) {
+            double real, v = value_of(&x, i, &real);
+            mp_strbuf_printf(&sb, "%s%.9g", i ? ", " : "", v);
+        }
         mp_strbuf_printf(&sb, "]}%s\n", k + 1 < r->g->n_outputs ? "," : "");
     }
     mp_strbuf_puts(&sb, "  ]\n}\n");

@@ -12,7 +12,8 @@ int cli_export_tflite(mp_cli *cli, const char *net, const char *schedule, const 
     mp_error_init(&err);
     mp_graph *g = NULL;
     mp_schedule *s = NULL;
-    mp_status st = mp_import_file(net, &g, &err);
+    /* the network as TFLite Micro runs it: PADs are ops of their own there */
+    mp_status st = mp_import_file_unfolded(net, &g, &err);
     if (st == MP_OK && g->source_kind != MP_SOURCE_TFLITE)
         st = mp_errorf(&err, MP_E_INVALID, "%s: --format tflite needs a .tflite network", net);
     if (st == MP_OK && schedule) {
@@ -21,6 +22,7 @@ int cli_export_tflite(mp_cli *cli, const char *net, const char *schedule, const 
         mp_schedule_spec spec; /* memplan's per-layer plan, 16-byte aligned like TFLM */
         mp_schedule_spec_init(&spec);
         spec.opts.align = MP_TFLM_ALIGN;
+        spec.opts.count_float_input = true; /* TFLM holds every input in its arena */
         st = mp_schedule_build(g, &spec, &s, &err);
     }
     if (st == MP_OK)

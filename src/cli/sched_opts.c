@@ -30,6 +30,8 @@ const char sched_opts_usage[] =
     "  --inplace-dw       depthwise convolutions write over their input (MCUNet)\n"
     "  --inplace-ops      add/mul over a dead input and reshape in place\n"
     "  --input MODE       sram (default) or stream (the input decoded per patch)\n"
+    "  --float-input-in-arena  hold a float32/uint8 input read by QUANTIZE in the\n"
+    "                     arena (default: the caller's buffer, outside it)\n"
     "  --align N          round every buffer up to N bytes\n";
 
 void sched_opts_init(sched_opts *o)
@@ -110,6 +112,9 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
         return EXIT_OK;
     case SO_INPLACE_OPS:
         o->plan.inplace_ops = true;
+        return EXIT_OK;
+    case SO_FLOAT_INPUT:
+        o->plan.count_float_input = true;
         return EXIT_OK;
     case SO_ALIGN:
         if (!cli_parse_uint(cli, "--align", arg, 1, 4096, &v))

@@ -32,6 +32,7 @@ enum {
     SO_JOBS,
     SO_MAX_GRID,
     SO_ORDER,
+    SO_FLOAT_INPUT,
 };
 
 #define SCHED_LONGOPTS                                                                             \
@@ -49,7 +50,8 @@ enum {
         {"max-block", required_argument, NULL, SO_MAX_BLOCK},                                      \
         {"jobs", required_argument, NULL, SO_JOBS},                                                \
         {"max-grid", required_argument, NULL, SO_MAX_GRID},                                        \
-        {"order", required_argument, NULL, SO_ORDER}
+        {"order", required_argument, NULL, SO_ORDER},                                             \
+        {"float-input-in-arena", no_argument, NULL, SO_FLOAT_INPUT}
 
 /* Usage text of these options (for the commands' --help), after a heading
  * line "schedule (default: ...):" of the command's own. */

@@ -133,7 +133,7 @@ void exec_requant_row(const int32_t *acc, int32_t n, const int32_t *mult, const 
                       int32_t offset, int32_t lo, int32_t hi, int8_t *out)
 {
     for (int32_t i = 0; i < n; i++) {
-        int32_t v = mp_mbqm_vec(acc[i], mult[i], shift[i]) + offset;
+        int32_t v = mp_add_wrap(mp_mbqm_vec(acc[i], mult[i], shift[i]), offset);
         out[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
     }
 }

@@ -113,7 +113,8 @@ void exec_dw_channel(const exec_conv *p, const mp_view *in, int32_t ch, mp_rect 
                     int32_t w = p->w16[(size_t)(ky * p->kw + kx) * p->out_c + ch];
                     acc += (uint32_t)((x + p->in_offset) * w);
                 }
-            int32_t v = mp_mbqm((int32_t)acc, p->rq.mult[ch], p->rq.shift[ch]) + p->rq.out_offset;
+            int32_t v = mp_add_wrap(mp_mbqm((int32_t)acc, p->rq.mult[ch], p->rq.shift[ch]),
+                                    p->rq.out_offset);
             plane[(size_t)(oy - r.y0) * width + (ox - r.x0)] =
                 (int8_t)mp_clamp32(v, p->rq.act_min, p->rq.act_max);
         }

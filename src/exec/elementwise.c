@@ -40,14 +40,52 @@ static int32_t add_one(const exec_elem *p, int32_t a, int32_t b)
     int32_t sa = mp_mbqm(mp_shl_wrap(a + p->a_offset, p->left_shift), p->a_mult, p->a_shift);
     int32_t sb = mp_mbqm(mp_shl_wrap(b + p->b_offset, p->left_shift), p->b_mult, p->b_shift);
     int32_t sum = (int32_t)((uint32_t)sa + (uint32_t)sb);
-    int32_t v = mp_mbqm(sum, p->out_mult, p->out_shift) + p->out_offset;
+    int32_t v = mp_add_wrap(mp_mbqm(sum, p->out_mult, p->out_shift), p->out_offset);
     return mp_clamp32(v, p->act_min, p->act_max);
+}
+
+static int32_t sub_one(const exec_elem *p, int32_t a, int32_t b)
+{
+    int32_t sa = mp_mbqm(mp_shl_wrap(a + p->a_offset, p->left_shift), p->a_mult, p->a_shift);
+    int32_t sb = mp_mbqm(mp_shl_wrap(b + p->b_offset, p->left_shift), p->b_mult, p->b_shift);
+    int32_t diff = (int32_t)((uint32_t)sa - (uint32_t)sb);
+    int32_t v = mp_add_wrap(mp_mbqm(diff, p->out_mult, p->out_shift), p->out_offset);
+    return mp_clamp32(v, p->act_min, p->act_max);
+}
+
+/* PReLU (b is alpha): x >= 0 rescaled by in/out, else x * alpha by in * alpha / out. */
+static int32_t prelu_one(const exec_elem *p, int32_t a, int32_t b)
+{
+    int32_t x = a + p->a_offset;
+    int32_t v = x >= 0 ? mp_mbqm(x, p->a_mult, p->a_shift)
+                       : mp_mbqm(x * (b + p->b_offset), p->out_mult, p->out_shift);
+    return mp_clamp32(mp_add_wrap(v, p->out_offset), -128, 127);
+}
+
+static int32_t mul_one(const exec_elem *p, int32_t a, int32_t b);
+
+static int32_t elem_one(const exec_elem *p, int32_t a, int32_t b)
+{
+    switch (p->kind) {
+    case EXEC_BIN_ADD:
+        return add_one(p, a, b);
+    case EXEC_BIN_SUB:
+        return sub_one(p, a, b);
+    case EXEC_BIN_MUL:
+        return mul_one(p, a, b);
+    case EXEC_BIN_MAX:
+        return a > b ? a : b;
+    case EXEC_BIN_MIN:
+        return a < b ? a : b;
+    default:
+        return prelu_one(p, a, b);
+    }
 }
 
 static int32_t mul_one(const exec_elem *p, int32_t a, int32_t b)
 {
-    int32_t v = mp_mbqm((a + p->a_offset) * (b + p->b_offset), p->out_mult, p->out_shift) +
-                p->out_offset;
+    int32_t v = mp_add_wrap(
+        mp_mbqm((a + p->a_offset) * (b + p->b_offset), p->out_mult, p->out_shift), p->out_offset);
     return mp_clamp32(v, p->act_min, p->act_max);
 }
 
@@ -65,7 +103,7 @@ static void add_span(const exec_elem *p, const int8_t *a, const int8_t *b, int32
     for (int32_t i = 0; i < n; i++) {
         int32_t sa = mp_mbqm_vec(mp_shl_wrap(a[i] + ao, ls), am, as);
         int32_t sb = mp_mbqm_vec(mp_shl_wrap(b[i] + bo, ls), bm, bs);
-        int32_t v = mp_mbqm_vec((int32_t)((uint32_t)sa + (uint32_t)sb), om, os) + oo;
+        int32_t v = mp_add_wrap(mp_mbqm_vec(mp_add_wrap(sa, sb), om, os), oo);
         tmp[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
     }
 }
@@ -77,21 +115,22 @@ static void mul_span(const exec_elem *p, const int8_t *a, const int8_t *b, int32
     const int32_t om = p->out_mult, os = p->out_shift, oo = p->out_offset;
     const int32_t lo = p->act_min, hi = p->act_max;
     for (int32_t i = 0; i < n; i++) {
-        int32_t v = mp_mbqm_vec((a[i] + ao) * (b[i] + bo), om, os) + oo;
+        int32_t v = mp_add_wrap(mp_mbqm_vec((a[i] + ao) * (b[i] + bo), om, os), oo);
         tmp[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
     }
 }
 
-static void run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
-                mp_rect r, bool add)
+void exec_elem_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
+                   mp_rect r)
 {
+    bool add = p->kind == EXEC_BIN_ADD, fast = add || p->kind == EXEC_BIN_MUL;
     int32_t c = out->c, w = r.x1 - r.x0;
     int8_t tmp[SPAN];
     for (int32_t y = r.y0; y < r.y1; y++) {
         operand_row ra = operand_at(p->a_const, a, p->a_h, p->a_w, p->a_c, y, r.x0);
         operand_row rb = operand_at(p->b_const, b, p->b_h, p->b_w, p->b_c, y, r.x0);
         int8_t *dst = view_at(out, y, r.x0);
-        if (ra.step_x == c && rb.step_x == c && ra.step_c == 1 && rb.step_c == 1) {
+        if (fast && ra.step_x == c && rb.step_x == c && ra.step_c == 1 && rb.step_c == 1) {
             /* no broadcasting: the row is one contiguous span in all three */
             int32_t n = w * c;
             for (int32_t i = 0; i < n; i += SPAN) {
@@ -109,20 +148,7 @@ static void run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp
             const int8_t *pb = rb.base + (ptrdiff_t)x * rb.step_x;
             int8_t *pd = dst + (ptrdiff_t)x * c;
             for (int32_t i = 0; i < c; i++)
-                pd[i] = (int8_t)(add ? add_one(p, pa[i * ra.step_c], pb[i * rb.step_c])
-                                     : mul_one(p, pa[i * ra.step_c], pb[i * rb.step_c]));
+                pd[i] = (int8_t)elem_one(p, pa[i * ra.step_c], pb[i * rb.step_c]);
         }
     }
-}
-
-void exec_add_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
-                  mp_rect r)
-{
-    run(p, a, b, out, r, true);
-}
-
-void exec_mul_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
-                  mp_rect r)
-{
-    run(p, a, b, out, r, false);
 }

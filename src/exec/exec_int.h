@@ -64,6 +64,7 @@ typedef struct exec_conv {
     const int16_t *w16;    /* conv: [groups][oc4][kp] of w + w_offset; dw: [kh*kw][out_c] */
     int32_t kp;            /* conv: filter elements per output channel, padded to 16 */
     int32_t oc4;           /* conv: output channels per group, padded to 4 */
+    const int8_t *w8;      /* transpose_conv: the filter as given (OHWI) */
 } exec_conv;
 
 /* avg_pool2d, max_pool2d. Input and output share quantization (TFLite requires it). */
@@ -73,10 +74,9 @@ typedef struct exec_pool {
     int32_t act_min, act_max;
 } exec_pool;
 
-/* mean over height and width, in TFLite Micro's three integer variants. */
+/* mean over height and width (and mean/sum over any axes): TFLite Micro's integer paths. */
 typedef enum exec_mean_mode {
     EXEC_MEAN_KEEP_DIMS,  /* reference_integer_ops::Mean: rescale, then rounded division */
-    EXEC_MEAN_SAME_QUANT, /* same quantization, no keep_dims: truncating integer division */
     EXEC_MEAN_RESCALE,    /* QuantizedMeanOrSum: 1/n folded into the multiplier */
 } exec_mean_mode;
 
@@ -87,8 +87,19 @@ typedef struct exec_mean {
     int32_t mult, shift; /* in_scale / out_scale (KEEP_DIMS), with 1/n folded in (RESCALE) */
 } exec_mean;
 
-/* add and mul, with broadcasting of size-1 dimensions of either operand. */
+/* add, sub, mul, maximum, minimum, prelu, with broadcasting of size-1 dimensions of
+ * either operand. */
+typedef enum exec_bin_kind {
+    EXEC_BIN_ADD,
+    EXEC_BIN_SUB,
+    EXEC_BIN_MUL,
+    EXEC_BIN_MAX,
+    EXEC_BIN_MIN,
+    EXEC_BIN_PRELU, /* a: input, b: alpha; a_mult/a_shift: in/out, out_mult: in*alpha/out */
+} exec_bin_kind;
+
 typedef struct exec_elem {
+    exec_bin_kind kind;
     int32_t a_h, a_w, a_c, b_h, b_w, b_c; /* operand shapes */
     const int8_t *a_const, *b_const;      /* constant operands (dense), or NULL: a view */
     int32_t a_offset, b_offset;           /* -zero points */
@@ -111,10 +122,43 @@ typedef struct exec_requant1 {
     int32_t mult, shift;  /* in_scale / out_scale */
 } exec_requant1;
 
+/* unary int8 activations (activation.c). */
+typedef enum exec_unary_kind {
+    EXEC_UN_LOGISTIC,
+    EXEC_UN_TANH,
+    EXEC_UN_HARD_SWISH,
+    EXEC_UN_LEAKY_RELU,
+    EXEC_UN_RELU,
+    EXEC_UN_RELU6,
+} exec_unary_kind;
+
+typedef struct exec_unary {
+    exec_unary_kind kind;
+    int32_t in_zp, out_zp;
+    int32_t mult, shift;   /* logistic/tanh: input rescale to Q4.27 (left shift); relu and
+                              leaky_relu (x >= 0): in/out; hard_swish: output exponent (<= 0) */
+    int32_t mult2, shift2; /* leaky_relu (x < 0): alpha * in / out */
+    int32_t radius;        /* logistic/tanh: |x - zp| at which the output saturates */
+    int16_t out_mult16, relu_mult16; /* hard_swish multipliers (Q15) */
+    int32_t relu_shift;    /* hard_swish: exponent of the reluish multiplier */
+    int32_t lo, hi;        /* relu/relu6 clamp */
+} exec_unary;
+
+/* quantize/dequantize between float32, int8 and uint8 (convert.c). */
+typedef struct exec_convert {
+    mp_dtype in_type, out_type; /* MP_DTYPE_FLOAT32, MP_DTYPE_INT8 or MP_DTYPE_UINT8 */
+    int32_t c;                  /* elements per pixel */
+    float out_scale;            /* quantize from float32 */
+    double in_scale;            /* dequantize to float32 */
+    int32_t in_zp, out_zp;
+    int32_t mult, shift;        /* requantize: in_scale / out_scale */
+} exec_convert;
+
 typedef struct exec_pad {
-    int32_t in_h, in_w, c;
+    int32_t in_h, in_w, c;     /* c: output channels */
     int32_t pad_top, pad_left;
-    int8_t value; /* the output zero point */
+    int8_t value;              /* the output zero point (PAD) or PADV2's constant */
+    int32_t in_c, ch_before;   /* input channels, channels padded before them */
 } exec_pad;
 
 typedef struct exec_concat {
@@ -129,6 +173,44 @@ typedef struct exec_resize {
     int32_t in_h, in_w, out_h, out_w, c;
     bool align_corners, half_pixel_centers;
 } exec_resize;
+
+typedef struct exec_bilinear {
+    int32_t in_h, in_w, c;
+    int32_t scale_h, scale_w; /* Q10 input pixels per output pixel */
+    bool half_pixel_centers;
+} exec_bilinear;
+
+/* transpose, strided_slice: a strided 4-D block of the input, written densely. */
+typedef struct exec_gather {
+    bool regional;    /* N, H, W walked in place: exec_slice_run over rectangles */
+    int32_t in_d[4];  /* input NHWC dims */
+    int32_t block[4]; /* block extent per output-order axis */
+    int32_t axis[4];  /* input axis walked by each block axis */
+    int32_t start[4], step[4];
+} exec_gather;
+
+/* mean, sum, reduce_max over any axes (movement.c). */
+typedef struct exec_reduce_any {
+    int32_t d[4];     /* input NHWC dims */
+    uint32_t axes;    /* bit k: NHWC axis k reduced */
+    int32_t n;        /* elements per output */
+    bool max;         /* reduce_max: raw maximum */
+    exec_mean mean;   /* mean/sum: the finishing arithmetic */
+} exec_reduce_any;
+
+/* split, split_v (movement.c): n outputs along one NHWC axis. */
+typedef struct exec_split {
+    int32_t d[4];          /* input NHWC dims */
+    int32_t axis;          /* NHWC axis */
+    uint32_t n;            /* outputs */
+    const int32_t *sizes;  /* per output: extent along axis */
+} exec_split;
+
+/* depth_to_space (to_space) and space_to_depth. */
+typedef struct exec_d2s {
+    bool to_space;
+    int32_t block, in_c, out_c;
+} exec_d2s;
 
 /* ---- kernels (one file per family) ---------------------------------------------------- */
 
@@ -157,10 +239,8 @@ int32_t exec_mean_finish(const exec_mean *p, int32_t sum, int32_t n);
 int32_t exec_avgpool_finish(const exec_pool *p, int32_t sum, int32_t count);
 
 /* elementwise.c: a, b are views of the operands (ignored for constant operands). */
-void exec_add_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
-                  mp_rect r);
-void exec_mul_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
-                  mp_rect r);
+void exec_elem_run(const exec_elem *p, const mp_view *a, const mp_view *b, const mp_view *out,
+                   mp_rect r);
 
 /* softmax.c */
 void exec_softmax_run(const exec_softmax *p, const mp_view *in, const mp_view *out, mp_rect r);
@@ -175,6 +255,27 @@ void exec_resize_run(const exec_resize *p, const mp_view *in, const mp_view *out
 /* Nearest source index of output index o along one axis (TFLite's GetNearestNeighbor). */
 int32_t exec_resize_src(int32_t o, int32_t in_size, int32_t out_size, bool align_corners,
                         bool half_pixel_centers);
+
+/* tconv.c: transpose convolution (p->w8, per-channel rq, pad_top/pad_left as TFLite's). */
+void exec_tconv_run(const exec_conv *p, const mp_view *in, const mp_view *out, mp_rect r);
+
+/* bilinear.c */
+void exec_bilinear_run(const exec_bilinear *p, const mp_view *in, const mp_view *out, mp_rect r);
+
+/* movement.c */
+void exec_gather_run(const exec_gather *p, const int8_t *in, int8_t *out);
+/* The same gather over an output rectangle when it keeps N, H and W in place (a strided
+ * slice removing none of them, a transpose of nothing but channels in place). */
+void exec_slice_run(const exec_gather *p, const mp_view *in, const mp_view *out, mp_rect r);
+void exec_d2s_run(const exec_d2s *p, const mp_view *in, const mp_view *out, mp_rect r);
+void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out);
+void exec_split_run(const exec_split *p, const int8_t *in, int8_t *const *outs);
+
+/* activation.c: out may alias in. */
+void exec_unary_run(const exec_unary *p, const mp_view *in, const mp_view *out, mp_rect r);
+
+/* convert.c */
+void exec_convert_run(const exec_convert *p, const mp_view *in, const mp_view *out, mp_rect r);
 
 /* ---- quantization helpers (quant.c) -------------------------------------------------- */
 
@@ -192,6 +293,7 @@ bool exec_softmax_params(double beta, double input_scale, int32_t *multiplier,
 
 /* What the executor uses of each tensor. */
 typedef struct exec_tensor {
+    mp_dtype dtype;       /* activation: int8, or uint8/float32 (QUANTIZE/DEQUANTIZE only) */
     bool has_quant;       /* activation: scale/zp known */
     float scale;          /* activation quantization (per tensor) */
     int32_t zp;
@@ -215,6 +317,13 @@ typedef struct exec_op {
         exec_pad pad;
         exec_concat concat;
         exec_resize resize;
+        exec_convert convert;
+        exec_unary unary;
+        exec_bilinear bilinear;
+        exec_gather gather;
+        exec_d2s d2s;
+        exec_reduce_any reduce;
+        exec_split split;
     } u;
 } exec_op;
 
@@ -227,6 +336,17 @@ struct mp_exec_model {
     bool synthesized;
 };
 
+/* model.c: "operator 3 (conv2d): <message>" as st. */
+mp_status exec_prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
+                         const char *fmt, ...) MP_PRINTF(5, 6);
+/* TFLite's QuantizeMultiplier of real for op i; refuses shifts above 30 naming `what`
+ * (and channel ch when >= 0). */
+mp_status exec_prep_multiplier(const mp_exec_model *m, uint32_t i, const char *what, int32_t ch,
+                               double real, int32_t *mult, int32_t *shift, mp_error *err);
+/* prep_ops.c: the ops of issue 14's wider set (activations, resize_bilinear, data
+ * movement, reductions over any axes, transpose_conv). MP_E_UNSUPPORTED for others. */
+mp_status exec_prepare_more(mp_exec_model *m, uint32_t i, exec_op *e, mp_error *err);
+
 /* model.c: fill m->ops[i] from the graph and m->t (quantization must be known). */
 mp_status exec_prepare_op(mp_exec_model *m, uint32_t i, mp_error *err);
 /* "layers[3] 'conv3'" style location of op i, into buf. */
@@ -236,6 +356,9 @@ const char *exec_op_where(const mp_exec_model *m, uint32_t i, char *buf, size_t 
 bool exec_needs_synthesis(const mp_exec_model *m);
 mp_status exec_synthesize(mp_exec_model *m, mp_error *err);
 
+/* op.c: a SPLIT (several outputs) on its dense input and output buffers. */
+mp_status exec_run_split(const mp_exec_model *m, uint32_t i, const int8_t *in,
+                         int8_t *const *outs, mp_error *err);
 /* op.c: run op i on whole tensors held in bufs (indexed by tensor id, dense). */
 mp_status exec_run_whole(const mp_exec_model *m, uint32_t i, int8_t *const *bufs, mp_error *err);
 

@@ -268,6 +268,30 @@ static int8_t map_pixel(uint8_t p, mp_pixel_map map, float scale, int32_t zp)
     }
 }
 
+/*
+ * Pixel p into element i of an input of q's type: int8 by the map; uint8 the same
+ * value shifted by 128 (raw keeps the byte, quant uses the input's own scale and zero
+ * point); float32 the real value the map stands for (quant p / 255, minus128 p - 128,
+ * raw p), which the QUANTIZE reading the input then quantizes.
+ */
+static void pixel_to_input(uint8_t p, mp_pixel_map map, const exec_tensor *q, int8_t *dst,
+                           size_t i)
+{
+    if (q->dtype == MP_DTYPE_FLOAT32) {
+        float f = map == MP_PIXELS_QUANT      ? (float)p / 255.0f
+                  : map == MP_PIXELS_MINUS128 ? (float)p - 128.0f
+                                              : (float)p;
+        memcpy(dst + i * sizeof f, &f, sizeof f);
+    } else if (q->dtype == MP_DTYPE_UINT8) {
+        double v = map == MP_PIXELS_QUANT ? (double)q->zp + nearbyint((double)p / 255.0 /
+                                                                       (double)q->scale)
+                                          : (double)p;
+        ((uint8_t *)dst)[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    } else {
+        dst[i] = map_pixel(p, map, q->scale, q->zp);
+    }
+}
+
 static mp_status image_to_input(const mp_exec_model *m, uint32_t k, const mp_image *img,
                                 const char *path, mp_pixel_map map, int8_t *dst, mp_error *err)
 {
@@ -279,7 +303,7 @@ static mp_status image_to_input(const mp_exec_model *m, uint32_t k, const mp_ima
     const exec_tensor *q = &m->t[m->g->inputs[k]];
     size_t n = (size_t)img->w * (size_t)img->h * (size_t)img->c;
     for (size_t i = 0; i < n; i++)
-        dst[i] = map_pixel(img->pixels[i], map, q->scale, q->zp);
+        pixel_to_input(img->pixels[i], map, q, dst, i);
     return MP_OK;
 }
 
@@ -308,9 +332,10 @@ mp_status mp_exec_load_input(const mp_exec_model *m, uint32_t k, const char *pat
         mp_image_release(&img);
     } else if (size != t->size_bytes) {
         char shape[64];
-        st = mp_errorf(err, MP_E_INVALID, "%s: %zu bytes, but input '%s' (%s int8) needs %zu "
-                       "(or give a PGM/PPM/BMP image)", path, size, t->name,
-                       mp_shape_format(t, shape, sizeof shape), t->size_bytes);
+        st = mp_errorf(err, MP_E_INVALID, "%s: %zu bytes, but input %u '%s' (%s %s%s) needs "
+                       "%zu (or give a PGM/PPM/BMP image)", path, size, k, t->name,
+                       mp_shape_format(t, shape, sizeof shape), mp_dtype_name(t->dtype),
+                       t->dtype == MP_DTYPE_FLOAT32 ? " little-endian" : "", t->size_bytes);
     } else {
         memcpy(dst, data, size);
     }

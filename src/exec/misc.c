@@ -24,7 +24,7 @@ static void requant_span(const exec_requant1 *p, const int8_t *src, int32_t n, i
         return;
     }
     for (int32_t i = 0; i < n; i++) {
-        int32_t v = mp_mbqm(src[i] - p->in_zp, p->mult, p->shift) + p->out_zp;
+        int32_t v = mp_add_wrap(mp_mbqm(src[i] - p->in_zp, p->mult, p->shift), p->out_zp);
         dst[i] = (int8_t)mp_clamp32(v, -128, 127);
     }
 }
@@ -42,10 +42,14 @@ void exec_pad_run(const exec_pad *p, const mp_view *in, const mp_view *out, mp_r
         for (int32_t x = r.x0; x < r.x1; x++) {
             int32_t iy = y - p->pad_top, ix = x - p->pad_left;
             int8_t *dst = view_at(out, y, x);
-            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w)
+            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
                 memset(dst, (unsigned char)p->value, (size_t)p->c);
-            else
-                memcpy(dst, view_at(in, iy, ix), (size_t)p->c);
+            } else {
+                memset(dst, (unsigned char)p->value, (size_t)p->ch_before);
+                memcpy(dst + p->ch_before, view_at(in, iy, ix), (size_t)p->in_c);
+                memset(dst + p->ch_before + p->in_c, (unsigned char)p->value,
+                       (size_t)(p->c - p->ch_before - p->in_c));
+            }
         }
     }
 }

@@ -17,17 +17,14 @@
 #include "../util/alloc.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define FAIL(m, i, st, ...) prep_fail((m), (i), (st), __VA_ARGS__)
+#define FAIL(m, i, st, ...) exec_prep_fail((m), (i), (st), __VA_ARGS__)
 
-static mp_status prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
-                           const char *fmt, ...) MP_PRINTF(5, 6);
-
-#include <stdarg.h>
-static mp_status prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
-                           const char *fmt, ...)
+mp_status exec_prep_fail(const mp_exec_model *m, uint32_t i, mp_status st, mp_error *err,
+                         const char *fmt, ...)
 {
     char where[160], msg[360];
     va_list ap;
@@ -54,14 +51,53 @@ static bool same_quant(const exec_tensor *a, const exec_tensor *b)
     return a->scale == b->scale && a->zp == b->zp;
 }
 
+/* ---- multipliers ------------------------------------------------------------------- */
+
+/*
+ * TFLite's QuantizeMultiplier of real, for the requantization `what` (channel ch, or -1)
+ * of op i. A shift above 30 (a real multiplier of 2^30 or more) is outside what
+ * TFLite's MultiplyByQuantizedMultiplier can compute (its x * (1 << shift) is undefined
+ * behaviour), so such an op is refused rather than given some hardware's result.
+ */
+mp_status exec_prep_multiplier(const mp_exec_model *m, uint32_t i, const char *what, int32_t ch,
+                               double real, int32_t *mult, int32_t *shift, mp_error *err)
+{
+    exec_quantize_multiplier(real, mult, shift);
+    if (*shift <= 30)
+        return MP_OK;
+    char chan[32] = "";
+    if (ch >= 0)
+        snprintf(chan, sizeof chan, " of channel %d", ch);
+    return FAIL(m, i, MP_E_UNSUPPORTED, err, "%s%s is %.6g, outside TFLite's range (at most "
+                "2^30: the scales are broken)", what, chan, real);
+}
+
 /* ---- conv, depthwise, fully connected ----------------------------------------------- */
+
+/*
+ * The real output multiplier of channel c of a conv-like op, as TFLite Micro computes
+ * it: per channel (conv, depthwise, per-channel fully connected) in double,
+ * (double)in_scale * (double)w_scale[c] / (double)out_scale; a per-tensor fully
+ * connected layer takes the product in float32 first (GetQuantizedConvolutionMultipler:
+ * double(in_scale * w_scale) / out_scale).
+ */
+static double conv_real(const mp_exec_model *m, uint32_t i, const exec_tensor *w, int32_t c)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *ti = &m->t[op->in[0]], *to = &m->t[op->out[0]];
+    if (op->type == MP_OP_FULLY_CONNECTED && w->n_q == 1) {
+        float product = ti->scale * w->qscale[0];
+        return (double)product / (double)to->scale;
+    }
+    return (double)ti->scale * (double)w->qscale[w->n_q == 1 ? 0 : c] / (double)to->scale;
+}
 
 /* Per-channel multipliers and shifts of a conv-like op into rq. */
 static mp_status conv_rq(mp_exec_model *m, uint32_t i, const exec_tensor *w, int32_t out_c,
                          exec_rq *rq, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
-    const exec_tensor *ti = &m->t[op->in[0]], *to = &m->t[op->out[0]];
+    const exec_tensor *to = &m->t[op->out[0]];
     int32_t *mult = mp_pool_array(&m->pool, (size_t)out_c, sizeof *mult);
     int32_t *shift = mp_pool_array(&m->pool, (size_t)out_c, sizeof *shift);
     if (!mult || !shift)
@@ -81,9 +117,9 @@ static mp_status conv_rq(mp_exec_model *m, uint32_t i, const exec_tensor *w, int
                 return FAIL(m, i, MP_E_INVALID, err, "requant entry %d: multiplier %d, shift %d "
                             "(expected >= 0 and -31..31)", c, mult[c], shift[c]);
         } else {
-            double ws = (double)w->qscale[w->n_q == 1 ? 0 : c];
-            exec_quantize_multiplier((double)ti->scale * ws / (double)to->scale, &mult[c],
-                                     &shift[c]);
+            MP_TRY(exec_prep_multiplier(m, i, "output multiplier (input scale x weight scale / output "
+                              "scale)", w->n_q == 1 ? -1 : c, conv_real(m, i, w, c), &mult[c],
+                              &shift[c], err));
         }
     }
     rq->mult = mult;
@@ -154,8 +190,15 @@ static mp_status prep_conv(mp_exec_model *m, uint32_t i, exec_conv *p, mp_error 
     memset(p, 0, sizeof *p);
     conv_geometry(m, i, p);
     if (op->type == MP_OP_FULLY_CONNECTED) {
-        size_t depth = tensor(m, op->in[0])->size_bytes;
-        p->in_h = p->in_w = p->out_h = p->out_w = 1;
+        /* TFLite: each row of `depth` (the filter's inputs) input values is one 1x1 pixel */
+        size_t total = tensor(m, op->in[0])->size_bytes;
+        mp_tensor_id wid = operand(m, i, 1);
+        size_t depth = wid != MP_NO_TENSOR ? (size_t)tensor(m, wid)->shape.c : total;
+        if (depth == 0 || total % depth)
+            return FAIL(m, i, MP_E_INVALID, err, "input of %zu values is not rows of the "
+                        "filter's %zu inputs", total, depth);
+        p->in_h = p->out_h = 1;
+        p->in_w = p->out_w = (int32_t)(total / depth);
         p->kh = p->kw = p->sh = p->sw = p->dh = p->dw = 1;
         p->pad_top = p->pad_left = 0;
         p->groups = 1;
@@ -163,6 +206,11 @@ static mp_status prep_conv(mp_exec_model *m, uint32_t i, exec_conv *p, mp_error 
     }
     MP_TRY(conv_operands(m, i, p, &w, err));
     MP_TRY(conv_rq(m, i, w, p->out_c, &p->rq, err));
+    if (op->type == MP_OP_TRANSPOSE_CONV) {
+        p->groups = 1;
+        p->w8 = w->data;
+        return MP_OK;
+    }
     if (op->type == MP_OP_DEPTHWISE_CONV2D)
         return exec_dw_pack(p, w->data, &m->pool, err);
     return exec_conv_pack(p, w->data, &m->pool, err);
@@ -185,25 +233,44 @@ static mp_status prep_pool(mp_exec_model *m, uint32_t i, exec_pool *p, mp_error 
     return MP_OK;
 }
 
-static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p)
+/* Elements each output of a reduction over the axes mask of tensor t sums. */
+static int64_t reduced_count(const mp_tensor *t, uint32_t axes)
+{
+    const int32_t *d = &t->shape.n;
+    int64_t n = 1;
+    for (int k = 0; k < 4; k++)
+        if ((axes >> k) & 1u)
+            n *= d[k];
+    return n;
+}
+
+/* MEAN and SUM's finishing arithmetic as TFLM picks it: reference_integer_ops::Mean for
+ * a rank-4 keep_dims mean over H and W, the truncating reference_ops::Mean when input
+ * and output share quantization, else QuantizedMeanOrSum (1/n folded into the
+ * multiplier for a mean). */
+static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p, mp_error *err)
 {
     const mp_op *op = &m->g->ops[i];
     const mp_tensor *ti = tensor(m, op->in[0]);
     const exec_tensor *qi = &m->t[op->in[0]], *qo = &m->t[op->out[0]];
+    uint32_t axes = op->p.axes ? (uint32_t)op->p.axes : 6u;
     memset(p, 0, sizeof *p);
     p->in_h = ti->shape.h;
     p->in_w = ti->shape.w;
     p->c = ti->shape.c;
     p->in_zp = qi->zp;
     p->out_zp = qo->zp;
-    exec_quantize_multiplier((double)qi->scale / (double)qo->scale, &p->mult, &p->shift);
-    if (op->p.keep_dims) {
+    MP_TRY(exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
+                      (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err));
+    int64_t n = reduced_count(ti, axes);
+    if (n < 1 || n > INT32_MAX / 256)
+        return FAIL(m, i, MP_E_LIMIT, err, "reduction of %lld elements", (long long)n);
+    if (op->type == MP_OP_SUM) {
+        p->mode = EXEC_MEAN_RESCALE;
+    } else if (op->p.keep_dims && ti->rank == 4 && axes == 6u) {
         p->mode = EXEC_MEAN_KEEP_DIMS;
-    } else if (same_quant(qi, qo)) {
-        p->mode = EXEC_MEAN_SAME_QUANT;
     } else {
         /* fold 1/n into the multiplier: shift by floor(log2 n), at most 32 and 31 + shift */
-        int64_t n = (int64_t)p->in_h * p->in_w;
         int32_t s = 63 - __builtin_clzll((uint64_t)n);
         s = s < 32 ? s : 32;
         s = s < 31 + p->shift ? s : 31 + p->shift;
@@ -212,6 +279,34 @@ static mp_status prep_mean(mp_exec_model *m, uint32_t i, exec_mean *p)
         p->mode = EXEC_MEAN_RESCALE;
     }
     return MP_OK;
+}
+
+/* MEAN over H and W (and nothing else): the classic kernel (tile-reducible); any other
+ * axes, SUM and REDUCE_MAX: the generic reduction. */
+static bool mean_hw(const mp_exec_model *m, const mp_op *op)
+{
+    const mp_tensor *ti = tensor(m, op->in[0]);
+    uint32_t axes = op->p.axes ? (uint32_t)op->p.axes : 6u;
+    return op->type == MP_OP_MEAN && (axes & ~6u) == 0 && ((axes & 2u) || ti->shape.h == 1) &&
+           ((axes & 4u) || ti->shape.w == 1);
+}
+
+static mp_status prep_reduce_any(mp_exec_model *m, uint32_t i, exec_reduce_any *p,
+                                 mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const mp_tensor *ti = tensor(m, op->in[0]);
+    memset(p, 0, sizeof *p);
+    memcpy(p->d, &ti->shape.n, sizeof p->d);
+    p->axes = (uint32_t)op->p.axes;
+    p->n = (int32_t)reduced_count(ti, p->axes);
+    p->max = op->type == MP_OP_REDUCE_MAX;
+    if (p->max)
+        return same_quant(&m->t[op->in[0]], &m->t[op->out[0]])
+                   ? MP_OK
+                   : FAIL(m, i, MP_E_UNSUPPORTED, err, "int8 reduce_max needs equal input "
+                          "and output quantization");
+    return prep_mean(m, i, &p->mean, err);
 }
 
 /* ---- add and mul -------------------------------------------------------------------- */
@@ -254,16 +349,45 @@ static mp_status prep_elem(mp_exec_model *m, uint32_t i, exec_elem *p, mp_error 
     p->a_offset = -p->a_offset;
     p->b_offset = -p->b_offset;
     p->out_offset = qo->zp;
-    if (op->type == MP_OP_ADD) {
+    p->kind = op->type == MP_OP_ADD       ? EXEC_BIN_ADD
+              : op->type == MP_OP_SUB     ? EXEC_BIN_SUB
+              : op->type == MP_OP_MUL     ? EXEC_BIN_MUL
+              : op->type == MP_OP_MAXIMUM ? EXEC_BIN_MAX
+              : op->type == MP_OP_MINIMUM ? EXEC_BIN_MIN
+                                          : EXEC_BIN_PRELU;
+    p->act_min = -128;
+    p->act_max = 127;
+    if (p->kind == EXEC_BIN_MAX || p->kind == EXEC_BIN_MIN)
+        return MP_OK; /* raw values compared: TFLite requires equal quantization */
+    if (p->kind == EXEC_BIN_PRELU) {
+        MP_TRY(exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
+                                    (double)sa / (double)qo->scale, &p->a_mult, &p->a_shift,
+                                    err));
+        return exec_prep_multiplier(m, i, "alpha multiplier", -1,
+                                    (double)sa * (double)sb / (double)qo->scale, &p->out_mult,
+                                    &p->out_shift, err);
+    }
+    if (op->type == MP_OP_SUB) { /* TFLM's sub_common.cc takes these in float32 */
+        p->left_shift = 20;
+        float twice = 2.0f * (sa > sb ? sa : sb);
+        float r1 = sa / twice, r2 = sb / twice, ro = twice / ((float)(1 << 20) * qo->scale);
+        exec_quantize_multiplier((double)r1, &p->a_mult, &p->a_shift);
+        exec_quantize_multiplier((double)r2, &p->b_mult, &p->b_shift);
+        MP_TRY(exec_prep_multiplier(m, i, "output multiplier 2 max(input scales) / (2^20 "
+                                    "output scale)", -1, (double)ro, &p->out_mult,
+                                    &p->out_shift, err));
+    } else if (op->type == MP_OP_ADD) {
         p->left_shift = 20;
         double twice_max = 2.0 * (double)(sa > sb ? sa : sb);
         exec_quantize_multiplier((double)sa / twice_max, &p->a_mult, &p->a_shift);
         exec_quantize_multiplier((double)sb / twice_max, &p->b_mult, &p->b_shift);
-        exec_quantize_multiplier(twice_max / ((double)(1 << 20) * (double)qo->scale),
-                                 &p->out_mult, &p->out_shift);
+        MP_TRY(exec_prep_multiplier(m, i, "output multiplier 2 max(input scales) / (2^20 output scale)",
+                          -1, twice_max / ((double)(1 << 20) * (double)qo->scale),
+                          &p->out_mult, &p->out_shift, err));
     } else {
-        exec_quantize_multiplier((double)sa * (double)sb / (double)qo->scale, &p->out_mult,
-                                 &p->out_shift);
+        MP_TRY(exec_prep_multiplier(m, i, "output multiplier (input scales' product / output scale)", -1,
+                          (double)sa * (double)sb / (double)qo->scale, &p->out_mult,
+                          &p->out_shift, err));
     }
     exec_activation_range(op->p.activation, qo->scale, qo->zp, &p->act_min, &p->act_max);
     return MP_OK;
@@ -286,12 +410,14 @@ static mp_status prep_softmax(mp_exec_model *m, uint32_t i, exec_softmax *p, mp_
     return MP_OK;
 }
 
-static void requant1(const exec_tensor *qi, const exec_tensor *qo, exec_requant1 *p)
+static mp_status requant1(const mp_exec_model *m, uint32_t i, const exec_tensor *qi,
+                          const exec_tensor *qo, exec_requant1 *p, mp_error *err)
 {
     p->identity = same_quant(qi, qo);
     p->in_zp = qi->zp;
     p->out_zp = qo->zp;
-    exec_quantize_multiplier((double)qi->scale / (double)qo->scale, &p->mult, &p->shift);
+    return exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
+                      (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err);
 }
 
 static mp_status prep_concat(mp_exec_model *m, uint32_t i, exec_concat *p, mp_error *err)
@@ -317,7 +443,7 @@ static mp_status prep_concat(mp_exec_model *m, uint32_t i, exec_concat *p, mp_er
         p->start[k] = at;
         p->size[k] = dims[p->axis];
         at += dims[p->axis];
-        requant1(&m->t[op->in[k]], &m->t[op->out[0]], &p->rq[k]);
+        MP_TRY(requant1(m, i, &m->t[op->in[k]], &m->t[op->out[0]], &p->rq[k], err));
     }
     return MP_OK;
 }
@@ -326,8 +452,10 @@ static void prep_pad(const mp_exec_model *m, uint32_t i, exec_pad *p)
 {
     const mp_op *op = &m->g->ops[i];
     const mp_tensor *ti = tensor(m, op->in[0]);
-    *p = (exec_pad){ti->shape.h, ti->shape.w, ti->shape.c, op->p.pad_top, op->p.pad_left,
-                    (int8_t)mp_clamp32(m->t[op->out[0]].zp, -128, 127)};
+    int32_t value = op->p.pad_value_set ? op->p.pad_value : m->t[op->out[0]].zp;
+    *p = (exec_pad){ti->shape.h, ti->shape.w, tensor(m, op->out[0])->shape.c, op->p.pad_top,
+                    op->p.pad_left, (int8_t)mp_clamp32(value, -128, 127), ti->shape.c,
+                    op->p.pad_ch_before};
 }
 
 static void prep_resize(const mp_exec_model *m, uint32_t i, exec_resize *p)
@@ -336,6 +464,47 @@ static void prep_resize(const mp_exec_model *m, uint32_t i, exec_resize *p)
     const mp_tensor *ti = tensor(m, op->in[0]), *to = tensor(m, op->out[0]);
     *p = (exec_resize){ti->shape.h, ti->shape.w, to->shape.h, to->shape.w, ti->shape.c,
                        op->p.align_corners, op->p.half_pixel_centers};
+}
+
+/* QUANTIZE/DEQUANTIZE: float32 -> int8/uint8, int8/uint8 -> int8/uint8, int8/uint8 -> float32. */
+static mp_status prep_convert(mp_exec_model *m, uint32_t i, exec_convert *p, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    const exec_tensor *qi = &m->t[op->in[0]], *qo = &m->t[op->out[0]];
+    memset(p, 0, sizeof *p);
+    p->in_type = qi->dtype;
+    p->out_type = qo->dtype;
+    p->c = tensor(m, op->out[0])->shape.c;
+    if (p->in_type == MP_DTYPE_FLOAT32 && p->out_type == MP_DTYPE_FLOAT32)
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "float32 to float32");
+    p->in_zp = qi->zp;
+    p->out_zp = qo->zp;
+    p->out_scale = qo->scale;
+    p->in_scale = (double)qi->scale;
+    if (p->in_type == MP_DTYPE_FLOAT32 || p->out_type == MP_DTYPE_FLOAT32)
+        return MP_OK;
+    return exec_prep_multiplier(m, i, "multiplier input scale / output scale", -1,
+                      (double)qi->scale / (double)qo->scale, &p->mult, &p->shift, err);
+}
+
+/* Every activation operand of op i is int8, except where QUANTIZE/DEQUANTIZE convert
+ * (and a RESHAPE keeps its input's type). */
+static mp_status check_types(mp_exec_model *m, uint32_t i, mp_error *err)
+{
+    const mp_op *op = &m->g->ops[i];
+    bool convert = op->type == MP_OP_QUANTIZE || op->type == MP_OP_DEQUANTIZE;
+    for (uint32_t k = 0; k < op->n_in + 1; k++) {
+        mp_tensor_id id = k < op->n_in ? op->in[k] : op->out[0];
+        if (id == MP_NO_TENSOR || !mp_tensor_is_activation(tensor(m, id)) ||
+            m->t[id].dtype == MP_DTYPE_INT8 || convert)
+            continue;
+        if (op->type == MP_OP_RESHAPE && m->t[op->in[0]].dtype == m->t[op->out[0]].dtype)
+            continue;
+        return FAIL(m, i, MP_E_UNSUPPORTED, err, "tensor '%s' is %s; only QUANTIZE and "
+                    "DEQUANTIZE read or write float32 or uint8 tensors", tensor(m, id)->name,
+                    mp_dtype_name(m->t[id].dtype));
+    }
+    return MP_OK;
 }
 
 /* ---- per op ------------------------------------------------------------------------- */
@@ -347,14 +516,26 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
     case MP_OP_CONV2D:
     case MP_OP_DEPTHWISE_CONV2D:
     case MP_OP_FULLY_CONNECTED:
+    case MP_OP_TRANSPOSE_CONV:
         return prep_conv(m, i, &e->u.conv, err);
     case MP_OP_AVG_POOL2D:
     case MP_OP_MAX_POOL2D:
         return prep_pool(m, i, &e->u.pool, err);
     case MP_OP_MEAN:
-        return prep_mean(m, i, &e->u.mean);
+    case MP_OP_SUM:
+    case MP_OP_REDUCE_MAX:
+        if (mean_hw(m, op)) {
+            e->type = MP_OP_MEAN;
+            return prep_mean(m, i, &e->u.mean, err);
+        }
+        e->type = MP_OP_SUM; /* the generic reduction */
+        return prep_reduce_any(m, i, &e->u.reduce, err);
     case MP_OP_ADD:
     case MP_OP_MUL:
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
         return prep_elem(m, i, &e->u.elem, err);
     case MP_OP_SOFTMAX:
         return prep_softmax(m, i, &e->u.softmax, err);
@@ -367,13 +548,12 @@ static mp_status prep_by_type(mp_exec_model *m, uint32_t i, exec_op *e, mp_error
         prep_resize(m, i, &e->u.resize);
         return MP_OK;
     case MP_OP_RESHAPE:
+        return requant1(m, i, &m->t[op->in[0]], &m->t[op->out[0]], &e->u.rq1, err);
     case MP_OP_QUANTIZE:
     case MP_OP_DEQUANTIZE:
-        requant1(&m->t[op->in[0]], &m->t[op->out[0]], &e->u.rq1);
-        return MP_OK;
+        return prep_convert(m, i, &e->u.convert, err);
     default:
-        return FAIL(m, i, MP_E_UNSUPPORTED, err, "op '%s' is not supported by the executor",
-                    op->type_name);
+        return exec_prepare_more(m, i, e, err);
     }
 }
 
@@ -384,14 +564,15 @@ mp_status exec_prepare_op(mp_exec_model *m, uint32_t i, mp_error *err)
     e->type = op->type;
     e->n_act = mp_op_n_activation_inputs(m->g, op);
     if (op->type != MP_OP_UNKNOWN) {
+        MP_TRY(check_types(m, i, err));
         for (uint32_t k = 0; k < op->n_in; k++) {
             mp_tensor_id id = op->in[k];
             if (id != MP_NO_TENSOR && mp_tensor_is_activation(tensor(m, id)) &&
-                !m->t[id].has_quant)
+                !m->t[id].has_quant && m->t[id].dtype != MP_DTYPE_FLOAT32)
                 return FAIL(m, i, MP_E_INVALID, err, "input '%s' has no quantization",
                             tensor(m, id)->name);
         }
-        if (!m->t[op->out[0]].has_quant)
+        if (!m->t[op->out[0]].has_quant && m->t[op->out[0]].dtype != MP_DTYPE_FLOAT32)
             return FAIL(m, i, MP_E_INVALID, err, "output '%s' has no quantization",
                         tensor(m, op->out[0])->name);
     }
@@ -420,9 +601,14 @@ static mp_status init_tensors(mp_exec_model *m, mp_error *err)
             e->n_q = t->quant.n;
             continue;
         }
-        if (t->dtype != MP_DTYPE_INT8)
+        e->dtype = t->dtype;
+        if (t->dtype != MP_DTYPE_INT8 && t->dtype != MP_DTYPE_UINT8 &&
+            t->dtype != MP_DTYPE_FLOAT32)
             return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s' is %s; the executor runs int8 "
-                             "activations only", t->name, mp_dtype_name(t->dtype));
+                             "activations (and float32/uint8 at QUANTIZE and DEQUANTIZE)",
+                             t->name, mp_dtype_name(t->dtype));
+        if (t->dtype == MP_DTYPE_FLOAT32)
+            continue;
         if (t->quant.n > 1)
             return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': per-channel activation "
                              "quantization", t->name);
@@ -430,9 +616,10 @@ static mp_status init_tensors(mp_exec_model *m, mp_error *err)
             if (!(t->quant.scale[0] > 0) || !isfinite(t->quant.scale[0]))
                 return mp_errorf(err, MP_E_INVALID, "tensor '%s': scale must be positive",
                                  t->name);
-            if (t->quant.zero_point[0] < -128 || t->quant.zero_point[0] > 127)
+            int32_t lo = t->dtype == MP_DTYPE_UINT8 ? 0 : -128;
+            if (t->quant.zero_point[0] < lo || t->quant.zero_point[0] > lo + 255)
                 return mp_errorf(err, MP_E_UNSUPPORTED, "tensor '%s': zero point %d is outside "
-                                 "int8", t->name, t->quant.zero_point[0]);
+                                 "%s", t->name, t->quant.zero_point[0], mp_dtype_name(t->dtype));
             e->has_quant = true;
             e->scale = t->quant.scale[0];
             e->zp = t->quant.zero_point[0];

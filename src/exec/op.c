@@ -31,10 +31,15 @@ mp_rect mp_rect_intersect(mp_rect a, mp_rect b)
     return r;
 }
 
+int32_t mp_view_pixel_bytes(const mp_tensor *t)
+{
+    return t->shape.c * (int32_t)mp_dtype_size(t->dtype);
+}
+
 mp_view mp_view_of_rect(const mp_tensor *t, mp_rect r, int8_t *data)
 {
-    mp_view v = {data, r.y0, r.x0, r.y1 - r.y0, r.x1 - r.x0, t->shape.c,
-                 (r.x1 - r.x0) * t->shape.c};
+    int32_t c = mp_view_pixel_bytes(t);
+    mp_view v = {data, r.y0, r.x0, r.y1 - r.y0, r.x1 - r.x0, c, (r.x1 - r.x0) * c};
     return v;
 }
 
@@ -49,8 +54,8 @@ bool mp_rect_bytes(const mp_tensor *t, mp_rect r, size_t *bytes)
         *bytes = 0;
         return true;
     }
-    return mp_mul4_size((size_t)(r.y1 - r.y0), (size_t)(r.x1 - r.x0), (size_t)t->shape.c, 1,
-                        bytes);
+    return mp_mul4_size((size_t)(r.y1 - r.y0), (size_t)(r.x1 - r.x0), (size_t)t->shape.c,
+                        mp_dtype_size(t->dtype), bytes);
 }
 
 const char *exec_op_where(const mp_exec_model *m, uint32_t i, char *buf, size_t n)
@@ -73,98 +78,20 @@ static int32_t act_operand(const mp_graph *g, const mp_op *op, uint32_t k)
     return -1;
 }
 
-/* Input interval along one axis of a window op, clipped to [0, size). */
-/* The input positions the taps read (mp_window_taps: shared with the planner). */
-static void window_span(int32_t a, int32_t b, int32_t k, int32_t s, int32_t d, int32_t pad,
-                        int32_t size, int32_t *lo, int32_t *hi)
-{
-    mp_interval v = mp_window_taps((mp_interval){a, b}, k, s, d, pad, size);
-    *lo = v.a;
-    *hi = v.b;
-}
-
-static mp_rect window_rect(mp_rect r, int32_t kh, int32_t kw, int32_t sh, int32_t sw, int32_t dh,
-                           int32_t dw, int32_t pt, int32_t pl, int32_t in_h, int32_t in_w)
-{
-    mp_rect o;
-    window_span(r.y0, r.y1, kh, sh, dh, pt, in_h, &o.y0, &o.y1);
-    window_span(r.x0, r.x1, kw, sw, dw, pl, in_w, &o.x0, &o.x1);
-    return o;
-}
-
-static mp_rect concat_rect(const exec_concat *p, uint32_t k, mp_rect r, const mp_tensor *t)
-{
-    int32_t s = p->start[k], e = s + p->size[k];
-    if (p->axis == 1) {
-        r.y0 = (r.y0 > s ? r.y0 : s) - s;
-        r.y1 = (r.y1 < e ? r.y1 : e) - s;
-    } else if (p->axis == 2) {
-        r.x0 = (r.x0 > s ? r.x0 : s) - s;
-        r.x1 = (r.x1 < e ? r.x1 : e) - s;
-    }
-    return mp_rect_intersect(r, mp_rect_of_tensor(t));
-}
-
-static mp_rect resize_rect(const exec_resize *p, mp_rect r)
-{
-    mp_rect o = {0, 0, 0, 0};
-    if (mp_rect_empty(r))
-        return o;
-    o.y0 = exec_resize_src(r.y0, p->in_h, p->out_h, p->align_corners, p->half_pixel_centers);
-    o.y1 = exec_resize_src(r.y1 - 1, p->in_h, p->out_h, p->align_corners,
-                           p->half_pixel_centers) + 1;
-    o.x0 = exec_resize_src(r.x0, p->in_w, p->out_w, p->align_corners, p->half_pixel_centers);
-    o.x1 = exec_resize_src(r.x1 - 1, p->in_w, p->out_w, p->align_corners,
-                           p->half_pixel_centers) + 1;
-    return o;
-}
-
-/* The needed rectangle of activation input k (op and k already checked). */
+/* The needed rectangle of activation input k (op and k already checked): the planner's
+ * backward-region rule, mp_op_input_span (plan/patch_region.c), per axis. */
 static mp_rect needed_rect(const mp_exec_model *m, uint32_t i, uint32_t k, mp_rect r)
 {
     const mp_graph *g = m->g;
-    const mp_op *op = &g->ops[i];
-    const exec_op *e = &m->ops[i];
-    const mp_tensor *t = &g->tensors[op->in[act_operand(g, op, k)]];
-    mp_rect whole = mp_rect_of_tensor(t), none = {0, 0, 0, 0};
+    uint32_t operand = (uint32_t)act_operand(g, &g->ops[i], k);
     if (mp_rect_empty(r))
-        return none;
-    switch (e->type) {
-    case MP_OP_CONV2D:
-    case MP_OP_DEPTHWISE_CONV2D: {
-        const exec_conv *c = &e->u.conv;
-        return window_rect(r, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, c->pad_top, c->pad_left,
-                           c->in_h, c->in_w);
-    }
-    case MP_OP_AVG_POOL2D:
-    case MP_OP_MAX_POOL2D: {
-        const exec_pool *p = &e->u.pool;
-        return window_rect(r, p->kh, p->kw, p->sh, p->sw, 1, 1, p->pad_top, p->pad_left, p->in_h,
-                           p->in_w);
-    }
-    case MP_OP_ADD:
-    case MP_OP_MUL:
-        if (t->shape.h == 1)
-            r.y0 = 0, r.y1 = 1;
-        if (t->shape.w == 1)
-            r.x0 = 0, r.x1 = 1;
-        return r;
-    case MP_OP_CONCAT:
-        return concat_rect(&e->u.concat, k, r, t);
-    case MP_OP_PAD: {
-        mp_rect s = {r.y0 - e->u.pad.pad_top, r.y1 - e->u.pad.pad_top, r.x0 - e->u.pad.pad_left,
-                     r.x1 - e->u.pad.pad_left};
-        return mp_rect_intersect(s, whole);
-    }
-    case MP_OP_RESIZE_NEAREST:
-        return resize_rect(&e->u.resize, r);
-    case MP_OP_SOFTMAX:
-    case MP_OP_QUANTIZE:
-    case MP_OP_DEQUANTIZE:
-        return r;
-    default: /* fully connected, mean, reshape: global */
-        return whole;
-    }
+        return (mp_rect){0, 0, 0, 0};
+    mp_interval rows = mp_op_input_span(g, i, operand, 0, (mp_interval){r.y0, r.y1}, NULL);
+    mp_interval cols = mp_op_input_span(g, i, operand, 1, (mp_interval){r.x0, r.x1}, NULL);
+    mp_rect o = {rows.a, rows.b, cols.a, cols.b};
+    if (mp_rect_empty(o))
+        return (mp_rect){0, 0, 0, 0};
+    return o;
 }
 
 static bool rect_in_tensor(mp_rect r, const mp_tensor *t)
@@ -211,14 +138,14 @@ static bool view_holds(const mp_view *v, mp_rect r)
            (int64_t)v->row_stride >= (int64_t)v->w * v->c;
 }
 
-static bool is_global(mp_op_type t)
+static bool is_global(const mp_exec_model *m, uint32_t op)
 {
-    return t == MP_OP_FULLY_CONNECTED || t == MP_OP_MEAN || t == MP_OP_RESHAPE;
+    return !mp_op_region_bounded(m->g, op);
 }
 
 bool mp_exec_op_regional(const mp_exec_model *m, uint32_t op)
 {
-    return m && op < m->g->n_ops && m->ops[op].prepared && !is_global(m->ops[op].type);
+    return m && op < m->g->n_ops && m->ops[op].prepared && !is_global(m, op);
 }
 
 static mp_status check_view(const mp_exec_model *m, uint32_t i, const char *role, uint32_t k,
@@ -227,17 +154,17 @@ static mp_status check_view(const mp_exec_model *m, uint32_t i, const char *role
     char where[160];
     if (mp_rect_empty(need))
         return MP_OK;
-    if (v->c != t->shape.c)
-        return mp_errorf(err, MP_E_INVALID, "%s: %s %u view has %d channels, tensor '%s' has %d",
-                         exec_op_where(m, i, where, sizeof where), role, k, v->c, t->name,
-                         t->shape.c);
+    if (v->c != mp_view_pixel_bytes(t))
+        return mp_errorf(err, MP_E_INVALID, "%s: %s %u view has %d bytes per pixel, tensor '%s' "
+                         "has %d", exec_op_where(m, i, where, sizeof where), role, k, v->c,
+                         t->name, mp_view_pixel_bytes(t));
     if (!view_holds(v, need))
         return mp_errorf(err, MP_E_INVALID,
                          "%s: %s %u view holds rows [%d, %d) x columns [%d, %d) of '%s', the "
                          "region needs rows [%d, %d) x columns [%d, %d)",
                          exec_op_where(m, i, where, sizeof where), role, k, v->y0, v->y0 + v->h,
                          v->x0, v->x0 + v->w, t->name, need.y0, need.y1, need.x0, need.x1);
-    if (is_global(m->ops[i].type) && v->row_stride != v->w * v->c)
+    if (is_global(m, i) && v->row_stride != v->w * v->c)
         return mp_errorf(err, MP_E_INVALID, "%s: %s %u view of '%s' must be dense",
                          exec_op_where(m, i, where, sizeof where), role, k, t->name);
     return MP_OK;
@@ -253,6 +180,10 @@ static mp_status check_call(const mp_exec_model *m, uint32_t i, const mp_view *i
     if (!m->ops[i].prepared)
         return mp_errorf(err, MP_E_INVALID, "%s: op is not prepared",
                          exec_op_where(m, i, where, sizeof where));
+    if (m->ops[i].type == MP_OP_SPLIT)
+        return mp_errorf(err, MP_E_UNSUPPORTED, "%s: split writes %u outputs; the runners "
+                         "run it (mp_exec_run_reference, mp_exec_run_schedule)",
+                         exec_op_where(m, i, where, sizeof where), op->n_out);
     if (n_in != m->ops[i].n_act)
         return mp_errorf(err, MP_E_INVALID, "%s: %u input views given, the op has %u",
                          exec_op_where(m, i, where, sizeof where), n_in, m->ops[i].n_act);
@@ -260,7 +191,7 @@ static mp_status check_call(const mp_exec_model *m, uint32_t i, const mp_view *i
         return mp_errorf(err, MP_E_INVALID, "%s: rows [%d, %d) x columns [%d, %d) lie outside "
                          "the output '%s' (%dx%d)", exec_op_where(m, i, where, sizeof where),
                          r.y0, r.y1, r.x0, r.x1, to->name, to->shape.h, to->shape.w);
-    if (is_global(m->ops[i].type) && !mp_rect_empty(r) &&
+    if (is_global(m, i) && !mp_rect_empty(r) &&
         (r.y0 != 0 || r.x0 != 0 || r.y1 != to->shape.h || r.x1 != to->shape.w))
         return mp_errorf(err, MP_E_UNSUPPORTED, "%s: %s computes its whole output only",
                          exec_op_where(m, i, where, sizeof where), op->type_name);
@@ -292,6 +223,9 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
     case MP_OP_DEPTHWISE_CONV2D:
         exec_dw_run(&e->u.conv, &in[0], out, r);
         break;
+    case MP_OP_TRANSPOSE_CONV:
+        exec_tconv_run(&e->u.conv, &in[0], out, r);
+        break;
     case MP_OP_FULLY_CONNECTED:
         exec_fc_run(&e->u.conv, in[0].data, out->data);
         break;
@@ -304,13 +238,17 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
     case MP_OP_MEAN:
         exec_mean_run(&e->u.mean, &in[0], out->data);
         break;
+    case MP_OP_SUM: /* sum, reduce_max and mean over other axes */
+        exec_reduce_any_run(&e->u.reduce, in[0].data, out->data);
+        break;
     case MP_OP_ADD:
     case MP_OP_MUL:
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
         elem_views(&e->u.elem, in, &a, &b);
-        if (e->type == MP_OP_ADD)
-            exec_add_run(&e->u.elem, a, b, out, r);
-        else
-            exec_mul_run(&e->u.elem, a, b, out, r);
+        exec_elem_run(&e->u.elem, a, b, out, r);
         break;
     case MP_OP_SOFTMAX:
         exec_softmax_run(&e->u.softmax, &in[0], out, r);
@@ -327,8 +265,30 @@ static void dispatch(const exec_op *e, const mp_view *in, const mp_view *out, mp
     case MP_OP_RESHAPE:
         memmove(out->data, in[0].data, (size_t)out->h * (size_t)out->row_stride);
         break;
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_LEAKY_RELU:
+    case MP_OP_RELU:
+    case MP_OP_RELU6:
+        exec_unary_run(&e->u.unary, &in[0], out, r);
+        break;
+    case MP_OP_RESIZE_BILINEAR:
+        exec_bilinear_run(&e->u.bilinear, &in[0], out, r);
+        break;
+    case MP_OP_DEPTH_TO_SPACE:
+    case MP_OP_SPACE_TO_DEPTH:
+        exec_d2s_run(&e->u.d2s, &in[0], out, r);
+        break;
+    case MP_OP_TRANSPOSE:
+    case MP_OP_STRIDED_SLICE:
+        if (e->u.gather.regional)
+            exec_slice_run(&e->u.gather, &in[0], out, r);
+        else
+            exec_gather_run(&e->u.gather, in[0].data, out->data);
+        break;
     default: /* quantize, dequantize */
-        exec_requant1_run(&e->u.rq1, &in[0], out, r);
+        exec_convert_run(&e->u.convert, &in[0], out, r);
         break;
     }
 }
@@ -344,10 +304,29 @@ mp_status mp_exec_op(const mp_exec_model *m, uint32_t op, const mp_view *in, uin
     return MP_OK;
 }
 
+mp_status exec_run_split(const mp_exec_model *m, uint32_t i, const int8_t *in,
+                         int8_t *const *outs, mp_error *err)
+{
+    char where[160];
+    if (!op_checked(m, i, err))
+        return MP_E_INVALID;
+    if (!m->ops[i].prepared || m->ops[i].type != MP_OP_SPLIT)
+        return mp_errorf(err, MP_E_INVALID, "%s: not a prepared split",
+                         exec_op_where(m, i, where, sizeof where));
+    exec_split_run(&m->ops[i].u.split, in, outs);
+    return MP_OK;
+}
+
 mp_status exec_run_whole(const mp_exec_model *m, uint32_t i, int8_t *const *bufs, mp_error *err)
 {
     const mp_graph *g = m->g;
     const mp_op *op = &g->ops[i];
+    if (op->type == MP_OP_SPLIT) {
+        int8_t *outs[MP_MAX_SPLITS];
+        for (uint32_t k = 0; k < op->n_out && k < MP_MAX_SPLITS; k++)
+            outs[k] = bufs[op->out[k]];
+        return exec_run_split(m, i, bufs[op->in[0]], outs, err);
+    }
     mp_view views[MP_MAX_OP_INPUTS];
     uint32_t n = 0;
     for (uint32_t k = 0; k < op->n_in && n < MP_MAX_OP_INPUTS; k++) {

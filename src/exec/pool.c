@@ -99,13 +99,11 @@ int32_t exec_mean_finish(const exec_mean *p, int32_t sum, int32_t n)
     int32_t v;
     switch (p->mode) {
     case EXEC_MEAN_KEEP_DIMS:
-        v = rounded_div(mp_mbqm(sum - p->in_zp * n, p->mult, p->shift), n) + p->out_zp;
-        break;
-    case EXEC_MEAN_SAME_QUANT:
-        v = sum / n;
+        v = mp_add_wrap(rounded_div(mp_mbqm(sum - p->in_zp * n, p->mult, p->shift), n),
+                        p->out_zp);
         break;
     default:
-        v = mp_mbqm(sum - p->in_zp * n, p->mult, p->shift) + p->out_zp;
+        v = mp_add_wrap(mp_mbqm(sum - p->in_zp * n, p->mult, p->shift), p->out_zp);
         break;
     }
     return mp_clamp32(v, -128, 127);

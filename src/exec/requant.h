@@ -78,6 +78,12 @@ static inline int32_t mp_mbqm_vec(int32_t x, int32_t multiplier, int32_t shift)
     return (h >> right) + (rem > thr ? 1 : 0);
 }
 
+/* a + b with int32's two's complement wrap (TFLite adds offsets in int32), without C's UB. */
+static inline int32_t mp_add_wrap(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 static inline int32_t mp_clamp32(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : v > hi ? hi : v;

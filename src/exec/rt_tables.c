@@ -132,8 +132,8 @@ static const void *small_params(builder *b, const exec_op *e)
     }
     case MP_OP_MEAN: {
         const exec_mean *q = &e->u.mean;
-        mprt_mean v = {q->in_h, q->in_w, q->c, (int32_t)q->mode, q->in_zp, q->out_zp,
-                       q->mult, q->shift};
+        int32_t mode = q->mode == EXEC_MEAN_KEEP_DIMS ? MPRT_MEAN_KEEP_DIMS : MPRT_MEAN_RESCALE;
+        mprt_mean v = {q->in_h, q->in_w, q->c, mode, q->in_zp, q->out_zp, q->mult, q->shift};
         return dup_params(b, &v, sizeof v);
     }
     case MP_OP_ADD:
@@ -153,6 +153,12 @@ static const void *small_params(builder *b, const exec_op *e)
     case MP_OP_PAD: {
         const exec_pad *q = &e->u.pad;
         mprt_pad v = {q->in_h, q->in_w, q->c, q->pad_top, q->pad_left, q->value};
+        return dup_params(b, &v, sizeof v);
+    }
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE: { /* int8 to int8 only (rt_why_not) */
+        const exec_convert *q = &e->u.convert;
+        mprt_requant v = {0, q->in_zp, q->out_zp, q->mult, q->shift};
         return dup_params(b, &v, sizeof v);
     }
     default: {
@@ -184,6 +190,24 @@ static int32_t rt_type(mp_op_type t)
     }
 }
 
+/* Why memplan_rt cannot run an op the host executor prepared, or NULL. */
+static const char *rt_why_not(const exec_op *e)
+{
+    switch (e->type) {
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE:
+        if (e->u.convert.in_type != MP_DTYPE_INT8 || e->u.convert.out_type != MP_DTYPE_INT8)
+            return "float32 and uint8 conversions are not supported by memplan_rt (int8 "
+                   "tensors only)";
+        return NULL;
+    case MP_OP_PAD:
+        return e->u.pad.in_c != e->u.pad.c ? "channel padding is not supported by memplan_rt"
+                                           : NULL;
+    default:
+        return NULL;
+    }
+}
+
 /* Type and parameters of graph op op into o. */
 static mp_status op_params(builder *b, uint32_t op, mprt_op *o)
 {
@@ -193,6 +217,10 @@ static mp_status op_params(builder *b, uint32_t op, mprt_op *o)
     if (o->type < 0 || !e->prepared)
         return mp_errorf(b->err, MP_E_UNSUPPORTED, "%s: not supported by memplan_rt",
                          exec_op_where(b->m, op, where, sizeof where));
+    const char *why = rt_why_not(e);
+    if (why)
+        return mp_errorf(b->err, MP_E_UNSUPPORTED, "%s: %s",
+                         exec_op_where(b->m, op, where, sizeof where), why);
     if (o->type == MPRT_OP_RESHAPE)
         o->params = NULL;
     else if (o->type <= MPRT_OP_FC)

@@ -70,7 +70,8 @@ static mp_status run_ops(const mp_exec_model *m, const int32_t *last, bool keep_
     for (uint32_t s = 0; s < g->n_ops; s++) {
         uint32_t i = g->order[s];
         const mp_op *op = &g->ops[i];
-        MP_TRY(alloc_tensor(g, run, op->out[0], err));
+        for (uint32_t k = 0; k < op->n_out; k++)
+            MP_TRY(alloc_tensor(g, run, op->out[k], err));
         MP_TRY(exec_run_whole(m, i, run->tensor, err));
         if (keep_all)
             continue;

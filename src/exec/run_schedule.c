@@ -60,8 +60,17 @@ static const int8_t *host_input(const runner *r, mp_tensor_id t)
     return NULL;
 }
 
+/* A network input the plan keeps outside the arena (a float/uint8 boundary input: the
+ * caller's buffer) has no buffer; ops read it where the caller holds it. */
+static bool outside_arena(const runner *r, mp_tensor_id t)
+{
+    return r->s->tensor_buffer[t] < 0 && host_input(r, t);
+}
+
 static mp_view whole_view(const runner *r, mp_tensor_id t)
 {
+    if (outside_arena(r, t))
+        return mp_view_of_tensor(&r->g->tensors[t], (int8_t *)host_input(r, t));
     return mp_view_of_tensor(&r->g->tensors[t], buffer_data(r, r->s->tensor_buffer[t]));
 }
 
@@ -142,9 +151,18 @@ static mp_status run_layer_step(runner *r, uint32_t st)
     for (uint32_t k = 0; k < o->n_in; k++)
         if (o->in[k] != MP_NO_TENSOR && mp_tensor_is_activation(&r->g->tensors[o->in[k]]))
             in[n_in++] = whole_view(r, o->in[k]);
+    r->stats->op_runs++;
+    if (o->type == MP_OP_SPLIT) {
+        int8_t *outs[MP_MAX_SPLITS];
+        for (uint32_t k = 0; k < o->n_out && k < MP_MAX_SPLITS; k++)
+            outs[k] = whole_view(r, o->out[k]).data;
+        MP_TRY(exec_run_split(r->m, op, in[0].data, outs, r->err));
+        for (uint32_t k = 0; k < o->n_out; k++)
+            check_tensor(r, o->out[k]);
+        return MP_OK;
+    }
     mp_view out = whole_view(r, o->out[0]);
     mp_rect rect = mp_rect_of_tensor(&r->g->tensors[o->out[0]]);
-    r->stats->op_runs++;
     if (s->pl.steps[st].inplace_kind == MP_INPLACE_DW) {
         int32_t pb = find_buffer(s, MP_BUF_PLANE, o->out[0], -1, st);
         if (pb < 0)
@@ -202,6 +220,8 @@ static bool is_region(const mp_stage_tensor *sl)
 /* The view through which ops read or write slot k in patch (i, j). */
 static mp_view slot_view(const tile_ctx *t, uint32_t k, uint32_t i, uint32_t j)
 {
+    if (outside_arena(t->r, t->p->slots[k].id))
+        return whole_view(t->r, t->p->slots[k].id);
     if (is_region(&t->p->slots[k]))
         return region_view(t, k, i, j);
     return whole_view(t->r, t->p->slots[k].id);
@@ -317,7 +337,7 @@ static mp_status run_patch(tile_ctx *t, uint32_t i, uint32_t j)
 {
     const mp_patch_plan *p = t->p;
     for (uint32_t k = 0; k < p->n_slots; k++) {
-        if (p->slots[k].role != MP_ROLE_STREAM_INPUT)
+        if (p->slots[k].role != MP_ROLE_STREAM_INPUT || outside_arena(t->r, p->slots[k].id))
             continue;
         stream_input(t, k, i, j);
         if (p->spec.halo != MP_HALO_RECOMPUTE)

@@ -66,8 +66,32 @@ mp_status mp_exec_random_input(const mp_exec_model *m, uint32_t k, uint64_t seed
     if (k >= m->g->n_inputs)
         return mp_errorf(err, MP_E_INVALID, "the network has no input %u", k);
     rng r = rng_for(seed, 0x1000000ull + k);
-    for (size_t i = 0; i < dst_bytes; i++)
-        dst[i] = (int8_t)(rng_next(&r) >> 56);
+    mp_tensor_id id = m->g->inputs[k];
+    if (m->t[id].dtype != MP_DTYPE_FLOAT32) {
+        for (size_t i = 0; i < dst_bytes; i++)
+            dst[i] = (int8_t)(rng_next(&r) >> 56);
+        return MP_OK;
+    }
+    /* float32: uniform over the real range of the int8 codes of the QUANTIZE reading it
+     * (or [-1, 1)), widened by 10% on each side so that clamping is exercised too */
+    double lo = -1.0, hi = 1.0;
+    const uint32_t *readers;
+    uint32_t n = mp_graph_consumers(m->g, id, &readers);
+    for (uint32_t c = 0; c < n; c++) {
+        const mp_op *op = &m->g->ops[readers[c]];
+        const exec_tensor *q = &m->t[op->out[0]];
+        if (op->type == MP_OP_QUANTIZE && q->has_quant) {
+            int32_t qlo = q->dtype == MP_DTYPE_UINT8 ? 0 : -128;
+            lo = (double)q->scale * (qlo - q->zp);
+            hi = (double)q->scale * (qlo + 255 - q->zp);
+            break;
+        }
+    }
+    double w = (hi - lo) * 0.1;
+    for (size_t i = 0; i + sizeof(float) <= dst_bytes; i += sizeof(float)) {
+        float f = (float)(lo - w + (hi - lo + 2 * w) * rng_unit(&r));
+        memcpy(dst + i, &f, sizeof f);
+    }
     return MP_OK;
 }
 
@@ -87,7 +111,8 @@ bool exec_needs_synthesis(const mp_exec_model *m)
 {
     const mp_graph *g = m->g;
     for (uint32_t id = 0; id < g->n_tensors; id++)
-        if (mp_tensor_is_activation(&g->tensors[id]) && !m->t[id].has_quant)
+        if (mp_tensor_is_activation(&g->tensors[id]) && !m->t[id].has_quant &&
+            m->t[id].dtype != MP_DTYPE_FLOAT32)
             return true;
     for (uint32_t i = 0; i < g->n_ops; i++) {
         if (!is_conv_like(g->ops[i].type))

@@ -409,10 +409,63 @@ size_t mp_repeat_base_len(const char *name, uint32_t rep)
     return len - (size_t)n;
 }
 
+/* Rebuild a name map from scratch (after compaction). */
+static bool map_rebuild(name_map *m, uint32_t n, const char *(*name_of)(const mp_graph *, uint32_t),
+                        const mp_graph *g)
+{
+    mp_free(m->slots);
+    *m = (name_map){0};
+    for (uint32_t i = 0; i < n; i++)
+        if (!map_insert(m, i, name_of, g))
+            return false;
+    return true;
+}
+
+static void remap_ids(const mp_tensor_id *ids, uint32_t n, const uint32_t *new_id)
+{
+    mp_tensor_id *w = (mp_tensor_id *)ids; /* pool memory the graph owns */
+    for (uint32_t k = 0; k < n; k++)
+        if (w[k] != MP_NO_TENSOR)
+            w[k] = new_id[w[k]];
+}
+
+mp_status mp_graph_compact(mp_graph *g, const uint8_t *drop_op, const uint8_t *drop_tensor,
+                           mp_error *err)
+{
+    uint32_t *new_id = mp_calloc(g->n_tensors ? g->n_tensors : 1, sizeof *new_id);
+    if (!new_id)
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    uint32_t nt = 0, no = 0;
+    for (uint32_t t = 0; t < g->n_tensors; t++) {
+        new_id[t] = drop_tensor[t] ? MP_NO_TENSOR : nt;
+        if (!drop_tensor[t])
+            g->tensors[nt++] = g->tensors[t];
+    }
+    for (uint32_t i = 0; i < g->n_ops; i++) {
+        if (drop_op[i])
+            continue;
+        mp_op *op = &g->ops[no++];
+        *op = g->ops[i];
+        remap_ids(op->in, op->n_in, new_id);
+        remap_ids(op->out, op->n_out, new_id);
+    }
+    remap_ids(g->inputs, g->n_inputs, new_id);
+    remap_ids(g->outputs, g->n_outputs, new_id);
+    mp_free(new_id);
+    g->n_tensors = nt;
+    g->n_ops = no;
+    if (!map_rebuild(&g->priv->tensor_names, nt, tensor_name_of, g) ||
+        !map_rebuild(&g->priv->op_names, no, op_name_of, g))
+        return mp_errorf(err, MP_E_NOMEM, "out of memory");
+    return MP_OK;
+}
+
 mp_status mp_graph_finalize(mp_graph *g, mp_error *err)
 {
     if (g->finalized)
         return MP_OK;
+    if (!g->keep_pads)
+        MP_TRY(mp_graph_fold_pads(g, err));
     MP_TRY(mp_graph_check_structure(g, err));
     MP_TRY(mp_graph_compute_order(g, err));
     MP_TRY(mp_graph_infer_shapes(g, err));
@@ -436,6 +489,20 @@ int32_t mp_graph_find_op(const mp_graph *g, const char *name)
     return (int32_t)map_find(&g->priv->op_names, name, op_name_of, g);
 }
 
+bool mp_graph_is_boundary_input(const mp_graph *g, mp_tensor_id t)
+{
+    if (t >= g->n_tensors || !(g->tensors[t].flags & MP_TENSOR_INPUT) ||
+        (g->tensors[t].flags & MP_TENSOR_OUTPUT) ||
+        (g->tensors[t].dtype != MP_DTYPE_FLOAT32 && g->tensors[t].dtype != MP_DTYPE_UINT8))
+        return false;
+    const uint32_t *ops;
+    uint32_t n = mp_graph_consumers(g, t, &ops);
+    for (uint32_t k = 0; k < n; k++)
+        if (g->ops[ops[k]].type != MP_OP_QUANTIZE)
+            return false;
+    return n > 0;
+}
+
 uint32_t mp_op_n_activation_inputs(const mp_graph *g, const mp_op *op)
 {
     uint32_t n = 0;
@@ -455,8 +522,11 @@ const char *mp_graph_op_where(const mp_graph *g, uint32_t i, char *buf, size_t b
         else
             snprintf(buf, buf_size, "layers[%u] '%s'", i, op->name);
         break;
-    case MP_SOURCE_TFLITE:
-        snprintf(buf, buf_size, "operator %u (%s)", i, op->type_name);
+    case MP_SOURCE_TFLITE: /* where: "operator N" when ops were removed (folded) */
+        if (op->where)
+            snprintf(buf, buf_size, "%s (%s)", op->where, op->type_name);
+        else
+            snprintf(buf, buf_size, "operator %u (%s)", i, op->type_name);
         break;
     default:
         snprintf(buf, buf_size, "op %u '%s'", i, op->name);

@@ -32,6 +32,13 @@ struct mp_graph_priv {
     uint32_t *cons_list;     /* cons_list[cons_start[t] .. cons_start[t+1]) */
 };
 
+/* Drop the marked ops and tensors (before finalize; no repeat groups): arrays compacted,
+ * operand ids, inputs, outputs and name maps remapped. graph.c */
+mp_status mp_graph_compact(mp_graph *g, const uint8_t *drop_op, const uint8_t *drop_tensor,
+                           mp_error *err);
+/* PAD folding (fold.c; docs/algorithms.md). */
+mp_status mp_graph_fold_pads(mp_graph *g, mp_error *err);
+
 /* finalize steps, each in its own file */
 mp_status mp_graph_check_structure(mp_graph *g, mp_error *err); /* order.c */
 mp_status mp_graph_compute_order(mp_graph *g, mp_error *err);   /* order.c */

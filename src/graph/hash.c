@@ -28,6 +28,31 @@ static void put_tensor(mp_strbuf *sb, const mp_graph *g, mp_tensor_id id)
                      t->shape.h, t->shape.w, t->shape.c, t->flags);
 }
 
+/* Attributes of the ops added with issue 14, written only when one is set, so the hash of
+ * every network that has none stays what it was. */
+static void put_more(mp_strbuf *sb, const mp_op *op)
+{
+    const mp_op_params *p = &op->p;
+    bool any = p->pad_ch_before || p->pad_ch_after || p->pad_value_set || p->keep_num_dims ||
+               p->block_size || p->alpha != 0.0f ||
+               ((op->type == MP_OP_SUM || op->type == MP_OP_REDUCE_MAX ||
+                 op->type == MP_OP_STRIDED_SLICE) && p->axes) ||
+               (op->type == MP_OP_MEAN && p->axes != 6) || op->type == MP_OP_TRANSPOSE ||
+               op->type == MP_OP_STRIDED_SLICE || op->type == MP_OP_SPLIT;
+    if (!any)
+        return;
+    mp_strbuf_printf(sb, " c%d,%d v%d,%d n%d x%d b%d l%.9g t%d,%d,%d,%d", p->pad_ch_before,
+                     p->pad_ch_after, p->pad_value_set, p->pad_value, p->keep_num_dims, p->axes,
+                     p->block_size, (double)p->alpha, p->perm[0], p->perm[1], p->perm[2],
+                     p->perm[3]);
+    if (op->type == MP_OP_STRIDED_SLICE)
+        for (int i = 0; i < 4; i++)
+            mp_strbuf_printf(sb, " [%d:%d:%d]", p->begin[i], p->end[i], p->strides[i]);
+    if (op->type == MP_OP_SPLIT)
+        for (uint32_t k = 0; k < op->n_out && k < MP_MAX_SPLITS; k++)
+            mp_strbuf_printf(sb, " %d", p->split_sizes[k]);
+}
+
 static void put_op(mp_strbuf *sb, const mp_graph *g, const mp_op *op)
 {
     const mp_op_params *p = &op->p;
@@ -37,10 +62,12 @@ static void put_op(mp_strbuf *sb, const mp_graph *g, const mp_op *op)
     mp_strbuf_puts(sb, " >");
     for (uint32_t k = 0; k < op->n_out; k++)
         put_tensor(sb, g, op->out[k]);
-    mp_strbuf_printf(sb, " k%d,%d s%d,%d d%d,%d p%d,%d,%d,%d f%d m%d g%d a%d r%d,%d\n",
+    mp_strbuf_printf(sb, " k%d,%d s%d,%d d%d,%d p%d,%d,%d,%d f%d m%d g%d a%d r%d,%d",
                      p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, p->dilation_h,
                      p->dilation_w, p->pad_top, p->pad_bottom, p->pad_left, p->pad_right,
                      p->filters, p->depth_multiplier, p->groups, p->axis, p->out_h, p->out_w);
+    put_more(sb, op);
+    mp_strbuf_puts(sb, "\n");
 }
 
 mp_status mp_graph_compute_hash(mp_graph *g, mp_error *err)

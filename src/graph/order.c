@@ -40,7 +40,7 @@ static mp_status check_op_operands(mp_graph *g, uint32_t i, mp_error *err)
 {
     char where[160];
     mp_op *op = &g->ops[i];
-    if (op->type != MP_OP_UNKNOWN && op->n_out != 1)
+    if (op->type != MP_OP_UNKNOWN && op->type != MP_OP_SPLIT && op->n_out != 1)
         return mp_errorf(err, MP_E_INVALID, "%s: expected 1 output, got %u", OP_WHERE(g, i, where),
                          op->n_out);
     if (op->n_in == 0 || op->in[0] == MP_NO_TENSOR)

@@ -12,24 +12,15 @@
  * max((out - 1) * stride + (k - 1) * dilation + 1 - in, 0) is split with the
  * smaller half on top/left and the odd pixel at the bottom/right.
  */
-#include "graph_int.h"
+#include "shape_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
-typedef struct infer_ctx {
-    mp_graph *g;
-    uint32_t op_index;
-    char where[160];
-    mp_error *err;
-} infer_ctx;
-
-#define FAIL(ctx, st, ...) fail_at((ctx), (st), __VA_ARGS__)
-
-static mp_status fail_at(infer_ctx *ctx, mp_status st, const char *fmt, ...) MP_PRINTF(3, 4);
+#define FAIL(ctx, st, ...) shape_fail((ctx), (st), __VA_ARGS__)
 
 #include <stdarg.h>
-static mp_status fail_at(infer_ctx *ctx, mp_status st, const char *fmt, ...)
+mp_status shape_fail(infer_ctx *ctx, mp_status st, const char *fmt, ...)
 {
     char msg[400];
     va_list ap;
@@ -39,7 +30,7 @@ static mp_status fail_at(infer_ctx *ctx, mp_status st, const char *fmt, ...)
     return mp_errorf(ctx->err, st, "%s: %s", ctx->where, msg);
 }
 
-static bool shape_known(mp_shape s)
+bool shape_known(mp_shape s)
 {
     return s.n > 0 && s.h > 0 && s.w > 0 && s.c > 0;
 }
@@ -49,17 +40,18 @@ static bool shape_eq(mp_shape a, mp_shape b)
     return a.n == b.n && a.h == b.h && a.w == b.w && a.c == b.c;
 }
 
-static void fmt_shape(mp_shape s, char *buf, size_t n)
+void shape_fmt(mp_shape s, char *buf, size_t n)
 {
     if (s.n == 1)
         snprintf(buf, n, "%dx%dx%d", s.h, s.w, s.c);
     else
         snprintf(buf, n, "%dx%dx%dx%d", s.n, s.h, s.w, s.c);
 }
+#define fmt_shape shape_fmt
 
 /* Elements of a shape whose dimensions are 1..MP_MAX_DIM; INT64_MAX when the product does
  * not fit (no real tensor comes near: MP_MAX_TENSOR_BYTES caps them far lower). */
-static int64_t elements(mp_shape s)
+int64_t shape_elements(mp_shape s)
 {
     int64_t e;
     if (__builtin_mul_overflow((int64_t)s.n, (int64_t)s.h, &e) ||
@@ -67,6 +59,7 @@ static int64_t elements(mp_shape s)
         return INT64_MAX;
     return e;
 }
+#define elements shape_elements
 
 /* "output 'a' (4000x4000x100) is 1600000000 bytes, more than the limit of 1073741824 bytes per
  * tensor": the byte size of t with shape s, checked against MP_MAX_TENSOR_BYTES. */
@@ -90,8 +83,8 @@ static mp_status tensor_bytes(const mp_tensor *t, size_t *bytes, char *msg, size
  * Set or check the shape of tensor id. rank is applied when the shape was
  * inferred (the source gave none).
  */
-static mp_status settle(infer_ctx *ctx, mp_tensor_id id, mp_shape s, uint8_t rank,
-                        const char *role)
+mp_status shape_settle(infer_ctx *ctx, mp_tensor_id id, mp_shape s, uint8_t rank,
+                       const char *role)
 {
     mp_tensor *t = &ctx->g->tensors[id];
     char a[64], b[64];
@@ -126,7 +119,9 @@ static mp_status settle(infer_ctx *ctx, mp_tensor_id id, mp_shape s, uint8_t ran
     return MP_OK;
 }
 
-static mp_tensor *input(infer_ctx *ctx, uint32_t k)
+#define settle shape_settle
+
+mp_tensor *shape_input(infer_ctx *ctx, uint32_t k)
 {
     const mp_op *op = &ctx->g->ops[ctx->op_index];
     if (k >= op->n_in || op->in[k] == MP_NO_TENSOR)
@@ -135,6 +130,8 @@ static mp_tensor *input(infer_ctx *ctx, uint32_t k)
 }
 
 /* One spatial dimension of a window op; fills the resolved padding. */
+#define input shape_input
+
 static mp_status window_dim(infer_ctx *ctx, const char *axis, int32_t in, int32_t k, int32_t s,
                             int32_t d, mp_padding pad, int32_t *pa, int32_t *pb, int32_t *out)
 {
@@ -183,7 +180,7 @@ static mp_status window_dim(infer_ctx *ctx, const char *axis, int32_t in, int32_
     return MP_OK;
 }
 
-static mp_status window_hw(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape *out)
+mp_status shape_window_hw(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape *out)
 {
     mp_op_params *p = &op->p;
     if (!p->dilation_h)
@@ -198,7 +195,9 @@ static mp_status window_hw(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape *out
     return MP_OK;
 }
 
-static mp_status settle_bias(infer_ctx *ctx, uint32_t k, int32_t channels)
+#define window_hw shape_window_hw
+
+mp_status shape_settle_bias(infer_ctx *ctx, uint32_t k, int32_t channels)
 {
     const mp_op *op = &ctx->g->ops[ctx->op_index];
     if (k >= op->n_in || op->in[k] == MP_NO_TENSOR)
@@ -206,6 +205,8 @@ static mp_status settle_bias(infer_ctx *ctx, uint32_t k, int32_t channels)
     mp_shape s = {1, 1, 1, channels};
     return settle(ctx, op->in[k], s, 1, "bias");
 }
+
+#define settle_bias shape_settle_bias
 
 static mp_status infer_conv(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape *out)
 {
@@ -272,31 +273,46 @@ static mp_status infer_depthwise(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shap
     return settle_bias(ctx, 2, out->c);
 }
 
-static mp_status infer_fc(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape *out)
+/* TFLite's fully connected: the input is read as rows of `depth` values (the weights' second
+ * dimension), each row multiplied by the weights; without keep_num_dims the output is
+ * [rows, units], with it the input's shape with the last axis replaced by units. Without
+ * weights (net.json) depth is the whole input, or its last axis with keep_num_dims. */
+static mp_status infer_fc(infer_ctx *ctx, mp_op *op, const mp_tensor *it, mp_shape *out,
+                          uint8_t *rank)
 {
+    mp_shape in = it->shape;
     mp_tensor *f = input(ctx, 1);
     if (!f)
         return FAIL(ctx, MP_E_INVALID, "fully connected layer without a weight tensor");
-    int64_t depth = elements(in) / in.n;
-    if (depth > INT32_MAX)
-        return FAIL(ctx, MP_E_LIMIT, "input of %lld elements is too large", (long long)depth);
+    int64_t all = elements(in) / in.n, depth = op->p.keep_num_dims ? in.c : all;
+    if (all > INT32_MAX)
+        return FAIL(ctx, MP_E_LIMIT, "input of %lld elements is too large", (long long)all);
     mp_op_params *p = &op->p;
     if (shape_known(f->shape)) {
         p->filters = f->shape.w;
-        if (f->shape.c != depth)
-            return FAIL(ctx, MP_E_INVALID, "weights '%s' expect %d inputs, the input has %lld",
-                        f->name, f->shape.c, (long long)depth);
+        depth = f->shape.c;
+        if (all % depth || (p->keep_num_dims && depth != in.c))
+            return FAIL(ctx, MP_E_INVALID, "weights '%s' expect rows of %d inputs, the input "
+                        "(%lld elements, last axis %d) has none", f->name, f->shape.c,
+                        (long long)all, in.c);
     } else {
         if (p->filters < 1)
             return FAIL(ctx, MP_E_INVALID, "units must be >= 1, got %d", p->filters);
         mp_shape fs = {1, 1, p->filters, (int32_t)depth};
         MP_TRY(settle(ctx, op->in[1], fs, 2, "weights"));
     }
-    *out = (mp_shape){in.n, 1, 1, p->filters};
+    if (p->keep_num_dims) {
+        *out = in;
+        out->c = p->filters;
+        *rank = it->rank;
+    } else {
+        *out = (mp_shape){in.n, 1, (int32_t)(all / depth), p->filters};
+        *rank = 2;
+    }
     return settle_bias(ctx, 2, p->filters);
 }
 
-static mp_status infer_elementwise(infer_ctx *ctx, mp_op *op, mp_shape *out)
+mp_status shape_infer_binary(infer_ctx *ctx, mp_op *op, mp_shape *out)
 {
     if (op->n_in != 2 || !input(ctx, 1))
         return FAIL(ctx, MP_E_INVALID, "%s needs exactly 2 inputs, got %u", op->type_name,
@@ -396,25 +412,24 @@ static mp_status infer_reshape(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape 
 static mp_status infer_pad(infer_ctx *ctx, mp_op *op, mp_shape in, mp_shape *out)
 {
     mp_op_params *p = &op->p;
-    if (p->pad_top < 0 || p->pad_bottom < 0 || p->pad_left < 0 || p->pad_right < 0)
+    if (p->pad_top < 0 || p->pad_bottom < 0 || p->pad_left < 0 || p->pad_right < 0 ||
+        p->pad_ch_before < 0 || p->pad_ch_after < 0)
         return FAIL(ctx, MP_E_INVALID, "padding must be >= 0");
     *out = in;
     int64_t h = (int64_t)in.h + p->pad_top + p->pad_bottom;
     int64_t w = (int64_t)in.w + p->pad_left + p->pad_right;
-    if (h > MP_MAX_DIM || w > MP_MAX_DIM)
+    int64_t c = (int64_t)in.c + p->pad_ch_before + p->pad_ch_after;
+    if (h > MP_MAX_DIM || w > MP_MAX_DIM || c > MP_MAX_DIM)
         return FAIL(ctx, MP_E_LIMIT, "padded size exceeds %d", MP_MAX_DIM);
     out->h = (int32_t)h;
     out->w = (int32_t)w;
+    out->c = (int32_t)c;
     return MP_OK;
 }
 
 static uint8_t out_rank(const mp_op *op, const mp_tensor *in)
 {
     switch (op->type) {
-    case MP_OP_FULLY_CONNECTED:
-        return 2;
-    case MP_OP_MEAN:
-        return op->p.keep_dims ? 4 : 2;
     case MP_OP_RESHAPE:
         return (uint8_t)op->p.new_rank; /* 0: keep what the source said */
     default:
@@ -430,6 +445,7 @@ static mp_status infer_op(infer_ctx *ctx)
     if (!shape_known(in->shape))
         return FAIL(ctx, MP_E_INVALID, "input '%s' has no shape", in->name);
     mp_shape s = in->shape;
+    uint8_t rank = out_rank(op, in);
     if (s.n != 1 && op->type != MP_OP_UNKNOWN && op->type != MP_OP_RESHAPE)
         return FAIL(ctx, MP_E_UNSUPPORTED, "batch size %d (memplan models batch 1)", s.n);
     switch (op->type) {
@@ -440,7 +456,7 @@ static mp_status infer_op(infer_ctx *ctx)
         MP_TRY(infer_depthwise(ctx, op, in->shape, &s));
         break;
     case MP_OP_FULLY_CONNECTED:
-        MP_TRY(infer_fc(ctx, op, in->shape, &s));
+        MP_TRY(infer_fc(ctx, op, in, &s, &rank));
         break;
     case MP_OP_AVG_POOL2D:
     case MP_OP_MAX_POOL2D:
@@ -449,25 +465,16 @@ static mp_status infer_op(infer_ctx *ctx)
         break;
     case MP_OP_ADD:
     case MP_OP_MUL:
-        MP_TRY(infer_elementwise(ctx, op, &s));
+        MP_TRY(shape_infer_binary(ctx, op, &s));
         break;
     case MP_OP_CONCAT:
         MP_TRY(infer_concat(ctx, op, &s));
-        break;
-    case MP_OP_MEAN:
-        s = (mp_shape){1, 1, 1, in->shape.c};
         break;
     case MP_OP_PAD:
         MP_TRY(infer_pad(ctx, op, in->shape, &s));
         break;
     case MP_OP_RESHAPE:
         MP_TRY(infer_reshape(ctx, op, in->shape, &s));
-        break;
-    case MP_OP_RESIZE_NEAREST:
-        if (op->p.out_h < 1 || op->p.out_w < 1)
-            return FAIL(ctx, MP_E_INVALID, "resize target must be >= 1x1");
-        s.h = op->p.out_h;
-        s.w = op->p.out_w;
         break;
     case MP_OP_SOFTMAX:
     case MP_OP_QUANTIZE:
@@ -483,10 +490,17 @@ static mp_status infer_op(infer_ctx *ctx)
             MP_TRY(settle(ctx, op->out[k], t->shape, 0, "output"));
         }
         return MP_OK;
-    default:
-        return FAIL(ctx, MP_E_UNSUPPORTED, "op type %d", (int)op->type);
+    default: {
+        bool handled, settled;
+        MP_TRY(shape_infer_more(ctx, op, in, &s, &rank, &handled, &settled));
+        if (!handled)
+            return FAIL(ctx, MP_E_UNSUPPORTED, "op type %d", (int)op->type);
+        if (settled)
+            return MP_OK;
+        break;
     }
-    return settle(ctx, op->out[0], s, out_rank(op, in), "output");
+    }
+    return settle(ctx, op->out[0], s, rank, "output");
 }
 
 /* Constants and inputs: sizes from their given shapes. */

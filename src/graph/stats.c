@@ -6,8 +6,10 @@
  * convolutions and fully connected layers (the usual figure papers quote):
  *   conv:      out_h * out_w * out_c * kernel_h * kernel_w * (in_c / groups)
  *   depthwise: out_h * out_w * out_c * kernel_h * kernel_w
- *   fc:        out_c * in_depth
- * Other modelled ops count 0 MACs; unknown ops have no MAC count.
+ *   fc:        units * in_elements (rows * units * depth, TFLite's rows of the last axis)
+ *   transpose_conv: in_h * in_w * in_c * kernel_h * kernel_w * out_c
+ * Other modelled ops (elementwise, activations, pooling, reducers, data movement) count 0
+ * MACs (docs/algorithms.md); unknown ops have no MAC count.
  * Parameters are the elements of weight and bias tensors; flash bytes are the
  * bytes of every constant tensor some op reads (each tensor once).
  */
@@ -32,8 +34,13 @@ static bool op_macs(const mp_graph *g, const mp_op *op, uint64_t *macs)
         ok = mp_mul_u64((uint64_t)o.h * (uint64_t)o.w, (uint64_t)o.c, &m) &&
              mp_mul_u64(m, (uint64_t)op->p.kernel_h * (uint64_t)op->p.kernel_w, &m);
         break;
-    case MP_OP_FULLY_CONNECTED:
+    case MP_OP_FULLY_CONNECTED: /* rows * units * depth = units * input elements */
         ok = mp_mul_u64((uint64_t)o.c, (uint64_t)i.h * (uint64_t)i.w * (uint64_t)i.c, &m);
+        break;
+    case MP_OP_TRANSPOSE_CONV: /* every input element times every tap and output channel */
+        ok = mp_mul_u64((uint64_t)i.h * (uint64_t)i.w, (uint64_t)i.c, &m) &&
+             mp_mul_u64(m, (uint64_t)op->p.kernel_h * (uint64_t)op->p.kernel_w, &m) &&
+             mp_mul_u64(m, (uint64_t)o.c, &m);
         break;
     default:
         break;
@@ -68,7 +75,7 @@ mp_status mp_graph_compute_stats(mp_graph *g, mp_error *err)
         }
         op->params = 0;
         bool weighted = op->type == MP_OP_CONV2D || op->type == MP_OP_DEPTHWISE_CONV2D ||
-                        op->type == MP_OP_FULLY_CONNECTED;
+                        op->type == MP_OP_FULLY_CONNECTED || op->type == MP_OP_TRANSPOSE_CONV;
         for (uint32_t k = 0; k < op->n_in; k++) {
             mp_tensor_id t = op->in[k];
             if (t == MP_NO_TENSOR || !(g->tensors[t].flags & MP_TENSOR_CONST))

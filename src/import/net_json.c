@@ -14,6 +14,7 @@
 #include "../util/alloc.h"
 #include "../util/base64.h"
 #include "../util/json_fields.h"
+#include "import_int.h"
 #include "net_json_int.h"
 
 #include <float.h>
@@ -23,173 +24,6 @@
 
 static const char *const common_keys[] = {"name", "op", "inputs", "activation", "quant",
                                           "dtype", "comment", "tflite_tensor", NULL};
-
-/* ---- quantization and constants ------------------------------------------------------- */
-
-/* Read "scale" and "zero_point" (numbers or arrays) of a quant object into q. */
-static mp_status read_quant(net_ctx *n, const cJSON *obj, const char *key, mp_quant *q,
-                            float *scales, int32_t *zps, uint32_t cap)
-{
-    jctx *c = &n->j;
-    const cJSON *qo;
-    memset(q, 0, sizeof *q);
-    MP_TRY(jmember(c, obj, key, false, &qo));
-    if (!qo)
-        return MP_OK;
-    if (!cJSON_IsObject(qo))
-        return jfail(c, key, MP_E_INVALID, "expected an object with scale and zero_point");
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(qo, "scale");
-    const cJSON *z = cJSON_GetObjectItemCaseSensitive(qo, "zero_point");
-    uint32_t ns = cJSON_IsArray(s) ? (uint32_t)cJSON_GetArraySize(s) : 1;
-    if (!s || ns == 0 || ns > cap)
-        return jfail(c, key, MP_E_INVALID, "scale: expected a number or 1..%u numbers", cap);
-    /* walk the lists (cJSON_GetArrayItem is linear: indexing would be quadratic) */
-    const cJSON *v = cJSON_IsArray(s) ? s->child : s;
-    for (uint32_t i = 0; i < ns; i++, v = cJSON_IsArray(s) ? v->next : s) {
-        if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || v->valuedouble > 1e30)
-            return jfail(c, key, MP_E_INVALID, "scale[%u]: expected a positive number", i);
-        scales[i] = (float)v->valuedouble;
-    }
-    uint32_t nz = z && cJSON_IsArray(z) ? (uint32_t)cJSON_GetArraySize(z) : 1;
-    if (nz != 1 && nz != ns)
-        return jfail(c, key, MP_E_INVALID, "zero_point: expected 1 or %u values, got %u", ns, nz);
-    const cJSON *zv = !z ? NULL : cJSON_IsArray(z) ? z->child : z;
-    for (uint32_t i = 0; i < ns; i++, zv = z && cJSON_IsArray(z) && nz > 1 ? zv->next : zv) {
-        int32_t zp = 0;
-        if (zv)
-            MP_TRY(jint_value(c, zv, key, -32768, 65535, &zp));
-        zps[i] = zp;
-    }
-    q->n = ns;
-    q->scale = scales;
-    q->zero_point = zps;
-    return MP_OK;
-}
-
-static mp_status read_int_array(net_ctx *n, const cJSON *arr, const char *key, mp_dtype dt,
-                                unsigned char **out, size_t *bytes)
-{
-    size_t count = (size_t)cJSON_GetArraySize(arr);
-    size_t es = mp_dtype_size(dt);
-    unsigned char *buf = mp_calloc(count ? count : 1, es);
-    if (!buf)
-        return mp_errorf(n->j.err, MP_E_NOMEM, "out of memory");
-    int32_t lo = dt == MP_DTYPE_INT8 ? -128 : dt == MP_DTYPE_UINT8 ? 0 : INT32_MIN;
-    int32_t hi = dt == MP_DTYPE_INT8 ? 127 : dt == MP_DTYPE_UINT8 ? 255 : INT32_MAX;
-    size_t i = 0;
-    for (const cJSON *v = arr->child; v; v = v->next, i++) {
-        /* range first: converting an out-of-range double is undefined behaviour */
-        if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > hi ||
-            v->valuedouble != (double)(int64_t)v->valuedouble) {
-            char got[64];
-            mp_free(buf);
-            return jfail(&n->j, key, MP_E_INVALID,
-                         "element %zu: expected an integer from %d to %d (%s), got %s", i, lo, hi,
-                         mp_dtype_name(dt), jdescribe(v, got, sizeof got));
-        }
-        int32_t x = (int32_t)v->valuedouble;
-        if (es == 1)
-            buf[i] = (unsigned char)(int8_t)x;
-        else
-            memcpy(buf + i * es, &x, es);
-    }
-    *out = buf;
-    *bytes = count * es;
-    return MP_OK;
-}
-
-/* "data": [ints] | "data_base64": "..." | "file": {...}; sets spec->data. */
-static mp_status read_const_data(net_ctx *n, const cJSON *obj, mp_tensor_spec *spec,
-                                 unsigned char **owned)
-{
-    jctx *c = &n->j;
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, "data");
-    const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, "data_base64");
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, "file");
-    *owned = NULL;
-    if ((d != NULL) + (b != NULL) + (f != NULL) > 1)
-        return jfail(c, NULL, MP_E_INVALID, "give only one of data, data_base64 and file");
-    if (d) {
-        if (!cJSON_IsArray(d))
-            return jfail(c, "data", MP_E_INVALID, "expected an array of integers");
-        MP_TRY(read_int_array(n, d, "data", spec->dtype, owned, &spec->data_bytes));
-        spec->data = *owned;
-    } else if (b) {
-        if (!cJSON_IsString(b))
-            return jfail(c, "data_base64", MP_E_INVALID, "expected a string");
-        size_t len = strlen(b->valuestring);
-        *owned = mp_malloc(mp_base64_max_decoded(len));
-        if (!*owned)
-            return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
-        if (!mp_base64_decode(b->valuestring, len, *owned, &spec->data_bytes))
-            return jfail(c, "data_base64", MP_E_INVALID, "not valid base64");
-        spec->data = *owned;
-    } else if (f) {
-        MP_TRY(net_json_file_ref(n, f, "file", &spec->data, &spec->data_bytes));
-        spec->borrow_data = true;
-    }
-    return MP_OK;
-}
-
-/*
- * Add a constant tensor "<layer>/<role>" described by the object at key
- * (weights or bias). Absent object: a tensor without data.
- */
-static mp_status add_const(net_ctx *n, const cJSON *layer, const char *key, const char *layer_name,
-                           mp_dtype def_dtype, int32_t qaxis, mp_tensor_id *id)
-{
-    jctx *c = &n->j;
-    const cJSON *obj;
-    MP_TRY(jmember(c, layer, key, false, &obj));
-    static const char *const keys[] = {"data", "data_base64", "file", "quant", "dtype", "name",
-                                       NULL};
-    mp_tensor_spec spec = {.dtype = def_dtype, .flags = MP_TENSOR_CONST};
-    mp_strbuf name; /* "<layer>/<key>" whole: a long layer name is never cut (collisions) */
-    mp_strbuf_init(&name);
-    mp_strbuf_printf(&name, "%s/%s", layer_name, key);
-    if (name.failed)
-        return mp_errorf(c->err, MP_E_NOMEM, "out of memory");
-    spec.name = name.buf;
-    unsigned char *owned = NULL;
-    mp_status st = MP_OK;
-    if (obj) {
-        if (!cJSON_IsObject(obj))
-            return jfail(c, key, MP_E_INVALID, "expected an object");
-        char saved[sizeof c->path];
-        memcpy(saved, c->path, sizeof saved);
-        snprintf(c->path + strlen(c->path), sizeof c->path - strlen(c->path), ".%s", key);
-        const char *dts = NULL;
-        st = jonly(c, obj, keys, NULL);
-        if (st == MP_OK)
-            st = jstring(c, obj, "dtype", false, NULL, &dts);
-        if (st == MP_OK)
-            st = jstring(c, obj, "name", false, spec.name, &spec.name);
-        if (st == MP_OK && !*spec.name)
-            st = jfail(c, "name", MP_E_INVALID, "must not be empty");
-        if (st == MP_OK && n->cur_rep && spec.name != name.buf) {
-            mp_strbuf_reset(&n->scratch);
-            mp_strbuf_printf(&n->scratch, "%s.%u", spec.name, n->cur_rep);
-            if (n->scratch.failed)
-                st = mp_errorf(c->err, MP_E_NOMEM, "out of memory");
-            spec.name = n->scratch.buf;
-        }
-        if (st == MP_OK && dts && !mp_dtype_parse(dts, &spec.dtype))
-            st = jfail(c, "dtype", MP_E_INVALID, "unknown dtype '%s'", dts);
-        if (st == MP_OK)
-            st = read_quant(n, obj, "quant", &spec.quant, n->qscale, n->qzp, NET_MAX_QUANT);
-        spec.quant.axis = qaxis;
-        if (st == MP_OK)
-            st = read_const_data(n, obj, &spec, &owned);
-        memcpy(c->path, saved, sizeof saved);
-    }
-    if (st == MP_OK && mp_graph_find_tensor(n->g, spec.name) != MP_NO_TENSOR)
-        st = jfail(c, key, MP_E_INVALID, "tensor name \"%s\" is already taken", spec.name);
-    if (st == MP_OK)
-        st = mp_graph_add_tensor(n->g, &spec, id, c->err);
-    mp_free(owned);
-    mp_strbuf_release(&name);
-    return st;
-}
 
 /* ---- layers --------------------------------------------------------------------------- */
 
@@ -266,10 +100,12 @@ static mp_status add_weights(net_ctx *n, const cJSON *layer, const char *name, m
 {
     bool use_bias = true;
     MP_TRY(jbool(&n->j, layer, "use_bias", true, &use_bias));
-    int32_t axis = t == MP_OP_CONV2D ? 0 : t == MP_OP_DEPTHWISE_CONV2D ? 3 : 2;
-    MP_TRY(add_const(n, layer, "weights", name, MP_DTYPE_INT8, axis, &ids[(*n_ids)++]));
+    int32_t axis = t == MP_OP_CONV2D || t == MP_OP_TRANSPOSE_CONV ? 0
+                   : t == MP_OP_DEPTHWISE_CONV2D                 ? 3
+                                                                 : 2;
+    MP_TRY(net_json_add_const(n, layer, "weights", name, MP_DTYPE_INT8, axis, &ids[(*n_ids)++]));
     if (use_bias)
-        MP_TRY(add_const(n, layer, "bias", name, MP_DTYPE_INT32, 3, &ids[(*n_ids)++]));
+        MP_TRY(net_json_add_const(n, layer, "bias", name, MP_DTYPE_INT32, 3, &ids[(*n_ids)++]));
     else
         ids[(*n_ids)++] = MP_NO_TENSOR;
     return MP_OK;
@@ -302,6 +138,21 @@ static mp_status read_requant(net_ctx *n, const cJSON *layer, mp_requant *rq)
     return MP_OK;
 }
 
+/* pad: "padding" [top, bottom, left, right], "channels", "constant". */
+static mp_status read_pad(net_ctx *n, const cJSON *layer, mp_op_params *p)
+{
+    jctx *c = &n->j;
+    if (!cJSON_GetObjectItemCaseSensitive(layer, "padding"))
+        return jfail(c, "padding", MP_E_INVALID, "missing required field");
+    MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
+    if (p->padding != MP_PADDING_EXPLICIT)
+        return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
+    if (cJSON_GetObjectItemCaseSensitive(layer, "channels"))
+        MP_TRY(jpair(c, layer, "channels", true, 0, 0, &p->pad_ch_before, &p->pad_ch_after));
+    p->pad_value_set = cJSON_GetObjectItemCaseSensitive(layer, "constant") != NULL;
+    return jint(c, layer, "constant", false, 0, -128, 255, &p->pad_value);
+}
+
 static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op_params *p)
 {
     jctx *c = &n->j;
@@ -311,11 +162,12 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
     static const char *const dw_keys[] = {"kernel", "stride", "dilation", "padding",
                                           "depth_multiplier", "use_bias", "weights", "bias",
                                           "requant", NULL};
-    static const char *const fc_keys[] = {"units", "use_bias", "weights", "bias", "requant", NULL};
+    static const char *const fc_keys[] = {"units", "use_bias", "weights", "bias", "requant",
+                                          "keep_num_dims", NULL};
     static const char *const pool_keys[] = {"kernel", "stride", "padding", NULL};
     static const char *const none[] = {NULL};
-    static const char *const mean_keys[] = {"keep_dims", NULL};
-    static const char *const pad_keys[] = {"padding", NULL};
+    static const char *const mean_keys[] = {"keep_dims", "axes", NULL};
+    static const char *const pad_keys[] = {"padding", "channels", "constant", NULL};
     static const char *const reshape_keys[] = {"shape", NULL};
     static const char *const softmax_keys[] = {"beta", NULL};
     static const char *const concat_keys[] = {"axis", NULL};
@@ -334,6 +186,7 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         return read_window(n, layer, false, p);
     case MP_OP_FULLY_CONNECTED:
         MP_TRY(jonly(c, layer, common_keys, fc_keys));
+        MP_TRY(jbool(c, layer, "keep_num_dims", false, &p->keep_num_dims));
         return jint(c, layer, "units", true, 0, 1, 1000000, &p->filters);
     case MP_OP_AVG_POOL2D:
     case MP_OP_MAX_POOL2D:
@@ -341,15 +194,11 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         return read_window(n, layer, true, p);
     case MP_OP_MEAN:
         MP_TRY(jonly(c, layer, common_keys, mean_keys));
+        MP_TRY(net_json_read_axes(n, layer, "axes", 6, &p->axes));
         return jbool(c, layer, "keep_dims", false, &p->keep_dims);
     case MP_OP_PAD:
         MP_TRY(jonly(c, layer, common_keys, pad_keys));
-        if (!cJSON_GetObjectItemCaseSensitive(layer, "padding"))
-            return jfail(c, "padding", MP_E_INVALID, "missing required field");
-        MP_TRY(read_padding(n, layer, MP_PADDING_EXPLICIT, p));
-        if (p->padding != MP_PADDING_EXPLICIT)
-            return jfail(c, "padding", MP_E_INVALID, "expected [top, bottom, left, right]");
-        return MP_OK;
+        return read_pad(n, layer, p);
     case MP_OP_RESHAPE:
         MP_TRY(jonly(c, layer, common_keys, reshape_keys));
         MP_TRY(net_json_read_shape(n, layer, "shape", true, &p->new_shape, &rank));
@@ -370,8 +219,11 @@ static mp_status read_params(net_ctx *n, const cJSON *layer, mp_op_type t, mp_op
         MP_TRY(jpair(c, layer, "size", true, 1, 1, &p->out_h, &p->out_w));
         MP_TRY(jbool(c, layer, "align_corners", false, &p->align_corners));
         return jbool(c, layer, "half_pixel_centers", false, &p->half_pixel_centers);
-    default:
+    case MP_OP_QUANTIZE:
+    case MP_OP_DEQUANTIZE:
         return jonly(c, layer, common_keys, none);
+    default:
+        return net_json_read_more(n, layer, common_keys, t, p);
     }
 }
 
@@ -414,6 +266,65 @@ static mp_status read_inputs(net_ctx *n, const cJSON *layer, uint32_t index, mp_
     return MP_OK;
 }
 
+static bool is_binary(mp_op_type t)
+{
+    return t == MP_OP_ADD || t == MP_OP_MUL || t == MP_OP_SUB || t == MP_OP_MAXIMUM ||
+           t == MP_OP_MINIMUM;
+}
+
+static bool is_weighted(mp_op_type t)
+{
+    return t == MP_OP_CONV2D || t == MP_OP_DEPTHWISE_CONV2D || t == MP_OP_FULLY_CONNECTED ||
+           t == MP_OP_TRANSPOSE_CONV;
+}
+
+/* Operands after the activations: weights and bias, a binary op's "constant", PReLU's
+ * "alpha"; the activation count each op takes; its fused activation. */
+static mp_status read_operands(net_ctx *n, const cJSON *layer, const char *name, const char *ops,
+                               mp_op_spec *spec, mp_tensor_id *in, uint32_t *n_in)
+{
+    jctx *c = &n->j;
+    mp_op_type t = spec->type;
+    uint32_t n_act = *n_in;
+    if (is_weighted(t) || is_binary(t) || t == MP_OP_CONCAT || t == MP_OP_TRANSPOSE_CONV)
+        MP_TRY(read_activation(n, layer, &spec->p));
+    if (is_weighted(t)) {
+        if (n_act != 1)
+            return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
+        MP_TRY(add_weights(n, layer, name, t, in, n_in));
+        return read_requant(n, layer, &spec->requant);
+    }
+    const char *ckey = t == MP_OP_PRELU ? "alpha" : "constant";
+    bool has_const = (is_binary(t) || t == MP_OP_PRELU) &&
+                     cJSON_GetObjectItemCaseSensitive(layer, ckey);
+    if (t == MP_OP_PRELU && !has_const)
+        return jfail(c, "alpha", MP_E_INVALID, "missing required field");
+    if (has_const) {
+        if (n_act != 1)
+            return jfail(c, "inputs", MP_E_INVALID, "%s with a %s takes 1 input, got %u", ops,
+                         ckey, n_act);
+        return net_json_add_const(n, layer, ckey, name, MP_DTYPE_INT8, 3, &in[(*n_in)++]);
+    }
+    if (is_binary(t) && n_act != 2)
+        return jfail(c, "inputs", MP_E_INVALID, "%s takes 2 inputs (or 1 and a constant), got %u",
+                     ops, n_act);
+    if (!is_binary(t) && t != MP_OP_CONCAT && n_act != 1)
+        return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
+    return MP_OK;
+}
+
+/* A split's outputs: the layer's own, then "more_outputs" (created in pass 1). */
+static mp_status split_outputs(net_ctx *n, const cJSON *layer, mp_tensor_id *out,
+                               uint32_t *n_out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(layer, "more_outputs");
+    for (const cJSON *e = v ? v->child : NULL; e; e = e->next) {
+        const cJSON *nm = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "name") : e;
+        out[(*n_out)++] = mp_graph_find_tensor(n->g, nm->valuestring);
+    }
+    return MP_OK;
+}
+
 static mp_status read_layer_op(net_ctx *n, uint32_t index)
 {
     jctx *c = &n->j;
@@ -429,27 +340,16 @@ static mp_status read_layer_op(net_ctx *n, uint32_t index)
     uint32_t n_in = 0;
     MP_TRY(read_inputs(n, layer, index, in, &n_in));
     MP_TRY(read_params(n, layer, spec.type, &spec.p));
-    if (spec.type == MP_OP_CONV2D || spec.type == MP_OP_DEPTHWISE_CONV2D ||
-        spec.type == MP_OP_FULLY_CONNECTED || spec.type == MP_OP_ADD ||
-        spec.type == MP_OP_MUL || spec.type == MP_OP_CONCAT)
-        MP_TRY(read_activation(n, layer, &spec.p));
-    uint32_t n_act = n_in;
-    if (spec.type == MP_OP_CONV2D || spec.type == MP_OP_DEPTHWISE_CONV2D ||
-        spec.type == MP_OP_FULLY_CONNECTED) {
-        if (n_act != 1)
-            return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
-        MP_TRY(add_weights(n, layer, name, spec.type, in, &n_in));
-        MP_TRY(read_requant(n, layer, &spec.requant));
-    } else if ((spec.type == MP_OP_ADD || spec.type == MP_OP_MUL) && n_act != 2) {
-        return jfail(c, "inputs", MP_E_INVALID, "%s takes 2 inputs, got %u", ops, n_act);
-    } else if (spec.type != MP_OP_CONCAT && spec.type != MP_OP_ADD && spec.type != MP_OP_MUL &&
-               n_act != 1) {
-        return jfail(c, "inputs", MP_E_INVALID, "%s takes 1 input, got %u", ops, n_act);
-    }
+    MP_TRY(read_operands(n, layer, name, ops, &spec, in, &n_in));
+    mp_tensor_id out[MP_MAX_SPLITS];
+    uint32_t n_out = 1;
+    out[0] = n->layer_out[index];
+    if (spec.type == MP_OP_SPLIT)
+        MP_TRY(split_outputs(n, layer, out, &n_out));
     spec.in = in;
     spec.n_in = n_in;
-    spec.out = &n->layer_out[index];
-    spec.n_out = 1;
+    spec.out = out;
+    spec.n_out = n_out;
     spec.where = c->path;
     return mp_graph_add_op(n->g, &spec, NULL, c->err);
 }
@@ -476,9 +376,12 @@ static mp_status read_layer_output(net_ctx *n, uint32_t index)
     mp_tensor_spec spec = {.name = name};
     if (!mp_dtype_parse(dts, &spec.dtype))
         return jfail(c, "dtype", MP_E_INVALID, "unknown dtype \"%s\"", dts);
-    MP_TRY(read_quant(n, layer, "quant", &spec.quant, n->qscale, n->qzp, 1));
+    MP_TRY(net_json_quant(n, layer, "quant", &spec.quant, n->qscale, n->qzp, 1));
     MP_TRY(net_json_read_source_index(n, layer, &spec));
-    return mp_graph_add_tensor(n->g, &spec, &n->layer_out[index], c->err);
+    MP_TRY(mp_graph_add_tensor(n->g, &spec, &n->layer_out[index], c->err));
+    mp_tensor_id more[MP_MAX_SPLITS];
+    uint32_t n_more;
+    return net_json_more_outputs(n, layer, spec.dtype, more, &n_more);
 }
 
 /* ---- document ------------------------------------------------------------------------- */
@@ -554,6 +457,12 @@ static void prefix_label(mp_error *err, const char *label)
 mp_status mp_import_json_text(const char *text, size_t len, const char *label,
                               const char *base_dir, mp_graph **out, mp_error *err)
 {
+    return import_json_text(text, len, label, base_dir, false, out, err);
+}
+
+mp_status import_json_text(const char *text, size_t len, const char *label,
+                           const char *base_dir, bool keep_pads, mp_graph **out, mp_error *err)
+{
     *out = NULL;
     cJSON *root;
     MP_TRY(jparse(label, text, len, &root, err));
@@ -569,8 +478,10 @@ mp_status mp_import_json_text(const char *text, size_t len, const char *label,
     if (st == MP_OK)
         st = read_document(n, root);
     cJSON_Delete(root);
-    if (st == MP_OK)
+    if (st == MP_OK) {
+        n->g->keep_pads = keep_pads;
         st = mp_graph_finalize(n->g, err);
+    }
     mp_graph *g = n->g;
     net_json_release_files(n);
     net_json_release_layers(n);

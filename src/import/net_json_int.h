@@ -88,4 +88,25 @@ mp_status net_json_resolve(net_ctx *n, uint32_t i, const char *name, mp_tensor_i
 mp_status net_json_add_repeats(net_ctx *n);
 void net_json_release_layers(net_ctx *n);
 
+/* net_json_const.c: "key" of obj, a {"scale", "zero_point"} object (numbers or up to cap
+ * per-channel arrays), into q (scales and zps are the caller's scratch); absent: n = 0. */
+mp_status net_json_quant(net_ctx *n, const cJSON *obj, const char *key, mp_quant *q,
+                         float *scales, int32_t *zps, uint32_t cap);
+/* Add the constant tensor "<layer>/<key>" described by the object at key (absent: a tensor
+ * without data whose shape is inferred). */
+mp_status net_json_add_const(net_ctx *n, const cJSON *layer, const char *key,
+                             const char *layer_name, mp_dtype def_dtype, int32_t qaxis,
+                             mp_tensor_id *id);
+/* A per-tensor "quant" of obj. */
+mp_status net_json_read_quant(net_ctx *n, const cJSON *obj, mp_quant *q);
+/* net_json_ops.c: attributes of the ops added with issue 14 (keys checked with common). */
+mp_status net_json_read_more(net_ctx *n, const cJSON *layer, const char *const *common,
+                             mp_op_type t, mp_op_params *p);
+/* "axes": a list of NHWC axis indices as a bit mask; def when absent. */
+mp_status net_json_read_axes(net_ctx *n, const cJSON *layer, const char *key, int32_t def,
+                             int32_t *mask);
+/* Pass 1 of a layer with "more_outputs" (split): create those tensors. */
+mp_status net_json_more_outputs(net_ctx *n, const cJSON *layer, mp_dtype dt, mp_tensor_id *ids,
+                                uint32_t *count);
+
 #endif

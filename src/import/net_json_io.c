@@ -202,8 +202,8 @@ void net_json_release_files(net_ctx *n)
     n->n_files = 0;
 }
 
-mp_status import_json_loaded(const char *text, size_t len, const char *path, mp_graph **out,
-                             mp_error *err)
+mp_status import_json_loaded(const char *text, size_t len, const char *path, bool keep_pads,
+                             mp_graph **out, mp_error *err)
 {
     char dir[4096];
     const char *slash = strrchr(path, '/');
@@ -211,7 +211,7 @@ mp_status import_json_loaded(const char *text, size_t len, const char *path, mp_
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     else
         dir[0] = '\0';
-    return mp_import_json_text(text, len, path, dir, out, err);
+    return import_json_text(text, len, path, dir, keep_pads, out, err);
 }
 
 mp_status mp_import_json(const char *path, mp_graph **out, mp_error *err)
@@ -220,7 +220,7 @@ mp_status mp_import_json(const char *path, mp_graph **out, mp_error *err)
     size_t len;
     *out = NULL;
     MP_TRY(mp_file_read(path, MP_IMPORT_MAX_FILE_BYTES, &text, &len, err));
-    mp_status st = import_json_loaded(text, len, path, out, err);
+    mp_status st = import_json_loaded(text, len, path, false, out, err);
     mp_file_free(text);
     return st;
 }

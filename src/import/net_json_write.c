@@ -18,25 +18,14 @@
 
 #include "../util/alloc.h"
 #include "../util/base64.h"
-#include "net_json_int.h"
+#include "net_json_write_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-typedef struct writer {
-    const mp_graph *g;
-    const mp_export_opts *opts;
-    mp_strbuf *sb;
-    mp_error *err;
-    uint8_t *const_used; /* per tensor: already written as some layer's weights */
-    const mp_repeat *grp; /* the repeat group being written, or NULL */
-    uint32_t rep;         /* its repetition being written (1-based) */
-    bool checking;        /* rendering a repetition to compare it (group_alike) */
-    mp_strbuf tmp;        /* names inside a group */
-} writer;
 
-static mp_status unsupported(writer *w, uint32_t op, const char *fmt, const char *name)
+mp_status nj_unsupported(writer *w, uint32_t op, const char *fmt, const char *name)
 {
     char where[200];
     mp_graph_op_where(w->g, op, where, sizeof where);
@@ -63,27 +52,27 @@ static mp_status put_base_name(writer *w, const char *name)
     return MP_OK;
 }
 
-static void key(writer *w, const char *k)
+void nj_key(writer *w, const char *k)
 {
     mp_strbuf_puts(w->sb, ", ");
     mp_strbuf_json_string(w->sb, k);
     mp_strbuf_puts(w->sb, ": ");
 }
 
-static void key_str(writer *w, const char *k, const char *v)
+void nj_key_str(writer *w, const char *k, const char *v)
 {
-    key(w, k);
+    nj_key(w, k);
     mp_strbuf_json_string(w->sb, v);
 }
 
-static void key_pair(writer *w, const char *k, int32_t a, int32_t b)
+void nj_key_pair(writer *w, const char *k, int32_t a, int32_t b)
 {
-    key(w, k);
+    nj_key(w, k);
     mp_strbuf_printf(w->sb, "[%d, %d]", a, b);
 }
 
 /* The tensor's dimensions as written in its source (its rank, right-aligned NHWC). */
-static void put_dims(writer *w, mp_shape s, uint32_t rank)
+void nj_put_dims(writer *w, mp_shape s, uint32_t rank)
 {
     const int32_t d[4] = {s.n, s.h, s.w, s.c};
     if (rank < 1 || rank > 4)
@@ -102,22 +91,22 @@ static bool scale_ok(float s)
 }
 
 /* "quant": per tensor as numbers, per channel as arrays. */
-static mp_status put_quant(writer *w, uint32_t op, const mp_tensor *t, bool per_channel_ok)
+mp_status nj_put_quant(writer *w, uint32_t op, const mp_tensor *t, bool per_channel_ok)
 {
     const mp_quant *q = &t->quant;
     if (!q->n)
         return MP_OK;
     if (q->n > 1 && !per_channel_ok)
-        return unsupported(w, op, "tensor '%s': per-channel quantization of an activation",
+        return nj_unsupported(w, op, "tensor '%s': per-channel quantization of an activation",
                            t->name);
     if (q->n > NET_MAX_QUANT)
-        return unsupported(w, op, "tensor '%s': more per-channel scales than net.json holds",
+        return nj_unsupported(w, op, "tensor '%s': more per-channel scales than net.json holds",
                            t->name);
     for (uint32_t i = 0; i < q->n; i++)
         if (!scale_ok(q->scale[i]) || q->zero_point[i] < -32768 || q->zero_point[i] > 65535)
-            return unsupported(w, op, "tensor '%s': a scale or zero point net.json cannot hold",
+            return nj_unsupported(w, op, "tensor '%s': a scale or zero point net.json cannot hold",
                                t->name);
-    key(w, "quant");
+    nj_key(w, "quant");
     if (q->n == 1) {
         mp_strbuf_printf(w->sb, "{\"scale\": %.9g, \"zero_point\": %d}", (double)q->scale[0],
                          q->zero_point[0]);
@@ -142,33 +131,33 @@ static void put_data(writer *w, const mp_tensor *t)
     const char *p = t->data;
     if (base && p >= base && t->size_bytes <= o->weights_bytes &&
         (size_t)(p - base) <= o->weights_bytes - t->size_bytes) {
-        key(w, "file");
+        nj_key(w, "file");
         mp_strbuf_printf(w->sb, "{\"offset\": %zu, \"bytes\": %zu}", (size_t)(p - base),
                          t->size_bytes);
         return;
     }
-    key(w, "data_base64");
+    nj_key(w, "data_base64");
     mp_strbuf_puts(w->sb, "\"");
     mp_base64_encode(t->data, t->size_bytes, w->sb);
     mp_strbuf_puts(w->sb, "\"");
 }
 
 /* "weights" / "bias": a constant operand with its name, dtype, quantization and data. */
-static mp_status put_const(writer *w, uint32_t op, const char *role, mp_tensor_id id,
+mp_status nj_put_const(writer *w, uint32_t op, const char *role, mp_tensor_id id,
                            mp_dtype def_dtype, int32_t def_axis)
 {
     const mp_tensor *t = &w->g->tensors[id];
     if (!(t->flags & MP_TENSOR_CONST))
-        return unsupported(w, op, "%s is not a constant (net.json holds constant weights only)",
+        return nj_unsupported(w, op, "%s is not a constant (net.json holds constant weights only)",
                            role);
     if (w->const_used[id] && !w->checking)
-        return unsupported(w, op, "tensor '%s' is shared with another layer", t->name);
+        return nj_unsupported(w, op, "tensor '%s' is shared with another layer", t->name);
     if (t->quant.n > 1 && t->quant.axis != def_axis)
-        return unsupported(w, op, "tensor '%s': per-channel quantization along another axis",
+        return nj_unsupported(w, op, "tensor '%s': per-channel quantization along another axis",
                            t->name);
     if (!w->checking)
         w->const_used[id] = 1;
-    key(w, role);
+    nj_key(w, role);
     mp_strbuf_puts(w->sb, "{");
     size_t mark = w->sb->len;
     const char *layer = w->g->ops[op].name;
@@ -182,8 +171,12 @@ static mp_status put_const(writer *w, uint32_t op, const char *role, mp_tensor_i
         MP_TRY(put_base_name(w, t->name));
     }
     if (t->dtype != def_dtype)
-        key_str(w, "dtype", mp_dtype_name(t->dtype));
-    MP_TRY(put_quant(w, op, t, true));
+        nj_key_str(w, "dtype", mp_dtype_name(t->dtype));
+    if (strcmp(role, "weights") != 0 && strcmp(role, "bias") != 0) {
+        nj_key(w, "shape"); /* a binary op's constant, PReLU's alpha: not inferred */
+        nj_put_dims(w, t->shape, t->rank);
+    }
+    MP_TRY(nj_put_quant(w, op, t, true));
     put_data(w, t);
     if (w->sb->len == mark || strncmp(w->sb->buf + mark, ", ", 2) != 0) {
         mp_strbuf_puts(w->sb, "}");
@@ -200,21 +193,21 @@ static mp_status put_const(writer *w, uint32_t op, const char *role, mp_tensor_i
 static void put_padding(writer *w, const mp_op_params *p)
 {
     if (p->padding == MP_PADDING_EXPLICIT) {
-        key(w, "padding");
+        nj_key(w, "padding");
         mp_strbuf_printf(w->sb, "[%d, %d, %d, %d]", p->pad_top, p->pad_bottom, p->pad_left,
                          p->pad_right);
     } else {
-        key_str(w, "padding", mp_padding_name(p->padding));
+        nj_key_str(w, "padding", mp_padding_name(p->padding));
     }
 }
 
 /* Kernel, stride, dilation and padding of conv, depthwise and pooling layers. */
 static void put_window(writer *w, const mp_op_params *p, bool dilation)
 {
-    key_pair(w, "kernel", p->kernel_h, p->kernel_w);
-    key_pair(w, "stride", p->stride_h, p->stride_w);
+    nj_key_pair(w, "kernel", p->kernel_h, p->kernel_w);
+    nj_key_pair(w, "stride", p->stride_h, p->stride_w);
     if (dilation)
-        key_pair(w, "dilation", p->dilation_h, p->dilation_w);
+        nj_key_pair(w, "dilation", p->dilation_h, p->dilation_w);
     put_padding(w, p);
 }
 
@@ -223,32 +216,45 @@ static mp_status put_weighted(writer *w, uint32_t i)
 {
     const mp_op *op = &w->g->ops[i];
     const mp_op_params *p = &op->p;
-    int32_t axis = op->type == MP_OP_CONV2D ? 0 : op->type == MP_OP_DEPTHWISE_CONV2D ? 3 : 2;
+    int32_t axis = op->type == MP_OP_CONV2D || op->type == MP_OP_TRANSPOSE_CONV ? 0
+                   : op->type == MP_OP_DEPTHWISE_CONV2D                           ? 3
+                                                                                  : 2;
     if (op->n_in != 3 || op->in[1] == MP_NO_TENSOR)
-        return unsupported(w, i, "%s: expected input, weights and bias", op->type_name);
+        return nj_unsupported(w, i, "%s: expected input, weights and bias", op->type_name);
     if (op->type == MP_OP_CONV2D) {
-        key(w, "filters");
+        nj_key(w, "filters");
         mp_strbuf_printf(w->sb, "%d", p->filters);
         if (p->groups > 1) {
-            key(w, "groups");
+            nj_key(w, "groups");
             mp_strbuf_printf(w->sb, "%d", p->groups);
         }
         put_window(w, p, true);
     } else if (op->type == MP_OP_DEPTHWISE_CONV2D) {
-        key(w, "depth_multiplier");
+        nj_key(w, "depth_multiplier");
         mp_strbuf_printf(w->sb, "%d", p->depth_multiplier);
         put_window(w, p, true);
-    } else {
-        key(w, "units");
+    } else if (op->type == MP_OP_TRANSPOSE_CONV) {
+        nj_key(w, "filters");
         mp_strbuf_printf(w->sb, "%d", p->filters);
+        nj_key_pair(w, "kernel", p->kernel_h, p->kernel_w);
+        nj_key_pair(w, "stride", p->stride_h, p->stride_w);
+        nj_key_pair(w, "size", p->out_h, p->out_w);
+        if (p->padding == MP_PADDING_EXPLICIT)
+            return nj_unsupported(w, i, "%s with explicit padding", op->type_name);
+        nj_key_str(w, "padding", mp_padding_name(p->padding));
+    } else {
+        nj_key(w, "units");
+        mp_strbuf_printf(w->sb, "%d", p->filters);
+        if (p->keep_num_dims)
+            mp_strbuf_puts(w->sb, ", \"keep_num_dims\": true");
     }
-    key_str(w, "activation", mp_activation_name(p->activation));
-    MP_TRY(put_const(w, i, "weights", op->in[1], MP_DTYPE_INT8, axis));
+    nj_key_str(w, "activation", mp_activation_name(p->activation));
+    MP_TRY(nj_put_const(w, i, "weights", op->in[1], MP_DTYPE_INT8, axis));
     if (op->in[2] == MP_NO_TENSOR) {
         mp_strbuf_puts(w->sb, ", \"use_bias\": false");
         return MP_OK;
     }
-    return put_const(w, i, "bias", op->in[2], MP_DTYPE_INT32, 3);
+    return nj_put_const(w, i, "bias", op->in[2], MP_DTYPE_INT32, 3);
 }
 
 /* The attributes of op i (after "op"). */
@@ -261,38 +267,53 @@ static mp_status put_attributes(writer *w, uint32_t i)
     case MP_OP_CONV2D:
     case MP_OP_DEPTHWISE_CONV2D:
     case MP_OP_FULLY_CONNECTED:
+    case MP_OP_TRANSPOSE_CONV:
         return put_weighted(w, i);
     case MP_OP_AVG_POOL2D:
     case MP_OP_MAX_POOL2D:
         if (p->activation != MP_ACT_NONE)
-            return unsupported(w, i, "%s with a fused activation", op->type_name);
+            return nj_unsupported(w, i, "%s with a fused activation", op->type_name);
         put_window(w, p, false);
         return MP_OK;
     case MP_OP_CONCAT:
-        key(w, "axis");
+        nj_key(w, "axis");
         mp_strbuf_printf(w->sb, "%d", p->axis);
         /* fall through */
     case MP_OP_ADD:
     case MP_OP_MUL:
-        key_str(w, "activation", mp_activation_name(p->activation));
-        return MP_OK;
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU:
+        if (op->type != MP_OP_MAXIMUM && op->type != MP_OP_MINIMUM && op->type != MP_OP_PRELU)
+            nj_key_str(w, "activation", mp_activation_name(p->activation));
+        return nj_put_operand(w, i);
     case MP_OP_MEAN:
+    case MP_OP_SUM:
+    case MP_OP_REDUCE_MAX:
         mp_strbuf_printf(w->sb, ", \"keep_dims\": %s", p->keep_dims ? "true" : "false");
+        if (p->axes != 6) /* the default: height and width */
+            nj_put_axes(w, "axes", p->axes);
         return MP_OK;
     case MP_OP_PAD:
         put_padding(w, p);
+        if (p->pad_ch_before || p->pad_ch_after)
+            nj_key_pair(w, "channels", p->pad_ch_before, p->pad_ch_after);
+        if (p->pad_value_set)
+            mp_strbuf_printf(w->sb, ", \"constant\": %d", p->pad_value);
         return MP_OK;
     case MP_OP_RESHAPE:
-        key(w, "shape");
-        put_dims(w, out->shape, out->rank);
+        nj_key(w, "shape");
+        nj_put_dims(w, out->shape, out->rank);
         return MP_OK;
     case MP_OP_SOFTMAX:
         if (!isfinite(p->beta))
-            return unsupported(w, i, "%s: beta is not a finite number", op->type_name);
+            return nj_unsupported(w, i, "%s: beta is not a finite number", op->type_name);
         mp_strbuf_printf(w->sb, ", \"beta\": %.9g", (double)p->beta);
         return MP_OK;
     case MP_OP_RESIZE_NEAREST:
-        key_pair(w, "size", p->out_h, p->out_w);
+    case MP_OP_RESIZE_BILINEAR:
+        nj_key_pair(w, "size", p->out_h, p->out_w);
         mp_strbuf_printf(w->sb, ", \"align_corners\": %s, \"half_pixel_centers\": %s",
                          p->align_corners ? "true" : "false",
                          p->half_pixel_centers ? "true" : "false");
@@ -301,8 +322,7 @@ static mp_status put_attributes(writer *w, uint32_t i)
     case MP_OP_DEQUANTIZE:
         return MP_OK;
     default:
-        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
-                                       "describe it");
+        return nj_put_more(w, i);
     }
 }
 
@@ -356,9 +376,14 @@ static mp_status put_input_name(writer *w, uint32_t i, uint32_t k)
 static mp_status put_inputs(writer *w, uint32_t i)
 {
     const mp_op *op = &w->g->ops[i];
-    bool many = op->type == MP_OP_ADD || op->type == MP_OP_MUL || op->type == MP_OP_CONCAT;
+    bool binary = op->type == MP_OP_ADD || op->type == MP_OP_MUL || op->type == MP_OP_SUB ||
+                  op->type == MP_OP_MAXIMUM || op->type == MP_OP_MINIMUM;
+    bool many = binary || op->type == MP_OP_CONCAT;
     uint32_t n = many ? op->n_in : 1;
-    key(w, "inputs");
+    if (binary && n == 2 && op->in[1] != MP_NO_TENSOR &&
+        (w->g->tensors[op->in[1]].flags & MP_TENSOR_CONST))
+        n = 1; /* written as "constant" */
+    nj_key(w, "inputs");
     mp_strbuf_puts(w->sb, "[");
     for (uint32_t k = 0; k < n; k++) {
         const mp_tensor *t = op->in[k] == MP_NO_TENSOR ? NULL : &w->g->tensors[op->in[k]];
@@ -366,15 +391,16 @@ static mp_status put_inputs(writer *w, uint32_t i)
             char msg[300];
             snprintf(msg, sizeof msg, "input %u '%s' is %s (net.json layers read activations only)",
                      k, t ? t->name : "-", t ? "a constant" : "absent");
-            return unsupported(w, i, "%s", msg);
+            return nj_unsupported(w, i, "%s", msg);
         }
         mp_strbuf_printf(w->sb, "%s", k ? ", " : "");
         MP_TRY(put_input_name(w, i, k));
     }
     mp_strbuf_puts(w->sb, "]");
     if (!many && op->n_in > 1 && op->type != MP_OP_CONV2D && op->type != MP_OP_FULLY_CONNECTED &&
-        op->type != MP_OP_DEPTHWISE_CONV2D)
-        return unsupported(w, i, "%s takes 1 input in net.json", op->type_name);
+        op->type != MP_OP_DEPTHWISE_CONV2D && op->type != MP_OP_TRANSPOSE_CONV &&
+        op->type != MP_OP_PRELU)
+        return nj_unsupported(w, i, "%s takes 1 input in net.json", op->type_name);
     return MP_OK;
 }
 
@@ -382,10 +408,10 @@ static mp_status put_inputs(writer *w, uint32_t i)
 static mp_status put_tensor_info(writer *w, uint32_t op, const mp_tensor *t, mp_tensor_id id)
 {
     if (t->dtype != MP_DTYPE_INT8)
-        key_str(w, "dtype", mp_dtype_name(t->dtype));
-    MP_TRY(put_quant(w, op, t, false));
+        nj_key_str(w, "dtype", mp_dtype_name(t->dtype));
+    MP_TRY(nj_put_quant(w, op, t, false));
     if (w->g->source_kind == MP_SOURCE_TFLITE || t->source_index != id) {
-        key(w, "tflite_tensor");
+        nj_key(w, "tflite_tensor");
         mp_strbuf_printf(w->sb, "%u", t->source_index);
     }
     return MP_OK;
@@ -396,11 +422,11 @@ static mp_status put_layer(writer *w, uint32_t i, const char *prefix)
 {
     const mp_op *op = &w->g->ops[i];
     if (op->type == MP_OP_UNKNOWN)
-        return unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
+        return nj_unsupported(w, i, "%s", "memplan does not model this op, so net.json cannot "
                                        "describe it");
     const mp_tensor *out = &w->g->tensors[op->out[0]];
-    if (op->n_out != 1 || strcmp(out->name, op->name) != 0)
-        return unsupported(w, i, "the layer must have one output named like it ('%s')",
+    if ((op->n_out != 1 && op->type != MP_OP_SPLIT) || strcmp(out->name, op->name) != 0)
+        return nj_unsupported(w, i, "the layer must have one output named like it ('%s')",
                            out->name);
     mp_strbuf_puts(w->sb, prefix);
     mp_strbuf_puts(w->sb, "{\"name\": ");
@@ -408,7 +434,7 @@ static mp_status put_layer(writer *w, uint32_t i, const char *prefix)
         MP_TRY(put_base_name(w, op->name));
     else
         mp_strbuf_json_string(w->sb, op->name);
-    key_str(w, "op", mp_op_type_name(op->type));
+    nj_key_str(w, "op", mp_op_type_name(op->type));
     MP_TRY(put_inputs(w, i));
     MP_TRY(put_attributes(w, i));
     MP_TRY(put_tensor_info(w, i, out, op->out[0]));
@@ -499,8 +525,8 @@ static mp_status put_io(writer *w)
         const mp_tensor *t = &g->tensors[g->inputs[i]];
         mp_strbuf_puts(w->sb, i ? ",\n    {\"name\": " : "    {\"name\": ");
         mp_strbuf_json_string(w->sb, t->name);
-        key(w, "shape");
-        put_dims(w, t->shape, t->rank);
+        nj_key(w, "shape");
+        nj_put_dims(w, t->shape, t->rank);
         MP_TRY(put_tensor_info(w, 0, t, g->inputs[i]));
         mp_strbuf_puts(w->sb, "}");
     }

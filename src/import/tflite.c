@@ -450,7 +450,7 @@ static void prefix_label(mp_error *err, const char *label)
 
 /* Import data; when owned is not NULL the graph takes it over (freed with mp_file_free). */
 static mp_status import_impl(const void *data, size_t size, const char *label, char *owned,
-                             mp_graph **out, mp_error *err)
+                             bool keep_pads, mp_graph **out, mp_error *err)
 {
     char name[256];
     mp_graph *g = NULL;
@@ -473,6 +473,7 @@ static mp_status import_impl(const void *data, size_t size, const char *label, c
         st = fb_fail(&c.fb, MP_E_PARSE, "not a TFLite model (no \"TFL3\" identifier at byte 4)");
     else
         st = read_model(&c);
+    g->keep_pads = keep_pads;
     if (st == MP_OK)
         st = mp_graph_finalize(g, err);
     mp_free(c.opcodes);
@@ -491,13 +492,19 @@ static mp_status import_impl(const void *data, size_t size, const char *label, c
 mp_status mp_import_tflite_buffer(const void *data, size_t size, const char *label,
                                   mp_graph **out, mp_error *err)
 {
-    return import_impl(data, size, label ? label : "model.tflite", NULL, out, err);
+    return import_impl(data, size, label ? label : "model.tflite", NULL, false, out, err);
 }
 
-mp_status import_tflite_owned(char *data, size_t size, const char *label, mp_graph **out,
-                              mp_error *err)
+mp_status mp_import_tflite_buffer_unfolded(const void *data, size_t size, const char *label,
+                                           mp_graph **out, mp_error *err)
 {
-    return import_impl(data, size, label, data, out, err);
+    return import_impl(data, size, label ? label : "model.tflite", NULL, true, out, err);
+}
+
+mp_status import_tflite_owned(char *data, size_t size, const char *label, bool keep_pads,
+                              mp_graph **out, mp_error *err)
+{
+    return import_impl(data, size, label, data, keep_pads, out, err);
 }
 
 mp_status mp_import_tflite(const char *path, mp_graph **out, mp_error *err)
@@ -506,5 +513,5 @@ mp_status mp_import_tflite(const char *path, mp_graph **out, mp_error *err)
     size_t size;
     *out = NULL;
     MP_TRY(mp_file_read(path, MP_IMPORT_MAX_FILE_BYTES, &data, &size, err));
-    return import_tflite_owned(data, size, path, out, err);
+    return import_tflite_owned(data, size, path, false, out, err);
 }

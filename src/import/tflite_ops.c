@@ -6,15 +6,16 @@
  * output tensor. The ops memplan models are mapped with their options
  * (padding, strides, dilation, fused activation, depth multiplier, axis,
  * keep_dims, beta, resize flags) and with the constant operands that are
- * attributes in memplan (PAD amounts, MEAN axes, RESIZE size, RESHAPE shape)
- * folded into the op's parameters. Anything else - another builtin, a custom
- * op, or a modelled op used in a way memplan does not model (PAD on the
- * channels, MEAN over other axes, a computed shape operand, ...) - becomes
+ * attributes in memplan (PAD amounts, reduction axes, RESIZE size, RESHAPE
+ * shape, slice bounds, split sizes) folded into the op's parameters; the ops
+ * added for real exports are read in tflite_ops_more.c. Anything else -
+ * another builtin, a custom op, or a modelled op used in a way memplan does
+ * not model (batch padding, a computed shape operand, ...) - becomes
  * MP_OP_UNKNOWN with the TFLite name as type name and every operand kept:
  * its output shapes come from the file, memory analysis still runs and the op
  * has no MAC count.
  */
-#include "tflite_int.h"
+#include "tflite_ops_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -66,28 +67,6 @@ const char *tfl_builtin_name(int32_t code)
     return builtin_names[code];
 }
 
-typedef struct op_build {
-    tfl_ctx *c;
-    uint32_t index;
-    int32_t code;         /* BuiltinOperator */
-    char tname[128];      /* TFLite's name: "CONV_2D", or the custom code */
-    uint8_t opt_type;     /* builtin_options_type */
-    fb_table opts;        /* builtin options, when has_opts */
-    bool has_opts;
-    mp_tensor_id in[MP_MAX_OP_INPUTS];
-    mp_tensor_id out[MP_MAX_OP_INPUTS];
-    uint32_t n_in, n_out;
-    mp_op_spec spec;
-    bool unknown;         /* import as MP_OP_UNKNOWN */
-} op_build;
-
-typedef struct op_kind {
-    int32_t code;             /* BuiltinOperator */
-    mp_op_type type;
-    uint8_t options;          /* BuiltinOptions type of its options */
-    const char *options_name;
-} op_kind;
-
 /* ---- helpers -------------------------------------------------------------------------- */
 
 static mp_status fail(op_build *b, mp_status st, const char *msg)
@@ -95,7 +74,7 @@ static mp_status fail(op_build *b, mp_status st, const char *msg)
     return fb_fail(&b->c->fb, st, "%s", msg);
 }
 
-static mp_status opt_u8(op_build *b, unsigned id, uint8_t def, const char *what, uint8_t *out)
+mp_status tops_opt_u8(op_build *b, unsigned id, uint8_t def, const char *what, uint8_t *out)
 {
     if (!b->has_opts) {
         *out = def;
@@ -104,7 +83,7 @@ static mp_status opt_u8(op_build *b, unsigned id, uint8_t def, const char *what,
     return fb_u8(&b->c->fb, &b->opts, id, def, what, out);
 }
 
-static mp_status opt_i32(op_build *b, unsigned id, int32_t def, const char *what, int32_t *out)
+mp_status tops_opt_i32(op_build *b, unsigned id, int32_t def, const char *what, int32_t *out)
 {
     if (!b->has_opts) {
         *out = def;
@@ -113,7 +92,7 @@ static mp_status opt_i32(op_build *b, unsigned id, int32_t def, const char *what
     return fb_i32(&b->c->fb, &b->opts, id, def, what, out);
 }
 
-static mp_status need_options(op_build *b, const op_kind *k)
+mp_status tops_need_options(op_build *b, const op_kind *k)
 {
     if (b->has_opts)
         return MP_OK;
@@ -121,7 +100,7 @@ static mp_status need_options(op_build *b, const op_kind *k)
 }
 
 /* The op takes min..max inputs and one output. */
-static mp_status operands(op_build *b, uint32_t min, uint32_t max)
+mp_status tops_operands(op_build *b, uint32_t min, uint32_t max)
 {
     if (b->n_in < min || b->n_in > max) {
         if (min == max)
@@ -137,7 +116,7 @@ static mp_status operands(op_build *b, uint32_t min, uint32_t max)
     return MP_OK;
 }
 
-static mp_status padding(op_build *b, uint8_t v, mp_padding *out)
+mp_status tops_padding(op_build *b, uint8_t v, mp_padding *out)
 {
     if (v > 1)
         return fb_fail(&b->c->fb, MP_E_INVALID, "padding %u is neither SAME (0) nor VALID (1)",
@@ -146,7 +125,7 @@ static mp_status padding(op_build *b, uint8_t v, mp_padding *out)
     return MP_OK;
 }
 
-static mp_status activation(op_build *b, uint8_t v, mp_activation *out)
+mp_status tops_activation(op_build *b, uint8_t v, mp_activation *out)
 {
     static const mp_activation map[] = {MP_ACT_NONE, MP_ACT_RELU, MP_ACT_RELU_N1_TO_1,
                                         MP_ACT_RELU6};
@@ -161,16 +140,16 @@ static mp_status activation(op_build *b, uint8_t v, mp_activation *out)
                    v);
 }
 
-static const mp_tensor *tensor(const op_build *b, mp_tensor_id t)
+const mp_tensor *tops_tensor(const op_build *b, mp_tensor_id t)
 {
     return t == MP_NO_TENSOR ? NULL : &b->c->g->tensors[t];
 }
 
 /* Values of a constant int32/int64 tensor with at most cap elements; false otherwise. */
-static bool const_ints(const op_build *b, mp_tensor_id id, int64_t *vals, uint32_t cap,
+bool tops_const_ints(const op_build *b, mp_tensor_id id, int64_t *vals, uint32_t cap,
                        uint32_t *n)
 {
-    const mp_tensor *t = tensor(b, id);
+    const mp_tensor *t = tops_tensor(b, id);
     if (!t || !(t->flags & MP_TENSOR_CONST) || !t->data)
         return false;
     size_t es = t->dtype == MP_DTYPE_INT32 ? 4 : t->dtype == MP_DTYPE_INT64 ? 8 : 0;
@@ -190,7 +169,7 @@ static bool const_ints(const op_build *b, mp_tensor_id id, int64_t *vals, uint32
 }
 
 /* TFLite axis of a rank-r tensor (negative counts from the end) -> NHWC axis, or -1. */
-static int32_t nhwc_axis(int64_t axis, uint32_t rank)
+int32_t tops_nhwc_axis(int64_t axis, uint32_t rank)
 {
     if (axis < 0)
         axis += rank;
@@ -202,7 +181,7 @@ static int32_t nhwc_axis(int64_t axis, uint32_t rank)
 /* ---- op readers ----------------------------------------------------------------------- */
 
 /* The constant operand was folded into the op's attributes: keep the activation input only. */
-static mp_status folded(op_build *b)
+mp_status tops_folded(op_build *b)
 {
     b->unknown = false;
     b->n_in = 1;
@@ -210,75 +189,76 @@ static mp_status folded(op_build *b)
 }
 
 /* conv, depthwise, fc: [input, filter, bias]; a missing bias becomes MP_NO_TENSOR. */
-static mp_status weighted(op_build *b)
+mp_status tops_weighted(op_build *b)
 {
-    MP_TRY(operands(b, 2, 3));
+    MP_TRY(tops_operands(b, 2, 3));
     if (b->n_in == 2)
         b->in[b->n_in++] = MP_NO_TENSOR;
     return MP_OK;
 }
 
-static mp_status read_window(op_build *b, unsigned pad_id, unsigned act_id, unsigned dil_id)
+mp_status tops_read_window(op_build *b, unsigned pad_id, unsigned act_id, unsigned dil_id)
 {
     mp_op_params *p = &b->spec.p;
     uint8_t pad, act;
-    MP_TRY(opt_u8(b, pad_id, 0, "padding", &pad));
-    MP_TRY(opt_i32(b, 1, 0, "stride_w", &p->stride_w));
-    MP_TRY(opt_i32(b, 2, 0, "stride_h", &p->stride_h));
-    MP_TRY(opt_u8(b, act_id, 0, "fused_activation_function", &act));
+    MP_TRY(tops_opt_u8(b, pad_id, 0, "padding", &pad));
+    MP_TRY(tops_opt_i32(b, 1, 0, "stride_w", &p->stride_w));
+    MP_TRY(tops_opt_i32(b, 2, 0, "stride_h", &p->stride_h));
+    MP_TRY(tops_opt_u8(b, act_id, 0, "fused_activation_function", &act));
     if (dil_id) {
-        MP_TRY(opt_i32(b, dil_id, 1, "dilation_w_factor", &p->dilation_w));
-        MP_TRY(opt_i32(b, dil_id + 1, 1, "dilation_h_factor", &p->dilation_h));
+        MP_TRY(tops_opt_i32(b, dil_id, 1, "dilation_w_factor", &p->dilation_w));
+        MP_TRY(tops_opt_i32(b, dil_id + 1, 1, "dilation_h_factor", &p->dilation_h));
     }
-    MP_TRY(padding(b, pad, &p->padding));
-    return activation(b, act, &p->activation);
+    MP_TRY(tops_padding(b, pad, &p->padding));
+    return tops_activation(b, act, &p->activation);
 }
 
 static mp_status read_conv(op_build *b, const op_kind *k)
 {
-    MP_TRY(weighted(b));
-    MP_TRY(need_options(b, k));
-    return read_window(b, 0, 3, 4);
+    MP_TRY(tops_weighted(b));
+    MP_TRY(tops_need_options(b, k));
+    return tops_read_window(b, 0, 3, 4);
 }
 
 static mp_status read_depthwise(op_build *b, const op_kind *k)
 {
-    MP_TRY(weighted(b));
-    MP_TRY(need_options(b, k));
-    MP_TRY(opt_i32(b, 3, 0, "depth_multiplier", &b->spec.p.depth_multiplier));
-    return read_window(b, 0, 4, 5);
+    MP_TRY(tops_weighted(b));
+    MP_TRY(tops_need_options(b, k));
+    MP_TRY(tops_opt_i32(b, 3, 0, "depth_multiplier", &b->spec.p.depth_multiplier));
+    return tops_read_window(b, 0, 4, 5);
 }
 
 static mp_status read_pool(op_build *b, const op_kind *k)
 {
     mp_op_params *p = &b->spec.p;
-    MP_TRY(operands(b, 1, 1));
-    MP_TRY(need_options(b, k));
-    MP_TRY(opt_i32(b, 3, 0, "filter_width", &p->kernel_w));
-    MP_TRY(opt_i32(b, 4, 0, "filter_height", &p->kernel_h));
-    return read_window(b, 0, 5, 0);
+    MP_TRY(tops_operands(b, 1, 1));
+    MP_TRY(tops_need_options(b, k));
+    MP_TRY(tops_opt_i32(b, 3, 0, "filter_width", &p->kernel_w));
+    MP_TRY(tops_opt_i32(b, 4, 0, "filter_height", &p->kernel_h));
+    return tops_read_window(b, 0, 5, 0);
 }
 
 static mp_status read_fc(op_build *b, const op_kind *k)
 {
     uint8_t act, format, keep;
     (void)k;
-    MP_TRY(weighted(b));
-    MP_TRY(opt_u8(b, 0, 0, "fused_activation_function", &act));
-    MP_TRY(opt_u8(b, 1, 0, "weights_format", &format));
-    MP_TRY(opt_u8(b, 2, 0, "keep_num_dims", &keep));
-    /* shuffled weights, or an FC applied per position of a rank-3/4 input: not modelled */
-    b->unknown = format != 0 || (keep && tensor(b, b->in[0])->rank > 2);
-    return activation(b, act, &b->spec.p.activation);
+    MP_TRY(tops_weighted(b));
+    MP_TRY(tops_opt_u8(b, 0, 0, "fused_activation_function", &act));
+    MP_TRY(tops_opt_u8(b, 1, 0, "weights_format", &format));
+    MP_TRY(tops_opt_u8(b, 2, 0, "keep_num_dims", &keep));
+    /* shuffled weights: not modelled */
+    b->unknown = format != 0;
+    b->spec.p.keep_num_dims = keep != 0;
+    return tops_activation(b, act, &b->spec.p.activation);
 }
 
-static mp_status read_elementwise(op_build *b, const op_kind *k)
+mp_status tops_read_elementwise(op_build *b, const op_kind *k)
 {
     uint8_t act;
     (void)k;
-    MP_TRY(operands(b, 2, 2));
-    MP_TRY(opt_u8(b, 0, 0, "fused_activation_function", &act));
-    return activation(b, act, &b->spec.p.activation);
+    MP_TRY(tops_operands(b, 2, 2));
+    MP_TRY(tops_opt_u8(b, 0, 0, "fused_activation_function", &act));
+    return tops_activation(b, act, &b->spec.p.activation);
 }
 
 static mp_status read_concat(op_build *b, const op_kind *k)
@@ -286,139 +266,61 @@ static mp_status read_concat(op_build *b, const op_kind *k)
     int32_t axis;
     uint8_t act;
     (void)k;
-    MP_TRY(operands(b, 1, MP_MAX_OP_INPUTS));
-    MP_TRY(opt_i32(b, 0, 0, "axis", &axis));
-    MP_TRY(opt_u8(b, 1, 0, "fused_activation_function", &act));
-    uint32_t rank = tensor(b, b->in[0])->rank;
-    b->spec.p.axis = nhwc_axis(axis, rank);
+    MP_TRY(tops_operands(b, 1, MP_MAX_OP_INPUTS));
+    MP_TRY(tops_opt_i32(b, 0, 0, "axis", &axis));
+    MP_TRY(tops_opt_u8(b, 1, 0, "fused_activation_function", &act));
+    uint32_t rank = tops_tensor(b, b->in[0])->rank;
+    b->spec.p.axis = tops_nhwc_axis(axis, rank);
     if (b->spec.p.axis < 0)
         return fb_fail(&b->c->fb, MP_E_INVALID, "axis %d is out of range for rank %u", axis,
                        rank);
-    return activation(b, act, &b->spec.p.activation);
+    return tops_activation(b, act, &b->spec.p.activation);
 }
 
 static mp_status read_softmax(op_build *b, const op_kind *k)
 {
     (void)k;
-    MP_TRY(operands(b, 1, 1));
+    MP_TRY(tops_operands(b, 1, 1));
     if (!b->has_opts)
         return MP_OK; /* beta stays 0, the schema default */
     return fb_f32(&b->c->fb, &b->opts, 0, 0.0f, "beta", &b->spec.p.beta);
 }
 
-static mp_status read_single(op_build *b, const op_kind *k)
+mp_status tops_read_single(op_build *b, const op_kind *k)
 {
     (void)k;
-    return operands(b, 1, 1);
+    return tops_operands(b, 1, 1);
 }
 
 /* The target shape is the output tensor's (the shape operand or option says the same). */
 static mp_status read_reshape(op_build *b, const op_kind *k)
 {
     (void)k;
-    MP_TRY(operands(b, 1, 2));
-    const mp_tensor *shape = b->n_in == 2 ? tensor(b, b->in[1]) : NULL;
+    MP_TRY(tops_operands(b, 1, 2));
+    const mp_tensor *shape = b->n_in == 2 ? tops_tensor(b, b->in[1]) : NULL;
     if (shape && !(shape->flags & MP_TENSOR_CONST)) {
         b->unknown = true; /* a computed shape */
         return MP_OK;
     }
-    const mp_tensor *o = tensor(b, b->out[0]);
+    const mp_tensor *o = tops_tensor(b, b->out[0]);
     b->spec.p.new_shape = o->shape;
     b->spec.p.new_rank = o->rank;
-    return folded(b);
+    return tops_folded(b);
 }
 
-/* paddings [[before, after] per dimension]: only height and width may be padded. */
-static mp_status read_pad(op_build *b, const op_kind *k)
-{
-    int64_t v[8];
-    uint32_t n;
-    mp_op_params *p = &b->spec.p;
-    (void)k;
-    MP_TRY(operands(b, 2, 2));
-    uint32_t rank = tensor(b, b->in[0])->rank;
-    b->unknown = true;
-    if (!const_ints(b, b->in[1], v, 8, &n) || n != 2 * rank)
-        return MP_OK;
-    int32_t pads[4][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
-    for (uint32_t r = 0; r < rank; r++) {
-        if (v[2 * r] < 0 || v[2 * r + 1] < 0 || v[2 * r] > MP_MAX_DIM || v[2 * r + 1] > MP_MAX_DIM)
-            return MP_OK;
-        pads[r + 4 - rank][0] = (int32_t)v[2 * r];
-        pads[r + 4 - rank][1] = (int32_t)v[2 * r + 1];
-    }
-    if (pads[0][0] || pads[0][1] || pads[3][0] || pads[3][1])
-        return MP_OK; /* batch or channel padding */
-    p->padding = MP_PADDING_EXPLICIT;
-    p->pad_top = pads[1][0];
-    p->pad_bottom = pads[1][1];
-    p->pad_left = pads[2][0];
-    p->pad_right = pads[2][1];
-    return folded(b);
-}
-
-/* MEAN over height and width of a 4-D tensor. */
-static mp_status read_mean(op_build *b, const op_kind *k)
-{
-    int64_t v[4];
-    uint32_t n;
-    uint8_t keep;
-    (void)k;
-    MP_TRY(operands(b, 2, 2));
-    MP_TRY(opt_u8(b, 0, 0, "keep_dims", &keep));
-    b->spec.p.keep_dims = keep != 0;
-    uint32_t rank = tensor(b, b->in[0])->rank;
-    b->unknown = true;
-    if (rank != 4 || !const_ints(b, b->in[1], v, 4, &n) || n != 2)
-        return MP_OK;
-    int32_t a0 = nhwc_axis(v[0], rank), a1 = nhwc_axis(v[1], rank);
-    if (!((a0 == 1 && a1 == 2) || (a0 == 2 && a1 == 1)))
-        return MP_OK;
-    return folded(b);
-}
-
-static mp_status read_resize(op_build *b, const op_kind *k)
-{
-    int64_t v[2];
-    uint32_t n;
-    uint8_t align, half;
-    mp_op_params *p = &b->spec.p;
-    (void)k;
-    MP_TRY(operands(b, 2, 2));
-    MP_TRY(opt_u8(b, 0, 0, "align_corners", &align));
-    MP_TRY(opt_u8(b, 1, 0, "half_pixel_centers", &half));
-    p->align_corners = align != 0;
-    p->half_pixel_centers = half != 0;
-    b->unknown = true;
-    if (tensor(b, b->in[0])->rank != 4 || !const_ints(b, b->in[1], v, 2, &n) || n != 2 ||
-        v[0] < 1 || v[1] < 1 || v[0] > MP_MAX_DIM || v[1] > MP_MAX_DIM)
-        return MP_OK;
-    p->out_h = (int32_t)v[0];
-    p->out_w = (int32_t)v[1];
-    return folded(b);
-}
-
-typedef mp_status (*kind_reader)(op_build *b, const op_kind *k);
-
-static const struct {
-    op_kind kind;
-    kind_reader read;
-} kinds[] = {
-    {{0, MP_OP_ADD, 11, "AddOptions"}, read_elementwise},
+static const tops_kind kinds[] = {
+    {{0, MP_OP_ADD, 11, "AddOptions"}, tops_read_elementwise},
     {{1, MP_OP_AVG_POOL2D, 5, "Pool2DOptions"}, read_pool},
     {{2, MP_OP_CONCAT, 10, "ConcatenationOptions"}, read_concat},
     {{3, MP_OP_CONV2D, 1, "Conv2DOptions"}, read_conv},
     {{4, MP_OP_DEPTHWISE_CONV2D, 2, "DepthwiseConv2DOptions"}, read_depthwise},
-    {{6, MP_OP_DEQUANTIZE, 38, "DequantizeOptions"}, read_single},
+    {{6, MP_OP_DEQUANTIZE, 38, "DequantizeOptions"}, tops_read_single},
     {{9, MP_OP_FULLY_CONNECTED, 8, "FullyConnectedOptions"}, read_fc},
     {{17, MP_OP_MAX_POOL2D, 5, "Pool2DOptions"}, read_pool},
-    {{18, MP_OP_MUL, 21, "MulOptions"}, read_elementwise},
+    {{18, MP_OP_MUL, 21, "MulOptions"}, tops_read_elementwise},
     {{22, MP_OP_RESHAPE, 17, "ReshapeOptions"}, read_reshape},
     {{25, MP_OP_SOFTMAX, 9, "SoftmaxOptions"}, read_softmax},
-    {{34, MP_OP_PAD, 22, "PadOptions"}, read_pad},
-    {{40, MP_OP_MEAN, 27, "ReducerOptions"}, read_mean},
-    {{97, MP_OP_RESIZE_NEAREST, 74, "ResizeNearestNeighborOptions"}, read_resize},
-    {{114, MP_OP_QUANTIZE, 89, "QuantizeOptions"}, read_single},
+    {{114, MP_OP_QUANTIZE, 89, "QuantizeOptions"}, tops_read_single},
 };
 
 /* ---- operators ------------------------------------------------------------------------ */
@@ -480,8 +382,10 @@ static mp_status read_header(op_build *b, const fb_table *t)
 /* Map a modelled op; sets b->unknown when the operator is one memplan does not model. */
 static mp_status read_modelled(op_build *b, int32_t code)
 {
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        const op_kind *k = &kinds[i].kind;
+    size_t n_kinds = sizeof kinds / sizeof kinds[0];
+    for (size_t i = 0; i < n_kinds + tops_n_more_kinds; i++) {
+        const tops_kind *kd = i < n_kinds ? &kinds[i] : &tops_more_kinds[i - n_kinds];
+        const op_kind *k = &kd->kind;
         if (k->code != code)
             continue;
         if (b->opt_type != 0 && b->opt_type != k->options)
@@ -489,7 +393,7 @@ static mp_status read_modelled(op_build *b, int32_t code)
                            "builtin options of type %u, expected %u (%s)", b->opt_type,
                            k->options, k->options_name);
         b->spec.type = k->type;
-        return kinds[i].read(b, k);
+        return kd->read(b, k);
     }
     b->unknown = true;
     return MP_OK;
@@ -526,6 +430,9 @@ static mp_status read_operator(tfl_ctx *c, const fb_vec *ops, uint32_t index)
         b->n_in = n_in;
     }
     MP_TRY(op_name(b, &b->spec.name));
+    char where[32];
+    snprintf(where, sizeof where, "operator %u", index); /* kept when PADs are folded */
+    b->spec.where = where;
     b->spec.in = b->in;
     b->spec.n_in = b->n_in;
     b->spec.out = b->out;

@@ -8,6 +8,8 @@
  * the live bytes of every step in O(ops + tensors): add a tensor's size at
  * its first step, subtract it after its last. In-place depthwise steps are
  * corrected afterwards (their output shares the input's buffer at that step).
+ * A float/uint8 input read only by QUANTIZE is the caller's buffer and not in
+ * SRAM unless opts->count_float_input (docs/algorithms.md "Float boundary").
  */
 #include "memplan/mp_plan.h"
 
@@ -220,6 +222,9 @@ mp_status mp_plan_per_layer(const mp_graph *g, const uint32_t *order, const mp_p
     }
     if (st == MP_OK)
         st = lifetimes(g, order, out->first_step, out->last_step, err);
+    for (uint32_t i = 0; st == MP_OK && !opts->count_float_input && i < g->n_inputs; i++)
+        if (mp_graph_is_boundary_input(g, g->inputs[i])) /* the caller's buffer */
+            out->first_step[g->inputs[i]] = out->last_step[g->inputs[i]] = -1;
     if (st == MP_OK)
         st = sum_live(g, opts, out, err);
     if (st == MP_OK && (opts->inplace_dw || opts->inplace_ops))

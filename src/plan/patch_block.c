@@ -11,16 +11,36 @@
 
 #include <string.h>
 
-bool mp_patch_op_ok(const mp_graph *g, uint32_t op)
+/* int8 activations, with the float/uint8 boundary: QUANTIZE may read a float32 or uint8
+ * input (each patch quantizes its own region), DEQUANTIZE writes a float32 output. */
+static bool patch_dtypes_ok(const mp_graph *g, const mp_op *o)
+{
+    mp_dtype in = g->tensors[o->in[0]].dtype, out = g->tensors[o->out[0]].dtype;
+    if (o->type == MP_OP_QUANTIZE)
+        return out == MP_DTYPE_INT8 &&
+               (in == MP_DTYPE_INT8 || in == MP_DTYPE_FLOAT32 || in == MP_DTYPE_UINT8);
+    if (o->type == MP_OP_DEQUANTIZE)
+        return in == MP_DTYPE_INT8 && out == MP_DTYPE_FLOAT32;
+    return in == MP_DTYPE_INT8 && out == MP_DTYPE_INT8;
+}
+
+const char *mp_patch_op_why_not(const mp_graph *g, uint32_t op)
 {
     const mp_op *o = &g->ops[op];
-    if (!mp_op_is_spatial(o->type))
-        return false;
+    if (!mp_op_region_bounded(g, op))
+        return "it needs its whole input";
+    if (o->n_out != 1)
+        return "it has several outputs";
     if (o->type == MP_OP_CONCAT && o->p.axis != 3)
-        return false;
-    const mp_tensor *out = &g->tensors[o->out[0]];
-    const mp_tensor *in = &g->tensors[o->in[0]];
-    return out->dtype == MP_DTYPE_INT8 && in->dtype == MP_DTYPE_INT8;
+        return "it concatenates along height or width";
+    if (!patch_dtypes_ok(g, o))
+        return "its activations are not int8";
+    return NULL;
+}
+
+bool mp_patch_op_ok(const mp_graph *g, uint32_t op)
+{
+    return mp_patch_op_why_not(g, op) == NULL;
 }
 
 bool mp_patch_op_reduces(const mp_graph *g, uint32_t op)
@@ -31,7 +51,7 @@ bool mp_patch_op_reduces(const mp_graph *g, uint32_t op)
         out->shape.w != 1 || out->shape.c != in->shape.c)
         return false;
     if (o->type == MP_OP_MEAN)
-        return true;
+        return o->p.axes == 6;
     return (o->type == MP_OP_AVG_POOL2D || o->type == MP_OP_MAX_POOL2D) &&
            o->p.padding == MP_PADDING_VALID && o->p.kernel_h == in->shape.h &&
            o->p.kernel_w == in->shape.w;
@@ -53,17 +73,6 @@ int32_t mp_patch_last_patchable_step(const mp_graph *g, const uint32_t *order)
 int32_t block_axis_size(const mp_graph *g, mp_tensor_id t, int axis)
 {
     return axis == 0 ? g->tensors[t].shape.h : g->tensors[t].shape.w;
-}
-
-static mp_interval clip(mp_interval v, int32_t size)
-{
-    if (v.a < 0)
-        v.a = 0;
-    if (v.b > size)
-        v.b = size;
-    if (v.b <= v.a)
-        v.a = v.b = 0;
-    return v;
 }
 
 /*
@@ -113,43 +122,7 @@ mp_interval mp_window_taps(mp_interval out, int32_t k, int32_t s, int32_t d, int
 mp_interval block_backprop(const mp_graph *g, uint32_t op, uint32_t k, int axis, mp_interval out,
                            mp_interval *raw)
 {
-    const mp_op *o = &g->ops[op];
-    mp_interval r = {0, 0};
-    int32_t size = block_axis_size(g, o->in[k], axis);
-    if (out.b <= out.a) {
-        if (raw)
-            *raw = r;
-        return r;
-    }
-    const mp_op_params *p = &o->p;
-    int32_t ks = axis ? p->kernel_w : p->kernel_h, s = axis ? p->stride_w : p->stride_h;
-    int32_t d = axis ? p->dilation_w : p->dilation_h, pad = axis ? p->pad_left : p->pad_top;
-    switch (o->type) {
-    case MP_OP_CONV2D:
-    case MP_OP_DEPTHWISE_CONV2D:
-    case MP_OP_AVG_POOL2D:
-    case MP_OP_MAX_POOL2D:
-        if (d < 1)
-            d = 1;
-        r.a = out.a * s - pad;
-        r.b = (out.b - 1) * s - pad + (ks - 1) * d + 1;
-        if (raw)
-            *raw = r;
-        return mp_window_taps(out, ks, s, d, pad, size);
-    case MP_OP_PAD:
-        r.a = out.a - pad;
-        r.b = out.b - pad;
-        break;
-    default:
-        if (size == 1 && block_axis_size(g, o->out[0], axis) > 1)
-            r = (mp_interval){0, 1};
-        else
-            r = out;
-        break;
-    }
-    if (raw)
-        *raw = r;
-    return clip(r, size);
+    return mp_op_input_span(g, op, k, axis, out, raw); /* the one rule: patch_region.c */
 }
 
 static mp_status add_slot(block_info *b, mp_tensor_id t, mp_error *err)
@@ -376,8 +349,9 @@ mp_status block_init(block_info *b, const mp_graph *g, const mp_per_layer *pl,
         if (!mp_patch_op_ok(g, ops[l])) {
             char where[160];
             return mp_errorf(err, MP_E_INVALID,
-                             "%s cannot be part of a patch stage (it is not a spatial int8 op)",
-                             mp_graph_op_where(g, ops[l], where, sizeof where));
+                             "%s cannot be part of a patch stage (%s)",
+                             mp_graph_op_where(g, ops[l], where, sizeof where),
+                             mp_patch_op_why_not(g, ops[l]));
         }
     }
     MP_TRY(collect_slots(b, pl, err));

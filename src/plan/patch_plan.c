@@ -81,8 +81,9 @@ mp_status mp_patch_spec_for_split(const mp_graph *g, const mp_per_layer *pl, con
             char where[160];
             return mp_errorf(err, MP_E_INVALID,
                              "--split: '%s' comes after %s, which cannot be part of a patch "
-                             "stage (not a spatial int8 op)",
-                             name, mp_graph_op_where(g, pl->steps[s].op, where, sizeof where));
+                             "stage (%s)",
+                             name, mp_graph_op_where(g, pl->steps[s].op, where, sizeof where),
+                             mp_patch_op_why_not(g, pl->steps[s].op));
         }
     }
     spec->first_step = 0;

@@ -28,7 +28,7 @@ static void tap_range(int32_t origin, int32_t k, int32_t d, int32_t size, int32_
 
 static int8_t requant(const mprt_rq *rq, int32_t ch, uint32_t acc)
 {
-    int32_t v = mprt_mbqm((int32_t)acc, rq->mult[ch], rq->shift[ch]) + rq->out_offset;
+    int32_t v = mprt_add_wrap(mprt_mbqm((int32_t)acc, rq->mult[ch], rq->shift[ch]), rq->out_offset);
     return (int8_t)mprt_clamp(v, rq->act_min, rq->act_max);
 }
 
@@ -107,9 +107,10 @@ void mprt_conv_run(const mprt_conv *p, const mprt_view *in, const mprt_view *out
 
 void mprt_fc_run(const mprt_conv *p, const int8_t *in, int8_t *out)
 {
-    mprt_view vi = {(int8_t *)(uintptr_t)in, 0, 0, 1, 1, p->in_c, p->in_c};
-    mprt_view vo = {out, 0, 0, 1, 1, p->out_c, p->out_c};
-    mprt_rect r = {0, 1, 0, 1};
+    int32_t rows = p->in_w; /* TFLite: each row of in_c values is one 1x1 pixel */
+    mprt_view vi = {(int8_t *)(uintptr_t)in, 0, 0, 1, rows, p->in_c, rows * p->in_c};
+    mprt_view vo = {out, 0, 0, 1, rows, p->out_c, rows * p->out_c};
+    mprt_rect r = {0, 1, 0, rows};
     mprt_conv_run(p, &vi, &vo, r);
 }
 

@@ -59,6 +59,13 @@ static inline int32_t mprt_mbqm(int32_t x, int32_t multiplier, int32_t shift)
     return mprt_rdbpot(mprt_srdhm(mprt_shl_wrap(x, left), multiplier), right);
 }
 
+/* a + b as two's complement wraps (as TFLite's kernels do on every real target), without
+ * the undefined behaviour of a signed overflow in C */
+static inline int32_t mprt_add_wrap(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 static inline int32_t mprt_clamp(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : v > hi ? hi : v;

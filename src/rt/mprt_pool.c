@@ -6,7 +6,7 @@
  *
  * Pooling clips the window to the tensor and does not count padding; the
  * average is (s + n/2) / n for s > 0, (s - n/2) / n otherwise (C division).
- * Mean has TFLite Micro's three int8 variants (mprt_mean.mode).
+ * Mean has TFLite Micro's two int8 paths (mprt_mean.mode).
  */
 #include "mprt_int.h"
 
@@ -66,11 +66,10 @@ static int32_t mean_finish(const mprt_mean *p, int32_t sum, int32_t n)
 {
     int32_t v;
     if (p->mode == MPRT_MEAN_KEEP_DIMS)
-        v = rounded_div(mprt_mbqm(sum - p->in_zp * n, p->mult, p->shift), n) + p->out_zp;
-    else if (p->mode == MPRT_MEAN_SAME_QUANT)
-        v = sum / n;
+        v = mprt_add_wrap(rounded_div(mprt_mbqm(sum - p->in_zp * n, p->mult, p->shift), n),
+                          p->out_zp);
     else
-        v = mprt_mbqm(sum - p->in_zp * n, p->mult, p->shift) + p->out_zp;
+        v = mprt_add_wrap(mprt_mbqm(sum - p->in_zp * n, p->mult, p->shift), p->out_zp);
     return mprt_clamp(v, -128, 127);
 }
 

@@ -4,7 +4,7 @@
  *
  *   build/tests/gen_tflite_fixtures tests/data
  *
- * writes tests/data/tflite/{tiny_net,ops_net,unknown_ops}.tflite and the
+ * writes tests/data/tflite/{tiny_net,ops_net,unknown_ops,real_ops}.tflite and the
  * malformed models tests/data/bad/tflite_*.tflite (their expected messages
  * are generated with `tests/cli/run_bad.sh build/memplan . --update`).
  * test_tflite checks that the committed files equal what this writes.
@@ -53,6 +53,7 @@ int main(int argc, char **argv)
     rc |= write_model(dir, "tiny_net", tm_tiny_net);
     rc |= write_model(dir, "ops_net", tm_ops_net);
     rc |= write_model(dir, "unknown_ops", tm_unknown_net);
+    rc |= write_model(dir, "real_ops", tm_real_ops_net);
     size_t n;
     const tm_bad *cases = tm_bad_cases(&n);
     snprintf(dir, sizeof dir, "%s/bad", argv[1]);

@@ -217,10 +217,8 @@ static void run_elementwise(vec *v, bool add)
     mp_view va = {v->input, 0, 0, 1, 1, n, n}, vb = {v->input2, 0, 0, 1, 1, n, n};
     mp_view vo = {v->got, 0, 0, 1, 1, n, n};
     mp_rect r = {0, 1, 0, 1};
-    if (add)
-        exec_add_run(&p, &va, &vb, &vo, r);
-    else
-        exec_mul_run(&p, &va, &vb, &vo, r);
+    p.kind = add ? EXEC_BIN_ADD : EXEC_BIN_MUL;
+    exec_elem_run(&p, &va, &vb, &vo, r);
 }
 
 static void run_softmax(vec *v)

@@ -206,15 +206,27 @@ static void add_reads_activations(tw_model *m)
     m->ops[0].in[1] = m->ops[0].in[0]; /* add(in, in): only the shared weights remain */
 }
 
+static void constant_first(tw_model *m)
+{
+    int32_t t = m->ops[0].in[0]; /* add(k, in): a constant where net.json reads a layer */
+    m->ops[0].in[0] = m->ops[0].in[1];
+    m->ops[0].in[1] = t;
+}
+
 static void test_export_unsupported(void **state)
 {
     (void)state;
     char msg[512];
     assert_int_equal(export_error(tm_unknown_net, NULL, msg, sizeof msg), MP_E_UNSUPPORTED);
-    assert_string_equal(msg, "m.tflite: operator 1 (HARD_SWISH): memplan does not model this op, "
+    assert_string_equal(msg, "m.tflite: operator 1 (GELU): memplan does not model this op, "
                              "so net.json cannot describe it");
+    /* add(in, k) is written with k as its "constant"; then the shared weights stop it */
     assert_int_equal(export_error(const_operands, NULL, msg, sizeof msg), MP_E_UNSUPPORTED);
-    assert_string_equal(msg, "m.tflite: operator 0 (add): input 1 'k' is a constant (net.json "
+    assert_string_equal(msg, "m.tflite: operator 2 (conv2d): tensor 'w' is shared with another "
+                             "layer");
+    assert_int_equal(export_error(const_operands, constant_first, msg, sizeof msg),
+                     MP_E_UNSUPPORTED);
+    assert_string_equal(msg, "m.tflite: operator 0 (add): input 0 'k' is a constant (net.json "
                              "layers read activations only)");
     assert_int_equal(export_error(const_operands, add_reads_activations, msg, sizeof msg),
                      MP_E_UNSUPPORTED);

@@ -560,7 +560,7 @@ static void test_patch_rejects_non_spatial_block(void **state)
     mp_patch_spec spec = {0, 1, 2, 2, MP_CUTS_EVEN, NULL, NULL, MP_HALO_RECOMPUTE};
     mp_patch_plan *p = NULL;
     assert_int_equal(mp_patch_plan_new(g, &pl, &o, &spec, &p, &err), MP_E_INVALID);
-    assert_string_equal(err.msg, "layers[1] 'm' cannot be part of a patch stage (it is not a spatial int8 op)");
+    assert_string_equal(err.msg, "layers[1] 'm' cannot be part of a patch stage (it needs its whole input)");
     mp_error_init(&err);
     spec.last_step = 0;
     spec.rows = 9;

@@ -271,13 +271,13 @@ static void test_tflite_unknown_ops(void **state)
     load(&l, &model);
     const mp_graph *g = l.g;
     assert_int_equal(g->n_unknown_ops, 2);
-    const mp_op *hs = op_named(g, "hard_swish"), *post = op_named(g, "detections");
+    const mp_op *hs = op_named(g, "gelu"), *post = op_named(g, "detections");
     assert_int_equal(hs->type, MP_OP_UNKNOWN);
-    assert_string_equal(hs->type_name, "HARD_SWISH");
+    assert_string_equal(hs->type_name, "GELU");
     assert_false(hs->macs_known);
     assert_string_equal(post->type_name, "MyPostProcess");
     char where[64];
-    assert_string_equal(mp_graph_op_where(g, 1, where, sizeof where), "operator 1 (HARD_SWISH)");
+    assert_string_equal(mp_graph_op_where(g, 1, where, sizeof where), "operator 1 (GELU)");
     /* memory analysis still runs, with the shapes from the file */
     mp_per_layer pl;
     mp_error err;
@@ -288,11 +288,13 @@ static void test_tflite_unknown_ops(void **state)
     unload(&l);
 }
 
-/* Modelled ops used in ways memplan does not model fall back to MP_OP_UNKNOWN. */
+/* Channel padding and a mean over the channels are modelled; batch padding and a computed
+ * axes operand fall back to MP_OP_UNKNOWN with every operand kept. */
 static void test_tflite_fallbacks(void **state)
 {
     (void)state;
     static const int32_t chan_pads[8] = {0, 0, 1, 1, 1, 1, 0, 2}, axis3[1] = {3};
+    static const int32_t batch_pads[8] = {0, 1, 0, 0, 0, 0, 0, 0};
     loaded l;
     tm_store_init(&store);
     tw_init(&model);
@@ -305,12 +307,25 @@ static void test_tflite_fallbacks(void **state)
     int32_t out = tw_tensor_add(&model, "mean", TW_INT8, 4, out_shape);
     const int32_t mean_in[2] = {p, tm_ints(&model, &store, "axes", 1, axis3, 0)};
     tw_opt_u8(tw_operator(&model, mean, 2, mean_in, 1, &out, TW_OPT_REDUCER), 0, 1);
-    tw_io(&model, in, out);
+    const int32_t b_shape[4] = {2, 6, 6, 1};
+    int32_t bp = tw_tensor_add(&model, "batch_padded", TW_INT8, 4, b_shape);
+    const int32_t bp_in[2] = {out, tm_ints(&model, &store, "bpaddings", 8, batch_pads, 4)};
+    tw_operator(&model, pad, 2, bp_in, 1, &bp, TW_OPT_PAD);
+    tw_io(&model, in, bp);
     load(&l, &model);
-    assert_int_equal(op_named(l.g, "padded")->type, MP_OP_UNKNOWN); /* pads channels */
-    assert_string_equal(op_named(l.g, "padded")->type_name, "PAD");
-    assert_int_equal(op_named(l.g, "padded")->n_in, 2);
-    assert_int_equal(op_named(l.g, "mean")->type, MP_OP_UNKNOWN); /* over channels */
+    const mp_op *po = op_named(l.g, "padded"), *mo = op_named(l.g, "mean");
+    assert_int_equal(po->type, MP_OP_PAD); /* pads channels */
+    assert_int_equal(po->p.pad_ch_before, 0);
+    assert_int_equal(po->p.pad_ch_after, 2);
+    assert_int_equal(po->p.pad_top, 1);
+    assert_int_equal(po->n_in, 1);
+    assert_int_equal(mo->type, MP_OP_MEAN); /* over channels, keep_dims */
+    assert_int_equal(mo->p.axes, 1 << 3);
+    assert_true(mo->p.keep_dims);
+    const mp_op *bo = op_named(l.g, "batch_padded");
+    assert_int_equal(bo->type, MP_OP_UNKNOWN);
+    assert_string_equal(bo->type_name, "PAD");
+    assert_int_equal(bo->n_in, 2);
     unload(&l);
 }
 
@@ -322,16 +337,16 @@ static void test_tflite_names(void **state)
     loaded l;
     tm_store_init(&store);
     tm_unknown_net(&model, &store);
-    /* tensors: 0 input, 1 features, 2 weights, 3 bias, 4 hard_swish, 5 detections */
+    /* tensors: 0 input, 1 features, 2 weights, 3 bias, 4 gelu, 5 detections */
     model.tensors[0].name = NULL;
-    model.tensors[1].name = "hard_swish"; /* the same name as tensor 4 */
+    model.tensors[1].name = "gelu"; /* the same name as tensor 4 */
     load(&l, &model);
     const mp_graph *g = l.g;
     assert_string_equal(g->tensors[0].name, "tensor");
-    assert_string_equal(g->tensors[1].name, "hard_swish");
-    assert_string_equal(g->tensors[4].name, "hard_swish#4");
-    assert_string_equal(g->ops[0].name, "hard_swish");
-    assert_string_equal(g->ops[1].name, "hard_swish#4");
+    assert_string_equal(g->tensors[1].name, "gelu");
+    assert_string_equal(g->tensors[4].name, "gelu#4");
+    assert_string_equal(g->ops[0].name, "gelu");
+    assert_string_equal(g->ops[1].name, "gelu#4");
     for (uint32_t t = 0; t < g->n_tensors; t++)
         assert_int_equal(g->tensors[t].source_index, t);
     assert_string_equal(g->name, "t");

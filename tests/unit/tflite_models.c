@@ -214,21 +214,133 @@ void tm_ops_net(tw_model *m, tm_store *s)
     tw_io(m, in, out);
 }
 
-/* input 8x8x3 -> conv 1x1 (8) -> HARD_SWISH -> custom "MyPostProcess" -> [1, 8] */
+/* input 8x8x3 -> conv 1x1 (8) -> GELU -> custom "MyPostProcess" -> [1, 8] */
 void tm_unknown_net(tw_model *m, tm_store *s)
 {
     static const int32_t ws[4] = {8, 1, 1, 3};
     tw_init(m);
-    uint32_t conv = tw_opcode(m, TW_CONV_2D, NULL), hs = tw_opcode(m, TW_HARD_SWISH, NULL);
+    uint32_t conv = tw_opcode(m, TW_CONV_2D, NULL), hs = tw_opcode(m, TW_GELU, NULL);
     uint32_t post = tw_opcode(m, TW_CUSTOM, "MyPostProcess");
     int32_t in = tm_act(m, "input", 8, 8, 3);
     int32_t c = tm_act(m, "features", 8, 8, 8);
     int32_t w = tm_weights(m, s, "weights", 4, ws, 0);
     int32_t b = tm_bias(m, s, "bias", 8);
     tm_conv(m, conv, in, w, b, c, 0, 1, 0, 1);
-    int32_t h = tm_act(m, "hard_swish", 8, 8, 8);
+    int32_t h = tm_act(m, "gelu", 8, 8, 8);
     tw_operator(m, hs, 1, &c, 1, &h, 0);
     int32_t out = tm_act(m, "detections", 0, 0, 8);
     tw_operator(m, post, 1, &h, 1, &out, 0);
     tw_io(m, in, out);
+}
+
+static int32_t real_float(tw_model *m, const char *name, int32_t h, int32_t w, int32_t c)
+{
+    const int32_t s4[4] = {1, h, w, c};
+    return tw_tensor_add(m, name, TW_FLOAT32, 4, s4);
+}
+
+/* One int8 op with one activation input and optional constant operands. */
+static tw_op *real_op(tw_model *m, int32_t code, uint8_t opt, const int32_t *in, uint32_t n_in,
+                      int32_t out)
+{
+    return tw_operator(m, tw_opcode(m, code, NULL), n_in, in, 1, &out, opt);
+}
+
+/* input 8x8x3 float -> quantize -> pad 1 -> conv 3x3/2 valid (8): 4x4x8 (the pad folds) */
+static int32_t real_stem(tw_model *m, tm_store *s, int32_t *input)
+{
+    static const int32_t pads[8] = {0, 0, 1, 1, 1, 1, 0, 0}, ws[4] = {8, 3, 3, 3};
+    *input = real_float(m, "image", 8, 8, 3);
+    int32_t q = tm_act(m, "q", 8, 8, 3);
+    tw_operator(m, tw_opcode(m, TW_QUANTIZE, NULL), 1, input, 1, &q, TW_OPT_QUANTIZE);
+    int32_t p = tm_act(m, "padded", 10, 10, 3);
+    const int32_t pad_in[2] = {q, tm_ints(m, s, "paddings", 8, pads, 4)};
+    real_op(m, TW_PAD, TW_OPT_PAD, pad_in, 2, p);
+    int32_t c = tm_act(m, "stem", 4, 4, 8);
+    tm_conv(m, tw_opcode(m, TW_CONV_2D, NULL), p, tm_weights(m, s, "stem/w", 4, ws, 0),
+            tm_bias(m, s, "stem/b", 8), c, 1, 2, 1, 1);
+    return c;
+}
+
+/* sub(per-channel constant) -> logistic -> mul with its own mean (SE) -> maximum(scalar) */
+static int32_t real_elementwise(tw_model *m, tm_store *s, int32_t x)
+{
+    static const int32_t c8[1] = {8}, one[1] = {1}, axes[2] = {-3, -2};
+    const float scale = 0.05f;
+    const int64_t zp = -3;
+    int32_t k = tw_const(m, "sub/k", TW_INT8, 1, c8, tm_bytes(s, 8), 8);
+    tw_quant(m, k, 1, &scale, &zp, 0);
+    int32_t d = tm_act(m, "sub", 4, 4, 8), l = tm_act(m, "sig", 4, 4, 8);
+    const int32_t sub_in[2] = {x, k};
+    real_op(m, TW_SUB, TW_OPT_SUB, sub_in, 2, d);
+    const float sig_scale = 1.0f / 256;
+    const int64_t sig_zp = -128; /* TFLite's int8 logistic output */
+    tw_quant(m, l, 1, &sig_scale, &sig_zp, 0);
+    real_op(m, TW_LOGISTIC, 0, &d, 1, l);
+    int32_t mn = tm_act(m, "se", 1, 1, 8), y = tm_act(m, "scaled", 4, 4, 8);
+    const int32_t mean_in[2] = {l, tm_ints(m, s, "se/axes", 2, axes, 0)};
+    tw_opt_u8(real_op(m, TW_MEAN, TW_OPT_REDUCER, mean_in, 2, mn), 0, 1);
+    const int32_t mul_in[2] = {l, mn};
+    real_op(m, TW_MUL, TW_OPT_MUL, mul_in, 2, y);
+    int32_t z = tw_const(m, "max/k", TW_INT8, 1, one, tm_bytes(s, 1), 1);
+    tw_quant(m, z, 1, &scale, &zp, 0);
+    int32_t mx = tm_act(m, "clamped", 4, 4, 8);
+    const int32_t max_in[2] = {y, z};
+    real_op(m, TW_MAXIMUM, TW_OPT_MAXMIN, max_in, 2, mx);
+    return mx;
+}
+
+/* transpose conv 3x3/2 same (4): 8x8x4 -> depth to space 2 -> space to depth 2 -> bilinear
+ * 10x10 -> strided slice [1:9:2, 1:9:3]: 4x3x4 */
+static int32_t real_spatial(tw_model *m, tm_store *s, int32_t x)
+{
+    static const int32_t oshape[4] = {1, 8, 8, 4}, ws[4] = {4, 3, 3, 8}, size[2] = {10, 10};
+    static const int32_t b[4] = {0, 1, 1, 0}, e[4] = {1, 9, 9, 4}, st[4] = {1, 2, 3, 1};
+    int32_t t = tm_act(m, "up", 8, 8, 4);
+    const int32_t tc_in[4] = {tm_ints(m, s, "up/shape", 4, oshape, 0),
+                              tm_weights(m, s, "up/w", 4, ws, 0), x, tm_bias(m, s, "up/b", 4)};
+    tw_op *op = real_op(m, TW_TRANSPOSE_CONV, TW_OPT_TRANSPOSE_CONV, tc_in, 4, t);
+    tw_opt_u8(op, 0, 0);
+    tw_opt_i32(op, 1, 2);
+    tw_opt_i32(op, 2, 2);
+    int32_t d2s = tm_act(m, "d2s", 16, 16, 1), s2d = tm_act(m, "s2d", 8, 8, 4);
+    tw_opt_i32(real_op(m, TW_DEPTH_TO_SPACE, TW_OPT_DEPTH_TO_SPACE, &t, 1, d2s), 0, 2);
+    tw_opt_i32(real_op(m, TW_SPACE_TO_DEPTH, TW_OPT_SPACE_TO_DEPTH, &d2s, 1, s2d), 0, 2);
+    int32_t r = tm_act(m, "resized", 10, 10, 4);
+    const int32_t rz_in[2] = {s2d, tm_ints(m, s, "resized/size", 2, size, 0)};
+    tw_opt_u8(real_op(m, TW_RESIZE_BILINEAR, TW_OPT_RESIZE_BILINEAR, rz_in, 2, r), 3, 1);
+    int32_t sl = tm_act(m, "sliced", 4, 3, 4);
+    const int32_t sl_in[4] = {r, tm_ints(m, s, "sl/b", 4, b, 0), tm_ints(m, s, "sl/e", 4, e, 0),
+                              tm_ints(m, s, "sl/s", 4, st, 0)};
+    real_op(m, TW_STRIDED_SLICE, TW_OPT_STRIDED_SLICE, sl_in, 4, sl);
+    return sl;
+}
+
+void tm_real_ops_net(tw_model *m, tm_store *s)
+{
+    static const int32_t sizes[2] = {1, -1}, axis[1] = {-1}, perm[4] = {0, 2, 1, 3};
+    static const int32_t fcw[2] = {2, 3};
+    tw_init(m);
+    int32_t input, x = real_stem(m, s, &input);
+    x = real_spatial(m, s, real_elementwise(m, s, x));
+    int32_t a = tm_act(m, "part0", 4, 3, 1), b = tm_act(m, "part1", 4, 3, 3);
+    const int32_t sp_in[3] = {x, tm_ints(m, s, "split/sizes", 2, sizes, 0),
+                              tm_ints(m, s, "split/axis", 1, axis, 0)};
+    const int32_t sp_out[2] = {a, b};
+    tw_op *sp = tw_operator(m, tw_opcode(m, TW_SPLIT_V, NULL), 3, sp_in, 2, sp_out,
+                            TW_OPT_SPLIT_V);
+    tw_opt_i32(sp, 0, 2);
+    int32_t hs = tm_act(m, "hswish", 4, 3, 3), tr = tm_act(m, "transposed", 3, 4, 3);
+    real_op(m, TW_HARD_SWISH, TW_OPT_HARD_SWISH, &b, 1, hs);
+    const int32_t tr_in[2] = {hs, tm_ints(m, s, "perm", 4, perm, 0)};
+    real_op(m, TW_TRANSPOSE, TW_OPT_TRANSPOSE, tr_in, 2, tr);
+    int32_t fc = tm_act(m, "rows", 3, 4, 2);
+    const int32_t fc_in[3] = {tr, tm_weights(m, s, "rows/w", 2, fcw, -1), tm_bias(m, s, "rows/b", 2)};
+    tw_opt_u8(real_op(m, TW_FULLY_CONNECTED, TW_OPT_FC, fc_in, 3, fc), 2, 1);
+    int32_t lr = tm_act(m, "leaky", 4, 3, 1);
+    tw_opt_f32(real_op(m, TW_LEAKY_RELU, TW_OPT_LEAKY_RELU, &a, 1, lr), 0, 0.1f);
+    int32_t out = real_float(m, "scores", 3, 4, 2);
+    tw_operator(m, tw_opcode(m, TW_DEQUANTIZE, NULL), 1, &fc, 1, &out, 0);
+    tw_io(m, input, out);
+    m->outputs[m->n_outputs++] = lr;
 }

@@ -47,6 +47,10 @@ extern const char *const tm_shared_models[TM_N_SHARED];
 /* The CLI fixtures (tests/data/tflite/). */
 void tm_tiny_net(tw_model *m, tm_store *s);    /* every modelled op of a small CNN */
 void tm_ops_net(tw_model *m, tm_store *s);     /* quantize, resize, mul, dilation, dequantize */
-void tm_unknown_net(tw_model *m, tm_store *s); /* HARD_SWISH and a custom op */
+void tm_unknown_net(tw_model *m, tm_store *s); /* GELU and a custom op */
+/* float input -> quantize -> PAD folded into a conv, SUB, LOGISTIC, SE-style MEAN/MUL,
+ * MAXIMUM, TRANSPOSE_CONV, DEPTH_TO_SPACE, SPACE_TO_DEPTH, RESIZE_BILINEAR, STRIDED_SLICE,
+ * SPLIT_V, HARD_SWISH, TRANSPOSE, FC keep_num_dims, LEAKY_RELU, DEQUANTIZE (two outputs) */
+void tm_real_ops_net(tw_model *m, tm_store *s);
 
 #endif

@@ -19,7 +19,7 @@
 #define TW_MAX_TENSORS 64
 #define TW_MAX_OPS 32
 #define TW_MAX_BUFFERS 64
-#define TW_MAX_OPCODES 16
+#define TW_MAX_OPCODES 32
 #define TW_MAX_FIELDS 8
 
 /* TFLite TensorType values used by the tests. */
@@ -44,6 +44,18 @@ enum {
     TW_RESIZE_NEAREST_NEIGHBOR = 97,
     TW_QUANTIZE = 114,
     TW_HARD_SWISH = 117,
+    TW_DEPTH_TO_SPACE = 5,
+    TW_LOGISTIC = 14,
+    TW_RESIZE_BILINEAR = 23,
+    TW_SPACE_TO_DEPTH = 26,
+    TW_TRANSPOSE = 39,
+    TW_SUB = 41,
+    TW_STRIDED_SLICE = 45,
+    TW_MAXIMUM = 55,
+    TW_TRANSPOSE_CONV = 67,
+    TW_LEAKY_RELU = 98,
+    TW_SPLIT_V = 102,
+    TW_GELU = 150,
 };
 
 /* BuiltinOptions union types used by the tests. */
@@ -61,6 +73,17 @@ enum {
     TW_OPT_REDUCER = 27,
     TW_OPT_RESIZE_NN = 74,
     TW_OPT_QUANTIZE = 89,
+    TW_OPT_RESIZE_BILINEAR = 15,
+    TW_OPT_SPACE_TO_DEPTH = 19,
+    TW_OPT_TRANSPOSE = 26,
+    TW_OPT_SUB = 28,
+    TW_OPT_STRIDED_SLICE = 32,
+    TW_OPT_MAXMIN = 39,
+    TW_OPT_TRANSPOSE_CONV = 49,
+    TW_OPT_LEAKY_RELU = 75,
+    TW_OPT_SPLIT_V = 79,
+    TW_OPT_HARD_SWISH = 91,
+    TW_OPT_DEPTH_TO_SPACE = 94,
 };
 
 typedef struct tw_field {

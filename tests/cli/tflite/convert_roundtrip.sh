@@ -1,6 +1,6 @@
 # A .tflite and its net.json (weights referenced or embedded) give identical figures
 # (TFLite Micro's whole arena is predicted from the .tflite only: its lines are left out).
-for m in tiny_net ops_net; do
+for m in tiny_net ops_net real_ops; do
   $MEMPLAN convert tests/data/tflite/$m.tflite -o "$SCRATCH/$m.json" || exit 1
   $MEMPLAN convert --embed-weights tests/data/tflite/$m.tflite -o "$SCRATCH/${m}_e.json" || exit 1
   grep -q '"weights_file": ".*tests/data/tflite/'$m'.tflite"' "$SCRATCH/$m.json" || exit 2

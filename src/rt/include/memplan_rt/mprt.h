@@ -71,7 +71,9 @@ typedef struct mprt_pool {
     int32_t act_min, act_max;
 } mprt_pool;
 
-enum { MPRT_MEAN_KEEP_DIMS = 0, MPRT_MEAN_SAME_QUANT = 1, MPRT_MEAN_RESCALE = 2 };
+/* TFLite Micro's two int8 mean paths: reference_integer_ops::Mean (keep_dims over H and
+ * W: rescale, then a rounded division) and QuantizedMeanOrSum (1/n in the multiplier). */
+enum { MPRT_MEAN_KEEP_DIMS = 0, MPRT_MEAN_RESCALE = 1 };
 
 typedef struct mprt_mean {
     int32_t in_h, in_w, c, mode;
