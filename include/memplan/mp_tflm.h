@@ -20,6 +20,7 @@
 #define MEMPLAN_MP_TFLM_H
 
 #include "memplan/mp_error.h"
+#include "memplan/mp_scratch.h" /* mp_tflm_kernels */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,12 +31,6 @@ extern "C" {
 #endif
 
 struct mp_schedule;
-
-typedef enum mp_tflm_kernels {
-    MP_TFLM_KERNELS_REFERENCE, /* TFLM's reference kernels (tensorflow/lite/micro/kernels) */
-    MP_TFLM_KERNELS_CMSIS_NN,  /* kernels/cmsis_nn on a Cortex-M with the DSP extension */
-    MP_TFLM_KERNELS_COUNT
-} mp_tflm_kernels;
 
 typedef enum mp_tflm_target {
     MP_TFLM_TARGET_HOST64, /* 64-bit pointers and size_t (x86-64, AArch64 hosts) */

@@ -15,8 +15,8 @@
  *
  * Struct sizes are given as member lists (tflm_struct) so one table serves a
  * 64-bit host and a 32-bit Cortex-M. CMSIS-NN scratch sizes are those of
- * CMSIS-NN's *_get_buffer_size functions for a core with the DSP extension
- * (Cortex-M4/M7/M33/M55 without MVE use the same sizes; MVE cores differ).
+ * CMSIS-NN's *_get_buffer_size functions for a core with the DSP extension,
+ * one definition shared with the planners (mp_scratch.h, scratch.c).
  */
 #include "tflm_int.h"
 
@@ -177,9 +177,25 @@ static int32_t pad_before(int32_t in, int32_t k, int32_t stride, int32_t dil, in
 
 /* ---- convolutions --------------------------------------------------------------------- */
 
-static void conv2d(op_ctx *c)
+/* The facts CMSIS-NN's conv and depthwise buffer sizes read (mp_scratch.h); the
+ * dilation_w_factor option is dil_id, dilation_h_factor the next one. */
+static mp_cmsis_conv cmsis_facts(const op_ctx *c, int32_t filter_c, unsigned dil_id)
 {
     const tflm_tensor *in = in_t(c, 0), *f = in_t(c, 1), *o = out_t(c, 0);
+    bool same = opt_u8(c, 0, 0) == 0;
+    int32_t sw = opt_i32(c, 1, 1), sh = opt_i32(c, 2, 1);
+    int32_t dw = opt_i32(c, dil_id, 1), dh = opt_i32(c, dil_id + 1, 1);
+    mp_cmsis_conv cc = {.in_c = dim(in, 3), .filter_c = filter_c, .out_c = dim(o, 3),
+                        .kernel_h = dim(f, 1), .kernel_w = dim(f, 2),
+                        .dilation_h = dh, .dilation_w = dw};
+    cc.pad_h = pad_before(dim(in, 1), cc.kernel_h, sh, dh, dim(o, 1), same);
+    cc.pad_w = pad_before(dim(in, 2), cc.kernel_w, sw, dw, dim(o, 2), same);
+    return cc;
+}
+
+static void conv2d(op_ctx *c)
+{
+    const tflm_tensor *in = in_t(c, 0), *f = in_t(c, 1);
     int32_t ch = dim(f, 0);
     builtin(c, PARAMS_CONV);
     init(c, c->kernels == MP_TFLM_KERNELS_CMSIS_NN ? OPDATA_CONV " i" : OPDATA_CONV);
@@ -187,23 +203,13 @@ static void conv2d(op_ctx *c)
     prepare(c, (size_t)ch * 4);
     if (c->kernels != MP_TFLM_KERNELS_CMSIS_NN || !in || in->type != 9)
         return;
-    /* arm_convolve_wrapper_s8_get_buffer_size (DSP): an unpadded, undilated 1x1 needs none;
-     * otherwise two im2col columns of int16, the column length rounded up to 4 */
-    bool same = opt_u8(c, 0, 0) == 0;
-    int32_t sw = opt_i32(c, 1, 1), sh = opt_i32(c, 2, 1);
-    int32_t dw = opt_i32(c, 4, 1), dh = opt_i32(c, 5, 1);
-    int32_t kh = dim(f, 1), kw = dim(f, 2), cin = dim(in, 3);
-    int32_t ph = pad_before(dim(in, 1), kh, sh, dh, dim(o, 1), same);
-    int32_t pw = pad_before(dim(in, 2), kw, sw, dw, dim(o, 2), same);
-    if (ph == 0 && pw == 0 && kh == 1 && kw == 1 && dw == 1 && dh == 1)
-        return;
-    size_t cols = (size_t)cin * (size_t)kh * (size_t)kw;
-    scratch(c, 2 * ((cols + 3) / 4 * 4) * 2);
+    mp_cmsis_conv cc = cmsis_facts(c, dim(f, 3), 4);
+    scratch(c, mp_cmsis_conv_s8_buffer_size(&cc));
 }
 
 static void depthwise(op_ctx *c)
 {
-    const tflm_tensor *in = in_t(c, 0), *f = in_t(c, 1), *o = out_t(c, 0);
+    const tflm_tensor *in = in_t(c, 0), *f = in_t(c, 1);
     int32_t ch = dim(f, 3);
     builtin(c, PARAMS_DEPTHWISE);
     init(c, c->kernels == MP_TFLM_KERNELS_CMSIS_NN ? OPDATA_CONV " i" : OPDATA_CONV);
@@ -211,18 +217,8 @@ static void depthwise(op_ctx *c)
     prepare(c, (size_t)ch * 4);
     if (c->kernels != MP_TFLM_KERNELS_CMSIS_NN || !in || in->type != 9)
         return;
-    /* arm_depthwise_conv_wrapper_s8_get_buffer_size (DSP) */
-    bool same = opt_u8(c, 0, 0) == 0;
-    int32_t sw = opt_i32(c, 1, 1), sh = opt_i32(c, 2, 1);
-    int32_t dw = opt_i32(c, 5, 1), dh = opt_i32(c, 6, 1);
-    int32_t kh = dim(f, 1), kw = dim(f, 2), cin = dim(in, 3);
-    if (cin != dim(o, 3) || dw != 1 || dh != 1)
-        return;
-    int32_t ph = pad_before(dim(in, 1), kh, sh, dh, dim(o, 1), same);
-    int32_t pw = pad_before(dim(in, 2), kw, sw, dw, dim(o, 2), same);
-    if (kh == 3 && kw == 3 && ph <= 1 && pw <= 1)
-        return;
-    scratch(c, (size_t)cin * (size_t)kh * (size_t)kw * 2);
+    mp_cmsis_conv cc = cmsis_facts(c, dim(in, 3), 5);
+    scratch(c, mp_cmsis_dw_s8_buffer_size(&cc));
 }
 
 static void fully_connected(op_ctx *c)
@@ -241,9 +237,8 @@ static void pool(op_ctx *c, bool average)
     const tflm_tensor *in = in_t(c, 0);
     builtin(c, PARAMS_POOL);
     init(c, c->kernels == MP_TFLM_KERNELS_CMSIS_NN ? OPDATA_POOL " i" : OPDATA_POOL);
-    /* arm_avgpool_s8_get_buffer_size (DSP): one int32 per channel */
     if (c->kernels == MP_TFLM_KERNELS_CMSIS_NN && average && in && in->type == 9)
-        scratch(c, (size_t)dim(in, in->rank - 1) * 4);
+        scratch(c, mp_cmsis_avgpool_s8_buffer_size(dim(in, in->rank - 1)));
 }
 
 static void softmax(op_ctx *c)
