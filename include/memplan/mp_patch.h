@@ -278,6 +278,9 @@ typedef struct mp_search_opts {
     bool balanced;               /* try balanced (uneven) cuts besides even ones (default) */
     bool have_budget;
     size_t budget;               /* SRAM budget in bytes when have_budget */
+    size_t reserve;              /* bytes kept for the stack and runtime (default 0): a schedule
+                                    fits when its peak (with kernel scratch, mp_plan_opts.kernels)
+                                    + reserve <= budget */
     double max_macs;             /* MAC allowance as a factor of the per-layer MACs (1.1 =
                                     +10 %); 0: the default policy (see mp_search_mac_limit) */
     bool exhaustive;             /* evaluate every split, even those whose lower bounds show
@@ -289,6 +292,12 @@ typedef struct mp_search_opts {
 #define MP_DEFAULT_MAC_ALLOWANCE 1.10
 
 void mp_search_opts_init(mp_search_opts *o);
+
+/* What a schedule's peak may reach under so's budget: budget - reserve (0 when the reserve
+ * takes it all). */
+size_t mp_search_room(const mp_search_opts *so);
+/* Bytes a schedule of this peak lacks: peak + reserve - budget, 0 when it fits (saturating). */
+size_t mp_search_missing(const mp_search_opts *so, size_t peak);
 
 /*
  * The most MACs a recommended schedule may cost: so->max_macs x per_layer_macs when

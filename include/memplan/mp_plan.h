@@ -21,6 +21,9 @@
  * With alignment A > 1 every buffer's size is rounded up to a multiple of A
  * before it is summed (what an arena with A-aligned offsets needs).
  *
+ * Kernel scratch (opts->kernels): op i's scratch buffer (mp_op_scratch_bytes)
+ * is live during its step only and adds to that step's live bytes.
+ *
  * All results borrow the graph: valid until mp_graph_free.
  */
 #ifndef MEMPLAN_MP_PLAN_H
@@ -28,6 +31,7 @@
 
 #include "memplan/mp_error.h"
 #include "memplan/mp_graph.h"
+#include "memplan/mp_scratch.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,6 +53,11 @@ typedef struct mp_plan_opts {
     mp_input_mode input_mode; /* how the network input is held during a patch stage */
     bool count_float_input;   /* hold float/uint8 boundary inputs (mp_graph_is_boundary_input)
                                  in the arena; false (default): the caller's buffer, outside */
+    mp_tflm_kernels kernels;  /* count each op's kernel scratch (mp_scratch.h) at its step:
+                                 every peak the planners and searches compute is then tensors
+                                 + scratch (docs/algorithms.md "Kernel scratch"); REFERENCE
+                                 (default) asks for none. Schedules, their arenas and the
+                                 operator-order search hold tensors only and ignore it */
 } mp_plan_opts;
 
 /* Defaults: no in-place, alignment 1, input in SRAM. */
@@ -65,6 +74,7 @@ typedef struct mp_live_step {
     uint32_t op;          /* op index run at this step */
     size_t live_bytes;    /* activation bytes in SRAM during the step (scratch included) */
     size_t scratch_bytes; /* temporary bytes of the step (in-place plane) */
+    size_t kernel_bytes;  /* the op's kernel scratch under opts->kernels (in live_bytes) */
     bool inplace;         /* the op ran in place over one of its inputs */
     mp_inplace_kind inplace_kind;
     mp_tensor_id inplace_input; /* the input whose buffer the output takes over */
@@ -75,8 +85,10 @@ typedef struct mp_per_layer {
     mp_live_step *steps;  /* per step, in execution order */
     int32_t *first_step;  /* per tensor: first step it is in SRAM, -1 for constants */
     int32_t *last_step;   /* per tensor: last step it is in SRAM, -1 for constants */
-    size_t peak_bytes;
+    size_t peak_bytes;    /* max live_bytes: tensors + kernel scratch */
     uint32_t peak_step;   /* first step reaching the peak */
+    size_t tensor_peak_bytes; /* max (live_bytes - kernel_bytes): tensors alone */
+    uint32_t tensor_peak_step;
 } mp_per_layer;
 
 /*

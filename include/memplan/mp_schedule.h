@@ -59,7 +59,8 @@ mp_status mp_schedule_spec_set_fused(mp_schedule_spec *spec, const mp_fused_poin
 
 typedef struct mp_schedule {
     const mp_graph *g;
-    mp_plan_opts opts;
+    mp_plan_opts opts;          /* spec's options, with kernels REFERENCE: buffers hold tensors */
+    mp_tflm_kernels kernels;    /* spec->opts.kernels: the library whose scratch is counted */
     uint32_t *order;            /* n_ops op indices */
     mp_per_layer pl;            /* per-layer liveness of that order */
     uint32_t n_segments;
@@ -67,7 +68,10 @@ typedef struct mp_schedule {
     uint32_t n_buffers;
     mp_buffer *buffers;
     int32_t *tensor_buffer;     /* per tensor: its whole or region buffer, or -1 */
-    size_t peak_bytes;          /* docs/algorithms.md accounting */
+    size_t peak_bytes;          /* docs/algorithms.md accounting: tensors */
+    size_t scratch_bytes;       /* what the kernels' scratch adds to the peak: max over steps
+                                   (and patches) of live tensors + the op's scratch, minus
+                                   peak_bytes (0 for the reference kernels) */
     size_t arena_bytes;         /* planned arena (>= buffer lower bound) */
     uint64_t macs;              /* MACs actually computed */
     mp_arena_stats arena;

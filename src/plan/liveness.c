@@ -197,6 +197,20 @@ static mp_status apply_inplace(const mp_graph *g, const mp_plan_opts *opts, mp_p
     return MP_OK;
 }
 
+/* Each step's kernel scratch (opts->kernels), live during the step only. */
+static mp_status add_kernel_scratch(const mp_graph *g, const mp_plan_opts *opts,
+                                    mp_per_layer *pl, mp_error *err)
+{
+    for (uint32_t s = 0; s < pl->n_steps; s++) {
+        size_t k = mp_op_scratch_bytes(g, pl->steps[s].op, opts->kernels);
+        if (k && (!mp_plan_aligned(opts, k, &k) ||
+                  !mp_add_size(pl->steps[s].live_bytes, k, &pl->steps[s].live_bytes)))
+            return mp_errorf(err, MP_E_OVERFLOW, "step %u: kernel scratch overflows", s);
+        pl->steps[s].kernel_bytes = k;
+    }
+    return MP_OK;
+}
+
 mp_status mp_plan_per_layer(const mp_graph *g, const uint32_t *order, const mp_plan_opts *opts,
                             mp_per_layer *out, mp_error *err)
 {
@@ -229,6 +243,8 @@ mp_status mp_plan_per_layer(const mp_graph *g, const uint32_t *order, const mp_p
         st = sum_live(g, opts, out, err);
     if (st == MP_OK && (opts->inplace_dw || opts->inplace_ops))
         st = apply_inplace(g, opts, out, err);
+    if (st == MP_OK && opts->kernels != MP_TFLM_KERNELS_REFERENCE)
+        st = add_kernel_scratch(g, opts, out, err);
     if (st != MP_OK) {
         mp_per_layer_release(out);
         return st;
@@ -237,6 +253,11 @@ mp_status mp_plan_per_layer(const mp_graph *g, const uint32_t *order, const mp_p
         if (out->steps[s].live_bytes > out->peak_bytes) {
             out->peak_bytes = out->steps[s].live_bytes;
             out->peak_step = s;
+        }
+        size_t tensors = out->steps[s].live_bytes - out->steps[s].kernel_bytes;
+        if (tensors > out->tensor_peak_bytes) {
+            out->tensor_peak_bytes = tensors;
+            out->tensor_peak_step = s;
         }
     }
     return MP_OK;

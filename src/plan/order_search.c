@@ -398,7 +398,9 @@ mp_status mp_plan_best_order(const mp_graph *g, const mp_plan_opts *opts, const 
         mp_order_opts_init(&default_oo);
         oo = &default_oo;
     }
-    mp_status st = best_order_impl(g, opts, oo, out, err);
+    mp_plan_opts tensors = *opts; /* the order is chosen on tensor bytes */
+    tensors.kernels = MP_TFLM_KERNELS_REFERENCE;
+    mp_status st = best_order_impl(g, &tensors, oo, out, err);
     if (st != MP_OK)
         mp_order_result_release(out);
     return st;

@@ -336,13 +336,17 @@ mp_status block_init(block_info *b, const mp_graph *g, const mp_per_layer *pl,
     b->out_slot = mp_calloc(b->n_ops, sizeof *b->out_slot);
     b->macs_per_px = mp_calloc(b->n_ops, sizeof *b->macs_per_px);
     b->inplace_ok = mp_calloc(b->n_ops, sizeof *b->inplace_ok);
-    if (!ops || !b->slots || !b->slot_of || !b->out_slot || !b->macs_per_px || !b->inplace_ok)
+    b->kernel = mp_calloc(b->n_ops, sizeof *b->kernel);
+    if (!ops || !b->slots || !b->slot_of || !b->out_slot || !b->macs_per_px || !b->inplace_ok ||
+        !b->kernel)
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     for (uint32_t t = 0; t < g->n_tensors; t++)
         b->slot_of[t] = -1;
     for (uint32_t l = 0; l < b->n_ops; l++) {
         ops[l] = pl->steps[first_step + l].op;
+        b->kernel[l] = pl->steps[first_step + l].kernel_bytes;
         if (l + 1 == b->n_ops && l > 0 && mp_patch_op_reduces(g, ops[l])) {
+            b->kernel[l] = 0;
             b->reduces = true;
             continue;
         }
@@ -382,6 +386,7 @@ void block_release(block_info *b)
     mp_free(b->in_operand);
     mp_free(b->macs_per_px);
     mp_free(b->inplace_ok);
+    mp_free(b->kernel);
     mp_free(b->live_start);
     mp_free(b->live_slot);
     mp_free(b->scratch);

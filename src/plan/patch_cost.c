@@ -54,7 +54,9 @@ static bool cache_bytes(const block_info *b, const axis_plan *rows, const axis_p
 static bool live_at(const block_info *b, const axis_plan *rows, const axis_plan *cols,
                     uint32_t i, uint32_t j, uint32_t l, size_t base, size_t *out)
 {
-    size_t live = base;
+    size_t live;
+    if (!mp_add_size(base, b->kernel[l], &live)) /* the op's kernel scratch */
+        return false;
     for (uint32_t e = b->live_start[l]; e < b->live_start[l + 1]; e++)
         if (!mp_add_size(live, b->scratch[b->live_slot[e]], &live))
             return false;
@@ -134,7 +136,9 @@ static bool upper_bound(const block_info *b, const axis_plan *rows, const axis_p
             return false;
     }
     for (uint32_t l = 0; l < b->n_ops; l++) {
-        size_t live = base;
+        size_t live;
+        if (!mp_add_size(base, b->kernel[l], &live))
+            return false;
         for (uint32_t e = b->live_start[l]; e < b->live_start[l + 1]; e++)
             if (!mp_add_size(live, b->scratch[b->live_slot[e]], &live))
                 return false;

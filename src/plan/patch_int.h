@@ -33,6 +33,8 @@ typedef struct block_info {
     uint64_t other_macs;      /* MACs of the ops outside the block */
     uint64_t *macs_per_px;    /* per local op: MACs per output element position (h*w) */
     bool *inplace_ok;         /* per local op: depthwise that may run over its input region */
+    size_t *kernel;           /* per local op: kernel scratch during its step (opts->kernels;
+                                 0 for a closing reduction: the accumulators stand for it) */
     uint32_t *live_start;     /* per local op: WORKING/STREAM slots whose region is live */
     uint32_t *live_slot;      /*   live_slot[live_start[l] .. live_start[l+1]) */
     size_t *scratch;          /* n_slots bytes scratch for cost evaluation (not shared) */

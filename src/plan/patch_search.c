@@ -11,6 +11,7 @@
 #include "patch_int.h"
 
 #include "../util/alloc.h"
+#include "../util/checked.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,19 @@ void mp_search_opts_init(mp_search_opts *o)
     o->max_cols = 8;
     o->halos = MP_HALO_ALL;
     o->balanced = true;
+}
+
+size_t mp_search_room(const mp_search_opts *so)
+{
+    return so->budget > so->reserve ? so->budget - so->reserve : 0;
+}
+
+size_t mp_search_missing(const mp_search_opts *so, size_t peak)
+{
+    size_t need;
+    if (!mp_add_size(peak, so->reserve, &need))
+        need = SIZE_MAX;
+    return need > so->budget ? need - so->budget : 0;
 }
 
 uint64_t mp_search_mac_limit(const mp_search_opts *so, uint64_t per_layer_macs)
@@ -308,7 +322,7 @@ void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so)
     s->have_best = false;
     s->missing_bytes = 0;
     uint64_t limit = mp_search_mac_limit(so, s->per_layer_macs);
-    if (so->have_budget && s->per_layer_peak <= so->budget)
+    if (so->have_budget && !mp_search_missing(so, s->per_layer_peak))
         return;
     /* The front is by peak ascending and MACs descending: without a budget the
      * first point within the allowance is the lowest peak; with one, the last
@@ -317,7 +331,7 @@ void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so)
         const mp_patch_point *p = &s->pareto[i];
         if (p->macs > limit)
             continue;
-        if (so->have_budget && p->peak > so->budget)
+        if (so->have_budget && mp_search_missing(so, p->peak))
             break;
         s->best = *p;
         s->have_best = true;
@@ -338,7 +352,7 @@ void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so)
             break;
         }
     }
-    s->missing_bytes = peak - so->budget;
+    s->missing_bytes = mp_search_missing(so, peak);
 }
 
 mp_status mp_patch_search_run(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,

@@ -305,6 +305,38 @@ mp_status mp_schedule_timeline(const mp_schedule *s, size_t *live, mp_error *err
     return MP_OK;
 }
 
+/* scratch_bytes: the schedule's peak with every op's kernel scratch (spec->opts.kernels) at
+ * its step, the same figure the searches rank by, minus the tensor peak. */
+static mp_status schedule_scratch(mp_schedule *s, mp_error *err)
+{
+    s->scratch_bytes = 0;
+    if (s->kernels == MP_TFLM_KERNELS_REFERENCE)
+        return MP_OK;
+    mp_plan_opts ko = s->opts;
+    ko.kernels = s->kernels;
+    mp_per_layer pl;
+    MP_TRY(mp_plan_per_layer(s->g, s->order, &ko, &pl, err));
+    size_t total = 0;
+    mp_status st = MP_OK;
+    for (uint32_t i = 0; i < s->n_segments && st == MP_OK; i++) {
+        const mp_segment *seg = &s->segments[i];
+        if (seg->kind != MP_SEG_TILED) {
+            for (uint32_t k = seg->first_step; k <= seg->last_step; k++)
+                total = pl.steps[k].live_bytes > total ? pl.steps[k].live_bytes : total;
+            continue;
+        }
+        mp_patch_plan *p = NULL;
+        mp_patch_spec ps = seg->patch->spec;
+        st = mp_patch_plan_new(s->g, &pl, &ko, &ps, &p, err);
+        if (st == MP_OK && p->stage_peak > total)
+            total = p->stage_peak;
+        mp_patch_plan_free(p);
+    }
+    mp_per_layer_release(&pl);
+    s->scratch_bytes = total > s->peak_bytes ? total - s->peak_bytes : 0;
+    return st;
+}
+
 mp_status mp_schedule_build(const mp_graph *g, const mp_schedule_spec *spec, mp_schedule **out,
                             mp_error *err)
 {
@@ -314,6 +346,8 @@ mp_status mp_schedule_build(const mp_graph *g, const mp_schedule_spec *spec, mp_
         return mp_errorf(err, MP_E_NOMEM, "out of memory");
     s->g = g;
     s->opts = spec->opts;
+    s->kernels = spec->opts.kernels;
+    s->opts.kernels = MP_TFLM_KERNELS_REFERENCE;
     if (!s->opts.align)
         s->opts.align = 1;
     s->order = mp_calloc(g->n_ops, sizeof *s->order);
@@ -339,6 +373,10 @@ mp_status mp_schedule_build(const mp_graph *g, const mp_schedule_spec *spec, mp_
     s->layout_ok = mp_arena_check(s->buffers, s->n_buffers, s->opts.align, s->arena_bytes,
                                   &s->layout_bad[0], &s->layout_bad[1]);
     schedule_costs(s);
+    if ((st = schedule_scratch(s, err)) != MP_OK) {
+        mp_schedule_free(s);
+        return st;
+    }
     *out = s;
     return MP_OK;
 }
