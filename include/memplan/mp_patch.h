@@ -423,6 +423,17 @@ const mp_fused_point *mp_fused_pick(const mp_fused_result *r, uint64_t max_macs,
  */
 void mp_patch_search_recommend(mp_patch_search *s, const mp_search_opts *so);
 
+/*
+ * The peak of a search's point re-evaluated under pl and opts: a patch point (one stage
+ * from step 0) or a fused point's cover. With the per-layer plan and options of the
+ * tensors alone, this is the tensor peak of a point a search found counting kernel
+ * scratch (mp_plan_opts.kernels); the difference is what the scratch adds.
+ */
+mp_status mp_patch_point_peak(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_patch_point *p, size_t *peak, mp_error *err);
+mp_status mp_fused_point_peak(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_fused_point *p, size_t *peak, mp_error *err);
+
 const char *mp_halo_name(mp_halo h);
 bool mp_halo_parse(const char *s, mp_halo *out);
 const char *mp_cuts_name(mp_cuts c);

@@ -5,6 +5,7 @@
  * --budget, as text and as the "fused" JSON object (module cli).
  */
 #include "analyze_fused.h"
+#include "tflm_out.h"
 
 #include <string.h>
 
@@ -38,6 +39,18 @@ static void print_blocks(FILE *f, const mp_graph *g, const mp_per_layer *pl,
     fputs(tiled ? "\n" : "per-layer\n", f);
 }
 
+size_t analyze_fused_tensor_peak(const mp_graph *g, const analyze_split *sp,
+                                 const mp_fused_point *p)
+{
+    size_t peak = p->peak;
+    mp_error err;
+    mp_error_init(&err);
+    if (sp->kernels != MP_TFLM_KERNELS_REFERENCE &&
+        mp_fused_point_peak(g, sp->tpl, sp->topts, p, &peak, &err) != MP_OK)
+        peak = p->peak;
+    return peak < p->peak ? peak : p->peak;
+}
+
 static uint32_t count_tiled(const mp_fused_point *p)
 {
     uint32_t n = 0;
@@ -47,38 +60,42 @@ static uint32_t count_tiled(const mp_fused_point *p)
 }
 
 static void print_point(FILE *f, const char *label, const mp_graph *g, const mp_per_layer *pl,
-                        const mp_fused_result *r, const mp_fused_point *p)
+                        const analyze_split *sp, const mp_fused_point *p)
 {
     uint32_t n = count_tiled(p);
-    (void)r;
-    fprintf(f, "%-16s %s B, %s MACs (%.3fx), %u tiled block%s\n", label, cli_count(p->peak),
+    size_t tensors = analyze_fused_tensor_peak(g, sp, p);
+    fprintf(f, "%-16s %s B, %s MACs (%.3fx), %u tiled block%s\n", label, cli_count(tensors),
             cli_count(p->macs), p->factor, n, n == 1 ? "" : "s");
     print_blocks(f, g, pl, p);
+    cli_print_total(f, "                 scratch ", sp->kernels, tensors, p->peak - tensors,
+                    sp->reserve);
 }
 
 void analyze_fused_text(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                         const mp_fused_result *r, const mp_fused_point *best, bool fits,
-                        bool pareto)
+                        bool pareto, const analyze_split *sp)
 {
     FILE *f = cli->out;
     fprintf(f, "\nfused tiling     %s blocks x grids, %s candidate segments, front of %u\n",
             cli_count(r->n_blocks), cli_count(r->n_candidates), r->n_pareto);
     for (uint32_t i = 0; i < r->n_pareto && pareto; i++)
-        print_point(f, "", g, pl, r, &r->pareto[i]);
+        print_point(f, "", g, pl, sp, &r->pareto[i]);
     if (!pareto && r->n_pareto && (!best || r->pareto[0].peak < best->peak))
-        print_point(f, "lowest peak", g, pl, r, &r->pareto[0]);
+        print_point(f, "lowest peak", g, pl, sp, &r->pareto[0]);
     if (!fits)
         fprintf(f, "fused best       none meets the limits%s\n", best ? "; the closest:" : "");
     if (best)
-        print_point(f, fits ? "fused best" : "", g, pl, r, best);
+        print_point(f, fits ? "fused best" : "", g, pl, sp, best);
 }
 
 static void json_point(mp_strbuf *sb, const mp_graph *g, const mp_per_layer *pl,
-                       const mp_fused_point *p)
+                       const analyze_split *sp, const mp_fused_point *p)
 {
-    mp_strbuf_printf(sb, "{\"peak_bytes\": %zu, \"macs\": %llu, \"mac_factor\": %.6f, "
-                         "\"segments\": [",
-                     p->peak, (unsigned long long)p->macs, p->factor);
+    size_t tensors = analyze_fused_tensor_peak(g, sp, p);
+    mp_strbuf_printf(sb, "{\"peak_bytes\": %zu, \"scratch_bytes\": %zu, \"total_bytes\": %zu, "
+                         "\"macs\": %llu, \"mac_factor\": %.6f, \"segments\": [",
+                     tensors, p->peak - tensors, p->peak + sp->reserve,
+                     (unsigned long long)p->macs, p->factor);
     for (uint32_t k = 0; k < p->n_segs; k++) {
         const mp_fused_seg *s = &p->segs[k];
         mp_strbuf_printf(sb, "%s{\"kind\": \"%s\", \"first_step\": %u, \"last_step\": %u",
@@ -98,19 +115,20 @@ static void json_point(mp_strbuf *sb, const mp_graph *g, const mp_per_layer *pl,
 }
 
 void analyze_fused_json(mp_strbuf *sb, const mp_graph *g, const mp_per_layer *pl,
-                        const mp_fused_result *r, const mp_fused_point *best, bool fits)
+                        const mp_fused_result *r, const mp_fused_point *best, bool fits,
+                        const analyze_split *sp)
 {
     mp_strbuf_printf(sb, ",\n  \"fused\": {\"blocks\": %u, \"candidates\": %u, \"fits\": %s, "
                          "\"best\": ",
                      r->n_blocks, r->n_candidates, fits ? "true" : "false");
     if (best)
-        json_point(sb, g, pl, best);
+        json_point(sb, g, pl, sp, best);
     else
         mp_strbuf_puts(sb, "null");
     mp_strbuf_puts(sb, ",\n    \"pareto\": [");
     for (uint32_t i = 0; i < r->n_pareto; i++) {
         mp_strbuf_puts(sb, i ? ",\n      " : "\n      ");
-        json_point(sb, g, pl, &r->pareto[i]);
+        json_point(sb, g, pl, sp, &r->pareto[i]);
     }
     mp_strbuf_puts(sb, "]}");
 }

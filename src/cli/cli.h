@@ -122,9 +122,10 @@ int cli_render_dir(mp_cli *cli, const mp_schedule *s, const mp_search_opts *sear
                    const char *dir);
 
 /* plan_print.c: a schedule in text (summary: no per-patch detail; wide: names whole;
- * per_layer_peak: the per-layer peak it is compared with, 0 for none) or JSON */
+ * per_layer_peak: the per-layer peak it is compared with, 0 for none; reserve: the
+ * --reserve bytes shown in the total) or JSON */
 void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary, bool wide,
-                     size_t per_layer_peak);
+                     size_t per_layer_peak, size_t reserve);
 void plan_print_json(mp_cli *cli, const mp_schedule *s);
 
 extern const char run_usage[];

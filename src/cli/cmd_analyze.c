@@ -94,6 +94,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         OPT_ORDER,
         OPT_WIDE,
         OPT_KERNELS,
+        OPT_RESERVE,
         OPT_FLOAT_INPUT
     };
     static const struct option longopts[] = {
@@ -116,6 +117,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         {"order", required_argument, NULL, OPT_ORDER},
         {"wide", no_argument, NULL, OPT_WIDE},
         {"kernels", required_argument, NULL, OPT_KERNELS},
+        {"reserve", required_argument, NULL, OPT_RESERVE},
         {"float-input-in-arena", no_argument, NULL, OPT_FLOAT_INPUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -208,6 +210,11 @@ static int parse_args(mp_cli *cli, int argc, char **argv, analyze_opts *o)
         case OPT_KERNELS:
             if (!cli_tflm_parse_kernels(cli, optarg, &o->kernels))
                 return EXIT_USAGE;
+            o->plan.kernels = o->kernels; /* the searches count each op's scratch */
+            break;
+        case OPT_RESERVE:
+            if (!cli_parse_reserve(cli, optarg, &o->search.reserve))
+                return EXIT_USAGE;
             break;
         case 'h':
             return -1;
@@ -258,12 +265,13 @@ static void print_table(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
         any_folded |= op->folded_pad != NULL;
         fprintf(f, "%4u %-19s %-10.10s %-11s %12s %10s%s%s\n", s,
                 o->wide ? op->name : cli_names_op(&o->names, i), op_label(op), shape,
-                op->macs_known ? cli_count(op->macs) : "?", cli_count(pl->steps[s].live_bytes),
-                pl->steps[s].inplace ? "*"
-                : op->folded_pad     ? "p"
-                : s == pl->peak_step ? " "
-                                     : "",
-                s == pl->peak_step ? " <- peak" : "");
+                op->macs_known ? cli_count(op->macs) : "?",
+                cli_count(pl->steps[s].live_bytes - pl->steps[s].kernel_bytes),
+                pl->steps[s].inplace        ? "*"
+                : op->folded_pad            ? "p"
+                : s == pl->tensor_peak_step ? " "
+                                            : "",
+                s == pl->tensor_peak_step ? " <- peak" : "");
     }
     if (any_inplace)
         fprintf(f, "(* in place: the output is written over its input)\n");
@@ -367,7 +375,7 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
                           const arenas *ar, const analyze_opts *o, const mp_order_result *ord)
 {
     FILE *f = cli->out;
-    uint32_t peak_i = pl->steps[pl->peak_step].op;
+    uint32_t peak_i = pl->steps[pl->tensor_peak_step].op;
     fprintf(f, "\nnetwork          %s\n", g->name);
     fprintf(f, "file             %s\n", g->source);
     fprintf(f, "ops              %u\n", g->n_ops);
@@ -376,9 +384,11 @@ static void print_summary(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl
         print_unknown_ops(f, g);
     fprintf(f, "params           %s\n", cli_count(g->params));
     fprintf(f, "weight bytes     %s (flash)\n", cli_count(g->weight_bytes));
-    fprintf(f, "per-layer peak   %s B (%s) at step %u '%s'\n", cli_count(pl->peak_bytes),
-            cli_kib(pl->peak_bytes), pl->peak_step,
-            o->wide ? g->ops[peak_i].name : cli_names_op(&o->names, peak_i));
+    fprintf(f, "per-layer peak   %s B (%s) at step %u '%s'\n",
+            cli_count(pl->tensor_peak_bytes), cli_kib(pl->tensor_peak_bytes),
+            pl->tensor_peak_step, o->wide ? g->ops[peak_i].name : cli_names_op(&o->names, peak_i));
+    cli_print_total(f, "kernel scratch   ", o->kernels, pl->tensor_peak_bytes,
+                    pl->peak_bytes - pl->tensor_peak_bytes, o->search.reserve);
     if (o->plan.inplace_dw || o->plan.align > 1)
         fprintf(f, "                 %s%s%s\n", o->plan.inplace_dw ? "in-place depthwise" : "",
                 o->plan.inplace_dw && o->plan.align > 1 ? ", " : "",
@@ -401,48 +411,53 @@ static void describe_point(const analyze_opts *o, const mp_graph *g, const mp_pa
              o->wide ? g->ops[i].name : cli_names_op(&o->names, i));
 }
 
-static void print_point_row(FILE *f, const char *label, size_t peak, uint64_t macs,
-                            double overhead, const char *what)
+/* The tensor peak of a search point (whose peak counts kernel scratch under --kernels). */
+static size_t point_tensors(const mp_graph *g, const analyze_split *sp, const mp_patch_point *p)
 {
-    fprintf(f, "%-12s %11s %10s %14s %+9.2f%%\n", label, cli_count(peak), cli_kib(peak),
-            cli_count(macs), overhead * 100.0);
+    size_t peak = p->peak;
+    mp_error err;
+    mp_error_init(&err);
+    if (sp->kernels != MP_TFLM_KERNELS_REFERENCE &&
+        mp_patch_point_peak(g, sp->tpl, sp->topts, p, &peak, &err) != MP_OK)
+        peak = p->peak;
+    return peak < p->peak ? peak : p->peak;
+}
+
+/* A schedule row; with a scratch column when kernels or a reserve are counted (sp). */
+static void print_point_row(FILE *f, const char *label, size_t tensors, size_t peak,
+                            uint64_t macs, double overhead, const char *what,
+                            const analyze_split *sp)
+{
+    if (sp->kernels != MP_TFLM_KERNELS_REFERENCE || sp->reserve)
+        fprintf(f, "%-12s %11s %9s %10s %14s %+9.2f%%\n", label, cli_count(tensors),
+                cli_count(peak - tensors), cli_kib(peak + sp->reserve), cli_count(macs),
+                overhead * 100.0);
+    else
+        fprintf(f, "%-12s %11s %10s %14s %+9.2f%%\n", label, cli_count(peak), cli_kib(peak),
+                cli_count(macs), overhead * 100.0);
     if (what && *what)
         fprintf(f, "             %s\n", what);
 }
 
-static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *ps,
-                        const arenas *ar, const analyze_opts *o)
+static void print_point(FILE *f, const char *label, const mp_graph *g,
+                        const mp_patch_point *p, const analyze_opts *o, const analyze_split *sp)
 {
-    FILE *f = cli->out;
     char what[512];
-    fprintf(f, "\n%-12s %11s %10s %14s %10s\n", "schedule", "peak bytes", "", "MACs",
-            "overhead");
-    print_point_row(f, "per-layer", ps->per_layer_peak, ps->per_layer_macs, 0.0, "");
-    if (ps->have_best) {
-        describe_point(o, g, &ps->best, what, sizeof what);
-        print_point_row(f, "recommended", ps->best.peak, ps->best.macs, ps->best.overhead, what);
-    }
-    if (ps->n_pareto && (!ps->have_best || ps->pareto[0].peak < ps->best.peak)) {
-        const mp_patch_point *low = &ps->pareto[0];
-        describe_point(o, g, low, what, sizeof what);
-        print_point_row(f, "lowest peak", low->peak, low->macs, low->overhead, what);
-    }
-    if (o->pareto) {
-        fprintf(f, "\nPareto front (%u points of %u schedules evaluated):\n", ps->n_pareto,
-                ps->n_evaluated);
-        for (uint32_t i = 0; i < ps->n_pareto; i++) {
-            describe_point(o, g, &ps->pareto[i], what, sizeof what);
-            print_point_row(f, "", ps->pareto[i].peak, ps->pareto[i].macs,
-                            ps->pareto[i].overhead, what);
-        }
-    }
-    fputc('\n', f);
+    describe_point(o, g, p, what, sizeof what);
+    print_point_row(f, label, point_tensors(g, sp, p), p->peak, p->macs, p->overhead, what, sp);
+}
+
+static void print_best(FILE *f, const mp_patch_search *ps, const arenas *ar,
+                       const analyze_opts *o, const analyze_split *sp, size_t tensors)
+{
     if (ps->have_best) {
         fprintf(f, "best             patch-based, peak %s B (stage %s, rest %s)\n",
-                cli_count(ps->best.peak), cli_count(ps->best.stage_peak),
+                cli_count(tensors), cli_count(ps->best.stage_peak),
                 cli_count(ps->best.rest_peak));
         fprintf(f, "                 %s MACs (%+.2f%%), arena %s B\n", cli_count(ps->best.macs),
                 ps->best.overhead * 100, cli_count(ar->best));
+        cli_print_total(f, "                 scratch ", sp->kernels, tensors,
+                        ps->best.peak - tensors, sp->reserve);
     } else if (ps->n_pareto && !o->search.have_budget) {
         fprintf(f, "best             per-layer: no patch schedule with a lower peak stays\n"
                    "                 within %s MACs (--max-macs)\n",
@@ -452,29 +467,61 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *p
     } else {
         fprintf(f, "best             per-layer\n");
     }
-    if (o->search.have_budget) {
-        if (ps->fits)
-            fprintf(f, "budget           %s B: fits\n", cli_count(o->search.budget));
-        else
-            fprintf(f, "budget           %s B: does not fit: needs %s bytes more\n",
-                    cli_count(o->search.budget), cli_count(ps->missing_bytes));
-    }
+    if (!o->search.have_budget)
+        return;
+    char reserve[64] = "";
+    if (o->search.reserve)
+        snprintf(reserve, sizeof reserve, " (reserve %s B)", cli_count(o->search.reserve));
+    if (ps->fits)
+        fprintf(f, "budget           %s B%s: fits\n", cli_count(o->search.budget), reserve);
+    else
+        fprintf(f, "budget           %s B%s: does not fit: needs %s bytes more\n",
+                cli_count(o->search.budget), reserve, cli_count(ps->missing_bytes));
 }
 
-static void json_point(mp_strbuf *sb, const mp_graph *g, const mp_patch_point *p)
+static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *ps,
+                        const arenas *ar, const analyze_opts *o, const analyze_split *sp)
 {
+    FILE *f = cli->out;
+    if (sp->kernels != MP_TFLM_KERNELS_REFERENCE || sp->reserve)
+        fprintf(f, "\n%-12s %11s %9s %10s %14s %10s\n", "schedule", "peak bytes", "scratch",
+                sp->reserve ? "+reserve" : "", "MACs", "overhead");
+    else
+        fprintf(f, "\n%-12s %11s %10s %14s %10s\n", "schedule", "peak bytes", "", "MACs",
+                "overhead");
+    print_point_row(f, "per-layer", sp->tpl->tensor_peak_bytes, ps->per_layer_peak,
+                    ps->per_layer_macs, 0.0, "", sp);
+    if (ps->have_best)
+        print_point(f, "recommended", g, &ps->best, o, sp);
+    if (ps->n_pareto && (!ps->have_best || ps->pareto[0].peak < ps->best.peak))
+        print_point(f, "lowest peak", g, &ps->pareto[0], o, sp);
+    if (o->pareto) {
+        fprintf(f, "\nPareto front (%u points of %u schedules evaluated):\n", ps->n_pareto,
+                ps->n_evaluated);
+        for (uint32_t i = 0; i < ps->n_pareto; i++)
+            print_point(f, "", g, &ps->pareto[i], o, sp);
+    }
+    fputc('\n', f);
+    print_best(f, ps, ar, o, sp, ps->have_best ? point_tensors(g, sp, &ps->best) : 0);
+}
+
+static void json_point(mp_strbuf *sb, const mp_graph *g, const mp_patch_point *p,
+                       const analyze_split *sp)
+{
+    size_t tensors = point_tensors(g, sp, p);
     mp_strbuf_puts(sb, "{\"split\": ");
     mp_strbuf_json_string(sb, g->tensors[p->split].name);
     mp_strbuf_printf(sb, ", \"split_step\": %u, \"grid\": [%u, %u], \"cuts\": \"%s\", "
-                         "\"halo\": \"%s\", \"peak_bytes\": %zu, \"stage_peak_bytes\": %zu, "
+                         "\"halo\": \"%s\", \"peak_bytes\": %zu, \"scratch_bytes\": %zu, "
+                         "\"total_bytes\": %zu, \"stage_peak_bytes\": %zu, "
                          "\"rest_peak_bytes\": %zu, \"macs\": %llu, \"overhead\": %.6f}",
                      p->last_step, p->rows, p->cols, mp_cuts_name(p->cuts), mp_halo_name(p->halo),
-                     p->peak, p->stage_peak, p->rest_peak, (unsigned long long)p->macs,
-                     p->overhead);
+                     tensors, p->peak - tensors, p->peak + sp->reserve, p->stage_peak,
+                     p->rest_peak, (unsigned long long)p->macs, p->overhead);
 }
 
 static void json_patch(mp_strbuf *sb, const mp_graph *g, const mp_patch_search *ps,
-                       const analyze_opts *o)
+                       const analyze_opts *o, const analyze_split *sp)
 {
     mp_strbuf_printf(sb, ",\n  \"patch\": {\"input\": \"%s\", \"evaluated\": %u, \"budget\": ",
                      o->plan.input_mode == MP_INPUT_STREAM ? "stream" : "sram", ps->n_evaluated);
@@ -487,13 +534,13 @@ static void json_patch(mp_strbuf *sb, const mp_graph *g, const mp_patch_search *
                      ps->per_layer_best ? "true" : "false", ps->fits ? "true" : "false",
                      ps->missing_bytes);
     if (ps->have_best)
-        json_point(sb, g, &ps->best);
+        json_point(sb, g, &ps->best, sp);
     else
         mp_strbuf_puts(sb, "null");
     mp_strbuf_puts(sb, ",\n    \"pareto\": [");
     for (uint32_t i = 0; i < ps->n_pareto; i++) {
         mp_strbuf_puts(sb, i ? ",\n      " : "\n      ");
-        json_point(sb, g, &ps->pareto[i]);
+        json_point(sb, g, &ps->pareto[i], sp);
     }
     mp_strbuf_puts(sb, "]}");
 }
@@ -506,7 +553,8 @@ typedef struct fused_out {
 
 static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                        const mp_patch_search *ps, const fused_out *fz, const arenas *ar,
-                       const analyze_opts *o, const mp_order_result *ord)
+                       const analyze_opts *o, const mp_order_result *ord,
+                       const analyze_split *sp)
 {
     mp_strbuf sb;
     mp_strbuf_init(&sb);
@@ -521,8 +569,10 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
                      g->hash, g->n_ops, (unsigned long long)g->macs,
                      (unsigned long long)g->params, (unsigned long long)g->weight_bytes,
                      g->n_unknown_ops);
-    mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu},\n",
-                     o->plan.inplace_dw ? "true" : "false", o->plan.align);
+    mp_strbuf_printf(&sb, "  \"options\": {\"inplace_dw\": %s, \"align\": %zu, "
+                          "\"kernels\": \"%s\", \"reserve_bytes\": %zu},\n",
+                     o->plan.inplace_dw ? "true" : "false", o->plan.align,
+                     mp_tflm_kernels_name(o->kernels), o->search.reserve);
     analyze_boundary_json(&sb, g, &o->plan);
     mp_strbuf_printf(&sb, "  \"arena_bytes\": %zu,\n  \"order\": \"%s\",\n",
                      ar->best ? ar->best : ar->per_layer, ord ? "best" : "file");
@@ -537,8 +587,11 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
     cli_tflm_json(&sb, &ar->whole);
     mp_strbuf_puts(&sb, ",\n");
     mp_strbuf_printf(&sb, "  \"per_layer\": {\"peak_bytes\": %zu, \"peak_step\": %u, "
-                          "\"arena_bytes\": %zu, \"steps\": [\n",
-                     pl->peak_bytes, pl->peak_step, ar->per_layer);
+                          "\"scratch_bytes\": %zu, \"reserve_bytes\": %zu, "
+                          "\"total_bytes\": %zu, \"arena_bytes\": %zu, \"steps\": [\n",
+                     pl->tensor_peak_bytes, pl->tensor_peak_step,
+                     pl->peak_bytes - pl->tensor_peak_bytes, o->search.reserve,
+                     pl->peak_bytes + o->search.reserve, ar->per_layer);
     for (uint32_t s = 0; s < pl->n_steps; s++) {
         const mp_op *op = &g->ops[pl->steps[s].op];
         const mp_tensor *t = &g->tensors[op->out[0]];
@@ -552,15 +605,16 @@ static void print_json(mp_cli *cli, const mp_graph *g, const mp_per_layer *pl,
             mp_strbuf_printf(&sb, "%llu", (unsigned long long)op->macs);
         else
             mp_strbuf_puts(&sb, "null");
-        mp_strbuf_printf(&sb, ", \"live_bytes\": %zu, \"inplace\": %s}%s\n",
-                         pl->steps[s].live_bytes, pl->steps[s].inplace ? "true" : "false",
+        mp_strbuf_printf(&sb, ", \"live_bytes\": %zu, \"scratch_bytes\": %zu, \"inplace\": %s}%s\n",
+                         pl->steps[s].live_bytes - pl->steps[s].kernel_bytes,
+                         pl->steps[s].kernel_bytes, pl->steps[s].inplace ? "true" : "false",
                          s + 1 < pl->n_steps ? "," : "");
     }
     mp_strbuf_puts(&sb, "  ]}");
     if (ps)
-        json_patch(&sb, g, ps, o);
+        json_patch(&sb, g, ps, o, sp);
     if (fz->r)
-        analyze_fused_json(&sb, g, pl, fz->r, fz->best, fz->fits);
+        analyze_fused_json(&sb, g, pl, fz->r, fz->best, fz->fits, sp);
     mp_strbuf_puts(&sb, "\n}\n");
     fputs(sb.buf, cli->out);
     mp_strbuf_release(&sb);
@@ -576,6 +630,9 @@ typedef struct analysis {
     arenas ar;
     mp_order_result ord; /* --order best */
     const uint32_t *order; /* the order run: ord.order, or NULL for the file order */
+    mp_plan_opts topts;    /* --kernels cmsis-nn: the options and per-layer plan of the */
+    mp_per_layer tpl;      /*   tensors alone, to split the searches' peaks */
+    analyze_split sp;
 } analysis;
 
 static void analysis_release(analysis *a)
@@ -583,6 +640,7 @@ static void analysis_release(analysis *a)
     mp_fused_release(&a->fr);
     mp_order_result_release(&a->ord);
     mp_patch_search_release(&a->ps);
+    mp_per_layer_release(&a->tpl);
     mp_per_layer_release(&a->pl);
     mp_graph_free(a->g);
 }
@@ -597,14 +655,21 @@ static mp_status analyse(const analyze_opts *o, analysis *a, mp_error *err)
         a->order = a->ord.order;
     }
     MP_TRY(mp_plan_per_layer(a->g, a->order, &o->plan, &a->pl, err));
+    a->topts = o->plan;
+    a->topts.kernels = MP_TFLM_KERNELS_REFERENCE;
+    a->sp = (analyze_split){&a->pl, &a->topts, o->kernels, o->search.reserve};
+    if (o->kernels != MP_TFLM_KERNELS_REFERENCE) {
+        MP_TRY(mp_plan_per_layer(a->g, a->order, &a->topts, &a->tpl, err));
+        a->sp.tpl = &a->tpl;
+    }
     if (!o->no_patch)
         MP_TRY(mp_patch_search_run(a->g, &a->pl, &o->plan, &o->search, &a->ps, err));
     if (o->fused) {
         MP_TRY(mp_fused_search(a->g, &a->pl, &o->plan, &o->fused_opts, &a->fr, err));
         a->fz.r = &a->fr;
         uint64_t limit = mp_search_mac_limit(&o->search, a->g->macs);
-        a->fz.best = mp_fused_pick(&a->fr, limit, o->search.have_budget, o->search.budget,
-                                   &a->fz.fits);
+        a->fz.best = mp_fused_pick(&a->fr, limit, o->search.have_budget,
+                                   mp_search_room(&o->search), &a->fz.fits);
     }
     return plan_arenas(a->g, o, a->order, o->no_patch ? NULL : &a->ps, &a->ar, err);
 }
@@ -664,14 +729,14 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     }
     if (o.json) {
         print_json(cli, a.g, &a.pl, o.no_patch ? NULL : &a.ps, &a.fz, &a.ar, &o,
-                   a.order ? &a.ord : NULL);
+                   a.order ? &a.ord : NULL, &a.sp);
     } else {
         print_table(cli, a.g, &a.pl, &o);
         print_summary(cli, a.g, &a.pl, &a.ar, &o, a.order ? &a.ord : NULL);
         if (!o.no_patch)
-            print_patch(cli, a.g, &a.ps, &a.ar, &o);
+            print_patch(cli, a.g, &a.ps, &a.ar, &o, &a.sp);
         if (o.fused)
-            analyze_fused_text(cli, a.g, &a.pl, &a.fr, a.fz.best, a.fz.fits, o.pareto);
+            analyze_fused_text(cli, a.g, &a.pl, &a.fr, a.fz.best, a.fz.fits, o.pareto, &a.sp);
     }
     bool fits = (o.no_patch || !o.search.have_budget || a.ps.fits) && (!o.fused || a.fz.fits);
     rc = fits ? EXIT_OK : EXIT_FAIL;

@@ -141,7 +141,7 @@ int cmd_plan(mp_cli *cli, int argc, char **argv)
         if (o.json && !to_stdout)
             plan_print_json(cli, s);
         else if (!to_stdout)
-            plan_print_text(cli, s, o.summary, o.wide, per_layer);
+            plan_print_text(cli, s, o.summary, o.wide, per_layer, o.so.search.reserve);
         if (o.output)
             rc = write_schedule(cli, s, o.output);
         if (rc == EXIT_OK && !fits)

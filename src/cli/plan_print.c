@@ -2,6 +2,7 @@
 /* plan_print.c - text and JSON output of one patch schedule (module cli). */
 #include "cli.h"
 #include "cli_names.h"
+#include "tflm_out.h"
 
 #include <string.h>
 
@@ -164,12 +165,14 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const cli_names *cn,
 }
 
 void plan_print_text(mp_cli *cli, const mp_schedule *s, bool summary, bool wide,
-                     size_t per_layer_peak)
+                     size_t per_layer_peak, size_t reserve)
 {
     cli_names names, *cn = NULL;
     if (!wide && cli_names_build(&names, s->g, NAME_W, false) == 0)
         cn = &names;
     print_header(cli, s, per_layer_peak);
+    cli_print_total(cli->out, "scratch           ", s->kernels, s->peak_bytes, s->scratch_bytes,
+                    reserve);
     for (uint32_t si = 0; si < s->n_segments; si++) {
         const mp_segment *seg = &s->segments[si];
         if (seg->kind != MP_SEG_TILED)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sched_opts.c - choosing a schedule from command-line options (module cli). */
 #include "sched_opts.h"
+#include "tflm_out.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,11 @@ const char sched_opts_usage[] =
     "  --input MODE       sram (default) or stream (the input decoded per patch)\n"
     "  --float-input-in-arena  hold a float32/uint8 input read by QUANTIZE in the\n"
     "                     arena (default: the caller's buffer, outside it)\n"
-    "  --align N          round every buffer up to N bytes\n";
+    "  --align N          round every buffer up to N bytes\n"
+    "  --kernels K        reference (default) or cmsis-nn: count each op's kernel\n"
+    "                     scratch buffer in the peak the search meets the budget with\n"
+    "  --reserve SIZE     bytes kept for the stack and runtime: a schedule fits the\n"
+    "                     budget when peak + scratch + reserve <= budget\n";
 
 void sched_opts_init(sched_opts *o)
 {
@@ -116,6 +121,10 @@ int sched_opts_parse(mp_cli *cli, int c, const char *arg, sched_opts *o)
     case SO_FLOAT_INPUT:
         o->plan.count_float_input = true;
         return EXIT_OK;
+    case SO_KERNELS:
+        return cli_tflm_parse_kernels(cli, arg, &o->plan.kernels) ? EXIT_OK : EXIT_USAGE;
+    case SO_RESERVE:
+        return cli_parse_reserve(cli, arg, &o->search.reserve) ? EXIT_OK : EXIT_USAGE;
     case SO_ALIGN:
         if (!cli_parse_uint(cli, "--align", arg, 1, 4096, &v))
             return EXIT_USAGE;
@@ -270,7 +279,7 @@ static int from_fused(mp_cli *cli, const sched_opts *o, const mp_graph *g,
         return cli_fail(cli, &err);
     uint64_t limit = mp_search_mac_limit(&o->search, g->macs);
     const mp_fused_point *p =
-        mp_fused_pick(&r, limit, o->search.have_budget, o->search.budget, fits);
+        mp_fused_pick(&r, limit, o->search.have_budget, mp_search_room(&o->search), fits);
     if (mp_schedule_spec_set_fused(spec, p, &err) != MP_OK) {
         mp_fused_release(&r);
         return cli_fail(cli, &err);

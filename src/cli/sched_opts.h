@@ -33,6 +33,8 @@ enum {
     SO_MAX_GRID,
     SO_ORDER,
     SO_FLOAT_INPUT,
+    SO_KERNELS,
+    SO_RESERVE,
 };
 
 #define SCHED_LONGOPTS                                                                             \
@@ -51,7 +53,9 @@ enum {
         {"jobs", required_argument, NULL, SO_JOBS},                                                \
         {"max-grid", required_argument, NULL, SO_MAX_GRID},                                        \
         {"order", required_argument, NULL, SO_ORDER},                                             \
-        {"float-input-in-arena", no_argument, NULL, SO_FLOAT_INPUT}
+        {"float-input-in-arena", no_argument, NULL, SO_FLOAT_INPUT},                               \
+        {"kernels", required_argument, NULL, SO_KERNELS},                                         \
+        {"reserve", required_argument, NULL, SO_RESERVE}
 
 /* Usage text of these options (for the commands' --help), after a heading
  * line "schedule (default: ...):" of the command's own. */

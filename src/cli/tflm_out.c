@@ -14,6 +14,23 @@ bool cli_tflm_parse_kernels(mp_cli *cli, const char *arg, mp_tflm_kernels *out)
     return false;
 }
 
+void cli_print_total(FILE *f, const char *label, mp_tflm_kernels kernels, size_t peak,
+                     size_t scratch, size_t reserve)
+{
+    if (kernels == MP_TFLM_KERNELS_REFERENCE && !reserve)
+        return;
+    size_t total = peak + scratch + reserve; /* sizes far below SIZE_MAX (1 GiB tensors) */
+    fprintf(f, "%s%s B (%s kernels)", label, cli_count(scratch), mp_tflm_kernels_name(kernels));
+    if (reserve)
+        fprintf(f, ", reserve %s B", cli_count(reserve));
+    fprintf(f, ": total %s B\n", cli_count(total));
+}
+
+bool cli_parse_reserve(mp_cli *cli, const char *arg, size_t *out)
+{
+    return cli_parse_size(cli, "--reserve", arg, out);
+}
+
 void cli_tflm_compute(const mp_graph *g, mp_tflm_kernels kernels, cli_tflm *t)
 {
     memset(t, 0, sizeof *t);

@@ -19,8 +19,21 @@ typedef struct cli_tflm {
 } cli_tflm;
 
 #define CLI_TFLM_USAGE                                                                     \
-    "  --kernels K        TFLite Micro kernels for the TFLM arena figure: reference\n"     \
-    "                     (default) or cmsis-nn\n"
+    "  --kernels K        the kernel library: reference (default) or cmsis-nn, whose\n"   \
+    "                     per-op scratch buffers count towards what fits (and the\n"      \
+    "                     TFLM arena figure)\n"                                           \
+    "  --reserve SIZE     bytes kept for the stack and runtime (default 0): a\n"          \
+    "                     schedule fits when peak + scratch + reserve <= budget\n"
+
+/*
+ * The "scratch" line (label: 17 or 18 columns) after a peak: nothing for the reference
+ * kernels without a reserve; else "X B (cmsis-nn kernels), reserve R B: total T B".
+ */
+void cli_print_total(FILE *f, const char *label, mp_tflm_kernels kernels, size_t peak,
+                     size_t scratch, size_t reserve);
+
+/* Parse --reserve (a size, 0 allowed); false after printing a usage error. */
+bool cli_parse_reserve(mp_cli *cli, const char *arg, size_t *out);
 
 /* Parse --kernels; false after printing a usage error. */
 bool cli_tflm_parse_kernels(mp_cli *cli, const char *arg, mp_tflm_kernels *out);

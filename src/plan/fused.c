@@ -314,3 +314,43 @@ bool mp_fused_min_macs(const mp_fused_result *r, size_t max_peak, const mp_fused
     }
     return found;
 }
+
+/* The stage peak of one tiled segment under pl and opts. */
+static mp_status tiled_peak(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                            const mp_patch_spec *spec, size_t *peak, mp_error *err)
+{
+    mp_patch_plan *pp;
+    MP_TRY(mp_patch_plan_new(g, pl, opts, spec, &pp, err));
+    *peak = pp->stage_peak;
+    mp_patch_plan_free(pp);
+    return MP_OK;
+}
+
+mp_status mp_patch_point_peak(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_patch_point *p, size_t *peak, mp_error *err)
+{
+    mp_patch_spec spec = {0, p->last_step, p->rows, p->cols, p->cuts, NULL, NULL, p->halo};
+    MP_TRY(tiled_peak(g, pl, opts, &spec, peak, err));
+    for (uint32_t s = p->last_step + 1; s < pl->n_steps; s++)
+        *peak = pl->steps[s].live_bytes > *peak ? pl->steps[s].live_bytes : *peak;
+    return MP_OK;
+}
+
+mp_status mp_fused_point_peak(const mp_graph *g, const mp_per_layer *pl, const mp_plan_opts *opts,
+                              const mp_fused_point *p, size_t *peak, mp_error *err)
+{
+    *peak = 0;
+    for (uint32_t k = 0; k < p->n_segs; k++) {
+        const mp_fused_seg *sg = &p->segs[k];
+        size_t v = 0;
+        if (sg->tiled) {
+            mp_patch_spec spec = {sg->first_step, sg->last_step, sg->rows, sg->cols,
+                                  sg->cuts, NULL, NULL, sg->halo};
+            MP_TRY(tiled_peak(g, pl, opts, &spec, &v, err));
+        }
+        for (uint32_t s = sg->first_step; !sg->tiled && s <= sg->last_step; s++)
+            v = pl->steps[s].live_bytes > v ? pl->steps[s].live_bytes : v;
+        *peak = v > *peak ? v : *peak;
+    }
+    return MP_OK;
+}

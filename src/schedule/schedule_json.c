@@ -103,6 +103,10 @@ mp_status mp_schedule_write_json(const mp_schedule *s, mp_strbuf *sb, mp_error *
                      s->opts.align, s->opts.input_mode == MP_INPUT_STREAM ? "stream" : "sram");
     mp_strbuf_printf(sb, "  \"peak_bytes\": %zu,\n  \"arena_bytes\": %zu,\n  \"macs\": %llu,\n",
                      s->peak_bytes, s->arena_bytes, (unsigned long long)s->macs);
+    if (s->kernels != MP_TFLM_KERNELS_REFERENCE) /* absent: reference kernels, no scratch */
+        mp_strbuf_printf(sb, "  \"kernels\": \"%s\",\n  \"scratch_bytes\": %zu,\n",
+                         s->kernels == MP_TFLM_KERNELS_CMSIS_NN ? "cmsis-nn" : "reference",
+                         s->scratch_bytes);
     mp_strbuf_puts(sb, "  \"order\": [");
     for (uint32_t i = 0; i < g->n_ops; i++) {
         mp_strbuf_puts(sb, i ? (i % 8 ? ", " : ",\n    ") : "\n    ");
