@@ -176,6 +176,9 @@ typedef struct mp_sweep {
     uint32_t n_nets;            /* networks of this shard, in index order */
     mp_sweep_net *nets;
     uint32_t n_failed;          /* networks that could not be imported or planned */
+    mp_tflm_kernels kernels;    /* whose scratch counts (spec->plan.kernels) */
+    size_t reserve;             /* spec->search.reserve: cells fit when the schedule's peak +
+                                   scratch + reserve <= the target's SRAM */
 } mp_sweep;
 
 /*

@@ -109,7 +109,12 @@ static int parse_option(mp_cli *cli, int c, sweep_opts *o)
         o->json = true;
         return EXIT_OK;
     case 'K':
-        return cli_tflm_parse_kernels(cli, optarg, &o->kernels) ? EXIT_OK : EXIT_USAGE;
+        if (!cli_tflm_parse_kernels(cli, optarg, &o->kernels))
+            return EXIT_USAGE;
+        o->plan.kernels = o->kernels; /* the scratch counts towards what fits */
+        return EXIT_OK;
+    case 'R':
+        return cli_parse_reserve(cli, optarg, &o->search.reserve) ? EXIT_OK : EXIT_USAGE;
     default:
         return cli_usage_error(cli, "unknown option '%s'", optarg ? optarg : "?");
     }
@@ -123,7 +128,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, sweep_opts *o)
         {"inplace-dw", no_argument, NULL, 'i'},    {"align", required_argument, NULL, 'a'},
         {"input", required_argument, NULL, 'I'},   {"halo", required_argument, NULL, 'H'},
         {"max-grid", required_argument, NULL, 'g'}, {"json", no_argument, NULL, 'J'},
-        {"kernels", required_argument, NULL, 'K'},
+        {"kernels", required_argument, NULL, 'K'}, {"reserve", required_argument, NULL, 'R'},
         RECORD_LONGOPTS,                           {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

@@ -100,7 +100,7 @@ static void decide(const mp_sweep_target *t, const mp_graph *g, mp_patch_search 
     cell->flash_missing_bytes =
         cell->flash_fits ? 0 : (size_t)(g->weight_bytes - (uint64_t)t->flash_bytes);
     cell->fits = cell->sram_fits && cell->flash_fits;
-    cell->tflm_fits = net->tflm_have && net->tflm_arena_bytes <= t->sram_bytes;
+    cell->tflm_fits = net->tflm_have && !mp_search_missing(&so, net->tflm_arena_bytes);
     cell->schedule = schedule_index(net, ps);
 }
 
@@ -200,6 +200,14 @@ static void describe_options(const mp_sweep_spec *spec, char *buf, size_t n)
         size_t len = strlen(buf);
         snprintf(buf + len, n - len, " tflm=%s", mp_tflm_kernels_name(spec->tflm_kernels));
     }
+    if (p->kernels != MP_TFLM_KERNELS_REFERENCE) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, " kernels=%s", mp_tflm_kernels_name(p->kernels));
+    }
+    if (s->reserve) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, " reserve=%zu", s->reserve);
+    }
 }
 
 /* The key: SHA-256 of a canonical description of the whole sweep (not of the shard). */
@@ -270,6 +278,8 @@ static mp_status sweep_alloc(const mp_sweep_spec *spec, mp_sweep **out, mp_error
         sw->nets[k].path = spec->nets[i];
         mp_error_init(&sw->nets[k].error);
     }
+    sw->kernels = spec->plan.kernels;
+    sw->reserve = spec->search.reserve;
     describe_options(spec, sw->options, sizeof sw->options);
     sweep_key(spec, sw);
     *out = sw;

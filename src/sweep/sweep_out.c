@@ -153,9 +153,10 @@ static void json_schedule(mp_strbuf *sb, const mp_graph *g, const mp_sweep_sched
         mp_strbuf_puts(sb, "{\"mode\": \"per-layer\", ");
     }
     double ovh = g->macs ? (double)s->s->macs / (double)g->macs - 1.0 : 0.0;
-    mp_strbuf_printf(sb, "\"peak_bytes\": %zu, \"arena_bytes\": %zu, \"macs\": %llu, "
-                         "\"overhead\": %.6f}",
-                     s->s->peak_bytes, s->s->arena_bytes, (unsigned long long)s->s->macs, ovh);
+    mp_strbuf_printf(sb, "\"peak_bytes\": %zu, \"scratch_bytes\": %zu, \"arena_bytes\": %zu, "
+                         "\"macs\": %llu, \"overhead\": %.6f}",
+                     s->s->peak_bytes, s->s->scratch_bytes, s->s->arena_bytes,
+                     (unsigned long long)s->s->macs, ovh);
 }
 
 static void json_net(mp_strbuf *sb, const mp_sweep *sw, const mp_sweep_net *net)
@@ -177,12 +178,14 @@ static void json_net(mp_strbuf *sb, const mp_sweep *sw, const mp_sweep_net *net)
         const mp_sweep_cell *c = &net->cells[t];
         mp_strbuf_puts(sb, t ? ",\n      {\"target\": " : "\n      {\"target\": ");
         mp_strbuf_json_string(sb, sw->targets[t].label);
+        const mp_schedule *cs = net->schedules[c->schedule].s;
         mp_strbuf_printf(sb, ", \"fits\": %s, \"sram_fits\": %s, \"flash_fits\": %s, "
-                             "\"missing_bytes\": %zu, \"flash_missing_bytes\": %zu,\n"
-                             "       \"schedule\": ",
+                             "\"missing_bytes\": %zu, \"flash_missing_bytes\": %zu, "
+                             "\"total_bytes\": %zu,\n       \"schedule\": ",
                          c->fits ? "true" : "false", c->sram_fits ? "true" : "false",
                          c->flash_fits ? "true" : "false", c->missing_bytes,
-                         c->flash_missing_bytes);
+                         c->flash_missing_bytes,
+                         cs->peak_bytes + cs->scratch_bytes + sw->reserve);
         json_schedule(sb, g, &net->schedules[c->schedule]);
         mp_strbuf_printf(sb, ", \"tflm_fits\": %s",
                          !net->tflm_have ? "null" : c->tflm_fits ? "true" : "false");
