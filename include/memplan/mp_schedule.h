@@ -43,6 +43,7 @@ typedef struct mp_segment {
 typedef struct mp_schedule_spec {
     const uint32_t *order;      /* n_ops op indices (a topological order); NULL: g->order */
     mp_plan_opts opts;
+    size_t reserve;             /* stack/runtime bytes the schedule is judged with (recorded) */
     uint32_t n_tiled;           /* tiled segments, in step order, not overlapping */
     mp_patch_spec tiled[MP_SCHEDULE_MAX_TILED];
 } mp_schedule_spec;
@@ -72,6 +73,7 @@ typedef struct mp_schedule {
     size_t scratch_bytes;       /* what the kernels' scratch adds to the peak: max over steps
                                    (and patches) of live tensors + the op's scratch, minus
                                    peak_bytes (0 for the reference kernels) */
+    size_t reserve_bytes;       /* spec->reserve: peak + scratch + reserve is what must fit */
     size_t arena_bytes;         /* planned arena (>= buffer lower bound) */
     uint64_t macs;              /* MACs actually computed */
     mp_arena_stats arena;

@@ -30,6 +30,7 @@
 
 #include "memplan/mp_error.h"
 #include "memplan/mp_graph.h"
+#include "memplan/mp_redistribute.h"
 #include "memplan/mp_report.h"
 #include "memplan/mp_schedule.h"
 #include "memplan/mp_sweep.h"
@@ -41,7 +42,7 @@
 extern "C" {
 #endif
 
-#define MP_STORE_SCHEMA_VERSION 2            /* PRAGMA user_version of the current schema */
+#define MP_STORE_SCHEMA_VERSION 3            /* PRAGMA user_version of the current schema */
 #define MP_STORE_DEFAULT_PATH "reports/memplan.db"
 #define MP_STORE_BUSY_TIMEOUT_MS 30000
 
@@ -129,6 +130,15 @@ mp_status mp_store_add_validation(mp_store *st, int64_t schedule_id,
  */
 mp_status mp_store_add_sweep(mp_store *st, const mp_sweep *sw, int64_t *sweep_id,
                              mp_error *err);
+
+/*
+ * A redistribution (memplan redistribute) of network_id: its redistributions row (split,
+ * grid, cuts, halo of the original's schedule) and one redistribution_variants row per
+ * variant of r, the original first (idx 0): id, the variant network's hash, its changes
+ * (mp_redist_describe), receptive fields, peaks, MACs, overhead, params, Pareto flag.
+ */
+mp_status mp_store_add_redistribution(mp_store *st, int64_t network_id, const mp_redist *r,
+                                      int64_t *redistribution_id, mp_error *err);
 
 /* ---- reports -------------------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
  * JSON, optionally written as net.json files (module cli). The variants come
  * from mp_redistribute() (mp_redistribute.h); this file parses and prints.
  */
+#include "record.h"
 #include "sched_opts.h"
 
 #include <getopt.h>
@@ -40,6 +41,7 @@ const char redistribute_usage[] =
     "                     options as for analyze\n"
     "  -o, --output DIR   write every variant as DIR/NAME.json (net.json)\n"
     "  --json             print one JSON document instead of tables\n"
+    RECORD_USAGE_MCU RECORD_USAGE_DB
     "  -h, --help         show this help\n";
 
 typedef struct rd_opts {
@@ -47,6 +49,7 @@ typedef struct rd_opts {
     sched_opts so;
     mp_redist_opts ro;
     bool json;
+    record_opts rec;
 } rd_opts;
 
 enum { OPT_JSON = 256, OPT_MIN_KERNEL, OPT_MAX_KERNEL, OPT_MAX_MOVES, OPT_MAX_SHRINK };
@@ -105,6 +108,7 @@ static int parse_args(mp_cli *cli, int argc, char **argv, rd_opts *o)
         {"max-moves", required_argument, NULL, OPT_MAX_MOVES},
         {"max-shrink", required_argument, NULL, OPT_MAX_SHRINK},
         {"output", required_argument, NULL, 'o'},
+        RECORD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -120,6 +124,8 @@ static int parse_args(mp_cli *cli, int argc, char **argv, rd_opts *o)
             return cli_usage_error(cli, "option '%s' needs a value", argv[optind - 1]);
         if (c == '?')
             return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+        if (record_option(c, optarg, &o->rec))
+            continue;
         int rc = parse_own(cli, c, optarg, o);
         if (rc == -1 && (rc = check_opts(cli, c, argv[optind - 1])) == EXIT_OK)
             rc = sched_opts_parse(cli, c, optarg, &o->so);
@@ -449,7 +455,7 @@ int cmd_redistribute(mp_cli *cli, int argc, char **argv)
     int rc = parse_args(cli, argc, argv, &o);
     if (rc < 0)
         return cli_help(cli);
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK || (rc = record_mcu_budget(cli, &o.rec, &o.so.search, true)) != EXIT_OK)
         return rc;
     mp_error err;
     mp_error_init(&err);
@@ -479,8 +485,11 @@ int cmd_redistribute(mp_cli *cli, int argc, char **argv)
         if (r.n > 1)
             print_changes(cli, &r);
     }
+    bool done = rc == EXIT_OK;
     if (rc == EXIT_OK && !fits)
         rc = EXIT_FAIL;
+    if (done) /* the run, the original's schedule and every variant (docs/database.md) */
+        rc = record_redistribute(cli, &o.rec, argc, argv, s, &r, rc);
     for (uint32_t k = 0; files && k < r.n; k++)
         free(files[k]);
     free(files);

@@ -246,3 +246,24 @@ int record_sweep(mp_cli *cli, const record_opts *r, int argc, char **argv, int64
 {
     return record_run(cli, r, argc, argv, started_ms, put_sweep, sw, rc);
 }
+
+typedef struct redist_ctx {
+    const mp_schedule *s;
+    const mp_redist *r;
+} redist_ctx;
+
+static mp_status put_redistribute(mp_store *st, const void *ctx, mp_error *err)
+{
+    const redist_ctx *c = ctx;
+    int64_t net, id, rid;
+    MP_TRY(mp_store_add_network(st, c->s->g, &net, err));
+    MP_TRY(mp_store_add_schedule(st, net, c->s, "redistribute", &id, err));
+    return mp_store_add_redistribution(st, net, c->r, &rid, err);
+}
+
+int record_redistribute(mp_cli *cli, const record_opts *r, int argc, char **argv,
+                        const mp_schedule *s, const mp_redist *rd, int rc)
+{
+    redist_ctx c = {s, rd};
+    return record_run(cli, r, argc, argv, 0, put_redistribute, &c, rc);
+}

@@ -41,6 +41,11 @@ enum { OPT_DB = 1000, OPT_NO_DB, OPT_MCU, OPT_CATALOG };
     "                     reports/memplan.db; docs/database.md)\n"                                \
     "  --no-db            do not record the run\n"
 
+/* Record redistribute: the network, the original's schedule (role "redistribute") and the
+ * redistribution with its variants. */
+int record_redistribute(mp_cli *cli, const record_opts *r, int argc, char **argv,
+                        const mp_schedule *s, const mp_redist *rd, int rc);
+
 /* Store an OPT_DB .. OPT_CATALOG option; false when c is none of them. */
 bool record_option(int c, const char *arg, record_opts *r);
 /* The database path the options select. */

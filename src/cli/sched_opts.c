@@ -321,6 +321,7 @@ int sched_opts_build(mp_cli *cli, const sched_opts *o, const mp_graph *g, mp_sch
     }
     mp_schedule_spec_init(spec);
     spec->opts = o->plan;
+    spec->reserve = o->search.reserve;
     spec->order = ord.order; /* NULL: the file order */
     if (o->split) {
         mp_patch_spec *t = &spec->tiled[0];

@@ -347,6 +347,7 @@ mp_status mp_schedule_build(const mp_graph *g, const mp_schedule_spec *spec, mp_
     s->g = g;
     s->opts = spec->opts;
     s->kernels = spec->opts.kernels;
+    s->reserve_bytes = spec->reserve;
     s->opts.kernels = MP_TFLM_KERNELS_REFERENCE;
     if (!s->opts.align)
         s->opts.align = 1;

@@ -68,10 +68,12 @@ static const char *const copy_sql[] = {
     "ORDER BY s.id",
     "INSERT INTO main.schedules (id, run_id, network_id, role, mode, split, split_step, "
     "grid_rows, grid_cols, cuts, halo, input, inplace_dw, inplace_ops, align, peak_bytes, "
-    "arena_bytes, macs, overhead, schedule_json) "
+    "arena_bytes, macs, overhead, schedule_json, kernels, scratch_bytes, reserve_bytes, "
+    "total_bytes) "
     "SELECT s.id + ?1, r.dst, n.dst, s.role, s.mode, s.split, s.split_step, s.grid_rows, "
     "s.grid_cols, s.cuts, s.halo, s.input, s.inplace_dw, s.inplace_ops, s.align, "
-    "s.peak_bytes, s.arena_bytes, s.macs, s.overhead, s.schedule_json FROM src.schedules s "
+    "s.peak_bytes, s.arena_bytes, s.macs, s.overhead, s.schedule_json, s.kernels, "
+    "s.scratch_bytes, s.reserve_bytes, s.total_bytes FROM src.schedules s "
     "JOIN temp.run_map r ON r.src = s.run_id AND r.new "
     "JOIN temp.net_map n ON n.src = s.network_id ORDER BY s.id",
     "INSERT INTO main.schedule_steps (schedule_id, step, op, live_bytes, macs) "
@@ -95,12 +97,27 @@ static const char *const copy_sql[] = {
 static const char results_sql[] =
     "INSERT OR IGNORE INTO main.sweep_results (sweep_id, network_idx, target_idx, path, "
     "network_id, run_id, schedule_id, fits, sram_fits, flash_fits, missing_bytes, "
-    "flash_missing_bytes) SELECT w.dst, x.network_idx, x.target_idx, x.path, n.dst, r.dst, "
-    "x.schedule_id + ?1, x.fits, x.sram_fits, x.flash_fits, x.missing_bytes, "
-    "x.flash_missing_bytes FROM src.sweep_results x "
+    "flash_missing_bytes, total_bytes) SELECT w.dst, x.network_idx, x.target_idx, x.path, "
+    "n.dst, r.dst, x.schedule_id + ?1, x.fits, x.sram_fits, x.flash_fits, x.missing_bytes, "
+    "x.flash_missing_bytes, x.total_bytes FROM src.sweep_results x "
     "JOIN temp.sweep_map w ON w.src = x.sweep_id JOIN temp.net_map n ON n.src = x.network_id "
     "JOIN temp.run_map r ON r.src = x.run_id AND r.new "
     "ORDER BY x.sweep_id, x.network_idx, x.target_idx";
+
+/* Redistributions of new runs, ids shifted past the output's (?1), runs mapped. */
+static const char *const redist_sql[] = {
+    "INSERT INTO main.redistributions (id, run_id, network_id, split, grid_rows, grid_cols, "
+    "cuts, halo, n_variants) SELECT d.id + ?1, r.dst, n.dst, d.split, d.grid_rows, "
+    "d.grid_cols, d.cuts, d.halo, d.n_variants FROM src.redistributions d "
+    "JOIN temp.run_map r ON r.src = d.run_id AND r.new "
+    "JOIN temp.net_map n ON n.src = d.network_id ORDER BY d.id",
+    "INSERT INTO main.redistribution_variants SELECT v.redistribution_id + ?1, v.idx, "
+    "v.variant, v.hash, v.changes, v.split, v.stage_rf, v.total_rf, v.per_layer_peak_bytes, "
+    "v.peak_bytes, v.macs, v.patch_macs, v.overhead, v.params, v.pareto "
+    "FROM src.redistribution_variants v "
+    "JOIN src.redistributions d ON d.id = v.redistribution_id "
+    "JOIN temp.run_map r ON r.src = d.run_id AND r.new",
+};
 
 /* Run one statement; ?1 and ?2 (when it has them) are bound to the offsets. */
 static mp_status run_sql(mp_store *st, const char *sql, const int64_t offset[2], int *changes,
@@ -129,6 +146,11 @@ static mp_status copy_rows(mp_store *st, mp_merge_stats *stats, mp_error *err)
     for (size_t i = 0; i < sizeof copy_sql / sizeof copy_sql[0]; i++)
         MP_TRY(run_sql(st, copy_sql[i], offset, NULL, err));
     MP_TRY(run_sql(st, results_sql, offset, &added, err));
+    int64_t rd_offset[2] = {0, 0};
+    MP_TRY(store_query_int(st, "SELECT coalesce(max(id), 0) FROM main.redistributions",
+                           &rd_offset[0], err));
+    for (size_t i = 0; i < sizeof redist_sql / sizeof redist_sql[0]; i++)
+        MP_TRY(run_sql(st, redist_sql[i], rd_offset, NULL, err));
     MP_TRY(store_query_int(st, "SELECT count(*) FROM src.sweep_results", &total, err));
     MP_TRY(store_query_int(st, "SELECT count(*) FROM temp.run_map WHERE new = 0", &old_runs,
                            err));

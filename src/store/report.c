@@ -113,7 +113,13 @@ static mp_status run_notes(mp_store *st, int64_t run, mp_report *r, mp_error *er
         "UNION ALL SELECT 'validation of schedule ' || schedule_id || ': ' || "
         "CASE WHEN bit_exact THEN 'bit-exact' ELSE 'MISMATCH' END || ', ' || bytes_compared || "
         "' bytes compared, arena ' || arena_bytes || ' bytes' || "
-        "coalesce(': ' || detail, '') FROM validations WHERE run_id = ?1";
+        "coalesce(': ' || detail, '') FROM validations WHERE run_id = ?1 "
+        "UNION ALL SELECT * FROM (SELECT printf('redistribution %d (%s %dx%d %s) %s: peak %d B, "
+        "%+.2f%% MACs, receptive field %d (stage %d)%s: %s', d.id, d.split, d.grid_rows, "
+        "d.grid_cols, d.halo, v.variant, v.peak_bytes, v.overhead * 100, v.total_rf, "
+        "v.stage_rf, CASE WHEN v.pareto THEN ', Pareto' ELSE '' END, v.changes) "
+        "FROM redistributions d JOIN redistribution_variants v ON v.redistribution_id = d.id "
+        "WHERE d.run_id = ?1 ORDER BY d.id, v.idx)";
     sqlite3_stmt *s;
     MP_TRY(store_prepare(st, sql, &s, err));
     mp_status rc = store_bind_i64(st, s, 1, run, err);

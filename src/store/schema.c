@@ -14,6 +14,9 @@
  *       finished_at; schedules.role, split_step, cuts, halo, input, options,
  *       arena_bytes, overhead; schedule_steps.op and macs; sweeps,
  *       sweep_targets, sweep_results, validations
+ *   v3  schedules.kernels, scratch_bytes, reserve_bytes, total_bytes (kernel scratch and
+ *       the stack/runtime reserve); sweep_results.total_bytes; redistributions and
+ *       redistribution_variants (memplan redistribute)
  *
  * Columns added by a migration are NULL in rows written before it.
  */
@@ -123,6 +126,44 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX validations_run ON validations(run_id);\n"
     "PRAGMA user_version = 2;\n",
+
+    /* 2 -> 3 */
+    "ALTER TABLE schedules ADD COLUMN kernels TEXT;\n"
+    "ALTER TABLE schedules ADD COLUMN scratch_bytes INTEGER;\n"
+    "ALTER TABLE schedules ADD COLUMN reserve_bytes INTEGER;\n"
+    "ALTER TABLE schedules ADD COLUMN total_bytes INTEGER;\n"
+    "ALTER TABLE sweep_results ADD COLUMN total_bytes INTEGER;\n"
+    "CREATE TABLE redistributions (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  network_id INTEGER NOT NULL REFERENCES networks(id),\n"
+    "  split TEXT NOT NULL,\n"
+    "  grid_rows INTEGER NOT NULL,\n"
+    "  grid_cols INTEGER NOT NULL,\n"
+    "  cuts TEXT NOT NULL,\n"
+    "  halo TEXT NOT NULL,\n"
+    "  n_variants INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX redistributions_run ON redistributions(run_id);\n"
+    "CREATE TABLE redistribution_variants (\n"
+    "  redistribution_id INTEGER NOT NULL REFERENCES redistributions(id),\n"
+    "  idx INTEGER NOT NULL,\n"
+    "  variant TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL,\n"
+    "  changes TEXT NOT NULL,\n"
+    "  split TEXT NOT NULL,\n"
+    "  stage_rf INTEGER NOT NULL,\n"
+    "  total_rf INTEGER NOT NULL,\n"
+    "  per_layer_peak_bytes INTEGER NOT NULL,\n"
+    "  peak_bytes INTEGER NOT NULL,\n"
+    "  macs INTEGER NOT NULL,\n"
+    "  patch_macs INTEGER NOT NULL,\n"
+    "  overhead REAL NOT NULL,\n"
+    "  params INTEGER NOT NULL,\n"
+    "  pareto INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (redistribution_id, idx)\n"
+    ") WITHOUT ROWID;\n"
+    "PRAGMA user_version = 3;\n",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == MP_STORE_SCHEMA_VERSION,

@@ -111,6 +111,10 @@ static void bind_schedule(binder *b, int64_t run, int64_t net, const mp_schedule
     bind_u64(b, s->macs);
     bind_double(b, g->macs ? (double)s->macs / (double)g->macs - 1.0 : 0.0);
     bind_text(b, json);
+    bind_text(b, s->kernels == MP_TFLM_KERNELS_CMSIS_NN ? "cmsis-nn" : "reference");
+    bind_u64(b, s->scratch_bytes);
+    bind_u64(b, s->reserve_bytes);
+    bind_u64(b, (uint64_t)s->peak_bytes + s->scratch_bytes + s->reserve_bytes);
 }
 
 static mp_status insert_schedule(mp_store *st, int64_t net, const mp_schedule *s,
@@ -119,9 +123,10 @@ static mp_status insert_schedule(mp_store *st, int64_t net, const mp_schedule *s
     static const char sql[] =
         "INSERT INTO schedules (run_id, network_id, role, mode, split, split_step, grid_rows, "
         "grid_cols, cuts, halo, input, inplace_dw, inplace_ops, align, peak_bytes, "
-        "arena_bytes, macs, overhead, schedule_json) "
+        "arena_bytes, macs, overhead, schedule_json, kernels, scratch_bytes, reserve_bytes, "
+        "total_bytes) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-        "?18, ?19)";
+        "?18, ?19, ?20, ?21, ?22, ?23)";
     mp_strbuf json;
     mp_strbuf_init(&json);
     mp_status rc = mp_schedule_write_json(s, &json, err);
@@ -259,7 +264,8 @@ static mp_status insert_results(mp_store *st, int64_t sweep, const mp_sweep *sw,
     static const char sql[] =
         "INSERT OR REPLACE INTO sweep_results (sweep_id, network_idx, target_idx, path, "
         "network_id, run_id, schedule_id, fits, sram_fits, flash_fits, missing_bytes, "
-        "flash_missing_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+        "flash_missing_bytes, total_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12, ?13)";
     sqlite3_stmt *s;
     MP_TRY(store_prepare(st, sql, &s, err));
     mp_status rc = MP_OK;
@@ -279,6 +285,8 @@ static mp_status insert_results(mp_store *st, int64_t sweep, const mp_sweep *sw,
         bind_i64(&b, c->flash_fits);
         bind_u64(&b, c->missing_bytes);
         bind_u64(&b, c->flash_missing_bytes);
+        const mp_schedule *cs = net->schedules[c->schedule].s;
+        bind_u64(&b, (uint64_t)cs->peak_bytes + cs->scratch_bytes + sw->reserve);
         rc = b.rc == MP_OK ? store_step_done(st, s, err) : b.rc;
     }
     sqlite3_finalize(s);

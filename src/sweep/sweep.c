@@ -111,6 +111,7 @@ static mp_status build_schedules(const mp_sweep_spec *spec, mp_sweep_net *net, m
         mp_sweep_schedule *s = &net->schedules[i];
         mp_schedule_spec_init(&ss);
         ss.opts = spec->plan;
+        ss.reserve = spec->search.reserve;
         mp_schedule_spec_set_patch(&ss, s->patch ? &s->point : NULL);
         MP_TRY(mp_schedule_build(net->g, &ss, &s->s, err));
     }

@@ -214,7 +214,7 @@ static void test_store_refuses_foreign_databases(void **state)
     st = NULL;
     assert_int_equal(mp_store_open(fx->db, NULL, &st, &err), MP_E_DB);
     assert_null(st);
-    assert_non_null(strstr(err.msg, "schema version 9 is newer than this memplan reads (2)"));
+    assert_non_null(strstr(err.msg, "schema version 9 is newer than this memplan reads (3)"));
 
     /* an SQLite database of someone else */
     char other[160];
@@ -744,7 +744,10 @@ static void test_store_merge_shards(void **state)
     mp_store_close(st);
     const char *bad[] = {a, old};
     assert_int_equal(mp_store_merge(bad, 2, merged, &stats, &err), MP_E_DB);
-    assert_non_null(strstr(err.msg, "old.db: schema version 1, expected 2"));
+    char expect[64];
+    snprintf(expect, sizeof expect, "old.db: schema version 1, expected %d",
+             MP_STORE_SCHEMA_VERSION);
+    assert_non_null(strstr(err.msg, expect));
     mp_strbuf_reset(&y);
     sweep_report(merged, &y);
     assert_string_equal(x.buf, y.buf);
@@ -754,6 +757,115 @@ static void test_store_merge_shards(void **state)
     mp_sweep_free(sw);
     mp_sweep_free(s1);
     mp_sweep_free(s2);
+}
+
+/* A database at schema version 2 (before kernel scratch and redistributions) is upgraded:
+ * its schedule keeps its figures with NULL scratch columns, and it takes redistributions. */
+static void test_store_migration_from_v2(void **state)
+{
+    fixture *fx = *state;
+    mp_error err;
+    mp_error_init(&err);
+    mp_store *st = NULL;
+    mp_graph *g = load(fx->nets[0]);
+    mp_schedule *s = per_layer_schedule(g);
+    assert_int_equal(store_open_version(fx->db, 2, &st, &err), MP_OK);
+    assert_int_equal(store_exec(st,
+                                "INSERT INTO networks (id, hash, name, source, ops, macs) VALUES "
+                                "(1, 'abc', 'old', 'old.json', 3, 99);"
+                                "INSERT INTO runs (id, command, command_line, memplan_version, "
+                                "started_at, uuid) VALUES (1, 'plan', 'memplan plan', '0.0.9', "
+                                "'2024-01-01T00:00:00.000Z', 'u1');"
+                                "INSERT INTO schedules (id, run_id, network_id, mode, peak_bytes, "
+                                "macs, schedule_json, role) VALUES (1, 1, 1, 'per-layer', 1000, "
+                                "99, '{}', 'plan');",
+                                &err),
+                     MP_OK);
+    int v = 0;
+    assert_int_equal(store_user_version(st, &v, &err), MP_OK);
+    assert_int_equal(v, 2);
+    mp_store_close(st);
+    st = open_ok(fx->db);
+    assert_int_equal(store_user_version(st, &v, &err), MP_OK);
+    assert_int_equal(v, MP_STORE_SCHEMA_VERSION);
+    assert_int_equal(count(st, "SELECT count(*) FROM schedules WHERE peak_bytes = 1000 AND "
+                               "kernels IS NULL AND scratch_bytes IS NULL AND total_bytes IS NULL"),
+                     1);
+    assert_int_equal(count(st, "SELECT count(*) FROM redistributions"), 0);
+    assert_int_equal(record_one(st, s, &err), MP_OK);
+    assert_int_equal(count(st, "SELECT count(*) FROM schedules WHERE kernels = 'reference' AND "
+                               "scratch_bytes = 0 AND reserve_bytes = 0 AND "
+                               "total_bytes = peak_bytes"),
+                     1);
+    mp_store_close(st);
+    mp_schedule_free(s);
+    mp_graph_free(g);
+}
+
+/* Record a redistribution: one row per variant, the original first; the run's report lists
+ * them; a merge carries them over with the run. */
+static void test_store_redistribution_recorded(void **state)
+{
+    fixture *fx = *state;
+    mp_error err;
+    mp_error_init(&err);
+    mp_graph *g = load(fx->nets[0]);
+    mp_per_layer pl;
+    assert_int_equal(mp_plan_per_layer(g, NULL, NULL, &pl, &err), MP_OK);
+    mp_patch_spec spec = {.rows = 2, .cols = 2, .cuts = MP_CUTS_EVEN, .halo = MP_HALO_RECOMPUTE};
+    assert_int_equal(mp_patch_spec_for_split(g, &pl, "pw", &spec, &err), MP_OK);
+    mp_redist_opts ro;
+    mp_redist_opts_init(&ro);
+    mp_redist r = {0};
+    mp_plan_opts po;
+    mp_plan_opts_init(&po);
+    assert_int_equal(mp_redistribute(g, &po, &spec, &ro, &r, &err), MP_OK);
+    assert_true(r.n >= 1);
+    mp_schedule *s = per_layer_schedule(g);
+    mp_store *st = open_ok(fx->db);
+    mp_run_info info = {.command = "redistribute", .argc = 1, .argv = run_argv};
+    int64_t run, net, rid;
+    assert_int_equal(mp_store_begin_run(st, &info, &run, &err), MP_OK);
+    assert_int_equal(mp_store_add_network(st, g, &net, &err), MP_OK);
+    assert_int_equal(mp_store_add_redistribution(st, net, &r, &rid, &err), MP_OK);
+    assert_int_equal(mp_store_commit_run(st, &err), MP_OK);
+    assert_int_equal(count(st, "SELECT count(*) FROM redistributions WHERE split = 'pw' AND "
+                               "grid_rows = 2 AND grid_cols = 2 AND halo = 'recompute'"),
+                     1);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM redistribution_variants WHERE "
+                              "redistribution_id = %lld", (long long)rid);
+    assert_int_equal(count(st, sql), r.n);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM redistribution_variants WHERE idx = 0 AND "
+                              "variant = 'original' AND changes = 'unchanged' AND "
+                              "peak_bytes = %zu", r.v[0].peak);
+    assert_int_equal(count(st, sql), 1);
+    mp_report rep;
+    mp_report_init(&rep);
+    assert_int_equal(mp_store_report_run(st, run, &rep, &err), MP_OK);
+    assert_int_equal(rep.n_notes, 2 + r.n);
+    assert_non_null(strstr(rep.notes[2], "redistribution 1 (pw 2x2 recompute) original: peak"));
+    mp_report_release(&rep);
+    mp_store_close(st);
+    /* no open run: refused */
+    st = open_ok(fx->db);
+    assert_int_equal(mp_store_add_redistribution(st, net, &r, &rid, &err), MP_E_INVALID);
+    mp_store_close(st);
+    char merged[160];
+    snprintf(merged, sizeof merged, "%s/merged.db", fx->dir);
+    const char *inputs[] = {fx->db};
+    mp_merge_stats stats;
+    assert_int_equal(mp_store_merge(inputs, 1, merged, &stats, &err), MP_OK);
+    st = open_ok(merged);
+    assert_int_equal(count(st, "SELECT count(*) FROM redistribution_variants v JOIN "
+                               "redistributions d ON d.id = v.redistribution_id JOIN runs u ON "
+                               "u.id = d.run_id"),
+                     r.n);
+    mp_store_close(st);
+    mp_schedule_free(s);
+    mp_redist_release(&r);
+    mp_per_layer_release(&pl);
+    mp_graph_free(g);
 }
 
 /* The sweep, its recording and its report with the Nth allocation failing. */
@@ -831,6 +943,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_sweep_threads_and_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_merge_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_sweep_allocation_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_migration_from_v2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_redistribution_recorded, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
