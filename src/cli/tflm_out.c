@@ -20,7 +20,7 @@ void cli_print_total(FILE *f, const char *label, mp_tflm_kernels kernels, size_t
     if (kernels == MP_TFLM_KERNELS_REFERENCE && !reserve)
         return;
     size_t total = peak + scratch + reserve; /* sizes far below SIZE_MAX (1 GiB tensors) */
-    fprintf(f, "%s%s B (%s kernels)", label, cli_count(scratch), mp_tflm_kernels_name(kernels));
+    fprintf(f, "%s%s B (%s)", label, cli_count(scratch), mp_tflm_kernels_name(kernels));
     if (reserve)
         fprintf(f, ", reserve %s B", cli_count(reserve));
     fprintf(f, ": total %s B\n", cli_count(total));
