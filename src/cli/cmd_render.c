@@ -136,13 +136,15 @@ static int build_schedule(mp_cli *cli, const render_opts *o, const mp_graph *g, 
                           bool *fits)
 {
     int rc = sched_opts_build(cli, &o->so, g, out, fits);
-    if (rc == EXIT_OK && o->no_patch && o->render.have_budget &&
-        (*out)->peak_bytes > o->render.budget) {
+    size_t missing = rc == EXIT_OK ? mp_search_missing(&o->so.search, (*out)->peak_bytes +
+                                                                          (*out)->scratch_bytes)
+                                   : 0;
+    if (rc == EXIT_OK && o->no_patch && o->render.have_budget && missing) {
         *fits = false;
         fprintf(cli->err,
                 "memplan: render: the per-layer schedule does not fit the budget of %s "
                 "bytes: it needs %s bytes more\n",
-                cli_count(o->render.budget), cli_count((*out)->peak_bytes - o->render.budget));
+                cli_count(o->render.budget), cli_count(missing));
     }
     return rc;
 }

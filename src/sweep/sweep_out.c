@@ -96,20 +96,27 @@ void mp_sweep_matrix_begin(mp_report *r, const char *key, uint32_t n_rows, uint3
 }
 
 /* "; TFLM fits" or "; TFLM +N KiB": TFLite Micro's whole arena on that SRAM. */
-static void tflm_text(const mp_sweep_net *net, size_t sram, char *text, size_t n)
+static void tflm_text(const mp_sweep_net *net, size_t sram, size_t reserve, char *text,
+                      size_t n)
 {
-    size_t len = strlen(text);
-    if (net->tflm_arena_bytes <= sram)
+    size_t len = strlen(text), need = net->tflm_arena_bytes + reserve; /* sizes < 2^40 */
+    if (need <= sram)
         snprintf(text + len, n - len, "; TFLM fits");
     else
-        snprintf(text + len, n - len, "; TFLM +%zu KiB",
-                 (net->tflm_arena_bytes - sram + 1023) / 1024);
+        snprintf(text + len, n - len, "; TFLM +%zu KiB", (need - sram + 1023) / 1024);
 }
 
 mp_status mp_sweep_matrix(const mp_sweep *sw, mp_report *r, mp_error *err)
 {
     mp_sweep_matrix_begin(r, sw->key, sw->n_nets - sw->n_failed, sw->n_total_nets, sw->targets,
                           sw->n_targets);
+    if (sw->kernels != MP_TFLM_KERNELS_REFERENCE || sw->reserve)
+        mp_report_add_note(r, "fits counts %s%s%zu bytes of reserve: peak + scratch + reserve "
+                              "<= SRAM",
+                           sw->kernels != MP_TFLM_KERNELS_REFERENCE
+                               ? "each op's scratch buffer of the cmsis-nn kernels"
+                               : "",
+                           sw->kernels != MP_TFLM_KERNELS_REFERENCE ? " and " : "", sw->reserve);
     for (uint32_t i = 0; i < sw->n_nets; i++)
         if (sw->nets[i].tflm_have) {
             mp_report_add_note(r, "TFLM fits / +N: TFLite Micro's whole arena (planned tensors, "
@@ -128,7 +135,7 @@ mp_status mp_sweep_matrix(const mp_sweep *sw, mp_report *r, mp_error *err)
             mp_sweep_verdict_of(net, t, &v);
             mp_sweep_cell_text(&v, text, sizeof text);
             if (net->tflm_have)
-                tflm_text(net, sw->targets[t].sram_bytes, text, sizeof text);
+                tflm_text(net, sw->targets[t].sram_bytes, sw->reserve, text, sizeof text);
             mp_report_set(r, t + 1, text);
         }
     }
