@@ -746,7 +746,8 @@ int cmd_analyze(mp_cli *cli, int argc, char **argv)
     if (o.render_dir && render_chosen(cli, &o, &a) != EXIT_OK)
         rc = EXIT_FAIL;
     rc = record_mcu_flash(cli, &o.rec, a.g, !o.json, rc);
-    rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, a.order, o.no_patch ? NULL : &a.ps, rc);
+    rc = record_analyze(cli, &o.rec, argc, argv, a.g, &o.plan, o.search.reserve, a.order,
+                        o.no_patch ? NULL : &a.ps, rc);
     cli_names_free(&o.names);
     analysis_release(&a);
     return rc;

@@ -159,6 +159,7 @@ static int record_run(mp_cli *cli, const record_opts *r, int argc, char **argv,
 typedef struct analyze_ctx {
     const mp_graph *g;
     const mp_plan_opts *po;
+    size_t reserve;
     const uint32_t *order;
     const mp_patch_search *ps;
 } analyze_ctx;
@@ -182,6 +183,7 @@ static mp_status put_analyze(mp_store *st, const void *ctx, mp_error *err)
     mp_schedule_spec spec;
     mp_schedule_spec_init(&spec);
     spec.opts = *a->po;
+    spec.reserve = a->reserve;
     spec.order = a->order;
     MP_TRY(add_built(st, a->g, net, &spec, "per-layer", err));
     if (!a->ps || !a->ps->have_best)
@@ -191,10 +193,10 @@ static mp_status put_analyze(mp_store *st, const void *ctx, mp_error *err)
 }
 
 int record_analyze(mp_cli *cli, const record_opts *r, int argc, char **argv, const mp_graph *g,
-                   const mp_plan_opts *po, const uint32_t *order, const mp_patch_search *ps,
-                   int rc)
+                   const mp_plan_opts *po, size_t reserve, const uint32_t *order,
+                   const mp_patch_search *ps, int rc)
 {
-    analyze_ctx a = {g, po, order, ps};
+    analyze_ctx a = {g, po, reserve, order, ps};
     return record_run(cli, r, argc, argv, 0, put_analyze, &a, rc);
 }
 

@@ -68,8 +68,8 @@ int record_mcu_flash(mp_cli *cli, const record_opts *r, const mp_graph *g, bool 
  * NULL with --no-patch), both in order (NULL: the file order). Returns rc, or EXIT_FAIL when
  * recording failed. */
 int record_analyze(mp_cli *cli, const record_opts *r, int argc, char **argv, const mp_graph *g,
-                   const mp_plan_opts *po, const uint32_t *order, const mp_patch_search *ps,
-                   int rc);
+                   const mp_plan_opts *po, size_t reserve, const uint32_t *order,
+                   const mp_patch_search *ps, int rc);
 /* Record plan: the network and the planned schedule. */
 int record_plan(mp_cli *cli, const record_opts *r, int argc, char **argv, const mp_schedule *s,
                 int rc);

@@ -77,6 +77,11 @@ static mp_status read_options(rctx *r, const cJSON *root)
     else
         return jfail(c, "input", MP_E_INVALID, "expected \"sram\" or \"stream\", got \"%s\"", input);
     c->path[0] = '\0';
+    const char *kernels; /* absent: the reference kernels, no scratch counted */
+    MP_TRY(jstring(c, root, "kernels", false, "reference", &kernels));
+    if (!mp_tflm_kernels_parse(kernels, &r->spec->opts.kernels))
+        return jfail(c, "kernels", MP_E_INVALID,
+                     "expected \"reference\" or \"cmsis-nn\", got \"%s\"", kernels);
     return MP_OK;
 }
 
