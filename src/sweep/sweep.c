@@ -218,8 +218,10 @@ static void sweep_key(const mp_sweep_spec *spec, mp_sweep *sw)
     char line[160];
     unsigned char digest[32];
     mp_sha256_init(&h);
-    int len = snprintf(line, sizeof line, "memplan-sweep 1\n%s\ntargets %u\n", sw->options,
-                       spec->n_targets);
+    /* the options apart: they may be longer than line (hashed the same way as before) */
+    mp_sha256_update(&h, "memplan-sweep 1\n", 16);
+    mp_sha256_update(&h, sw->options, strlen(sw->options));
+    int len = snprintf(line, sizeof line, "\ntargets %u\n", spec->n_targets);
     mp_sha256_update(&h, line, (size_t)len);
     for (uint32_t t = 0; t < spec->n_targets; t++) {
         const mp_sweep_target *x = &spec->targets[t];
