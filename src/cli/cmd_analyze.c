@@ -405,7 +405,7 @@ static void describe_point(const analyze_opts *o, const mp_graph *g, const mp_pa
 static void print_point_row(FILE *f, const char *label, size_t peak, uint64_t macs,
                             double overhead, const char *what)
 {
-    fprintf(f, "%-12s %11s %10s %14s %+9.2f%%\n", label, cli_count(peak), cli_kib(peak),
+    fprintf(f, "%-12s %11s %11s %14s %+9.2f%%\n", label, cli_count(peak), cli_kib(peak),
             cli_count(macs), overhead * 100.0);
     if (what && *what)
         fprintf(f, "             %s\n", what);
@@ -416,7 +416,7 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *p
 {
     FILE *f = cli->out;
     char what[512];
-    fprintf(f, "\n%-12s %11s %10s %14s %10s\n", "schedule", "peak bytes", "", "MACs",
+    fprintf(f, "\n%-12s %11s %11s %14s %10s\n", "schedule", "peak bytes", "", "MACs",
             "overhead");
     print_point_row(f, "per-layer", ps->per_layer_peak, ps->per_layer_macs, 0.0, "");
     if (ps->have_best) {
