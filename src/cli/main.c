@@ -23,7 +23,7 @@ static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
     {"plan", cmd_plan, plan_usage_head, "plan a schedule (arena offsets, patch regions); -o saves it"},
     {"validate", cmd_validate, validate_usage_head, "run a schedule in its arena, bit-exact against per-layer"},
-    {"export", cmd_export, export_usage, "a firmware package (C tables + runtime), JSON, or a planned .tflite"},
+    {"export", cmd_export, export_usage, "a firmware package (C + runtime), JSON or a planned .tflite"},
     {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
     {"convert", cmd_convert, convert_usage, "write a .tflite (or net.json) as memplan's net.json"},
     {"mcus", cmd_mcus, mcus_usage, "the MCU catalog: SRAM budget, total SRAM, flash"},

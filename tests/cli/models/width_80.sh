@@ -27,3 +27,4 @@ for c in analyze plan validate run export render sweep mcus merge report redistr
 done
 $MEMPLAN --help | wide "--help" || h=1
 [ $h = 0 ] && echo "--help of every command: ok"
+true
