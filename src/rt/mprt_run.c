@@ -370,9 +370,14 @@ mprt_status mprt_run(mprt_ctx *ctx, const mprt_model *m, uint8_t *arena, uint32_
             for (int32_t l = 0; l < seg->n_ops; l++)
                 run_layer_op(&r, &seg->ops[l]);
     }
-    for (int32_t k = 0; k < m->n_outputs; k++) {
-        const mprt_tensor *x = &m->tensors[m->outputs[k].tensor];
-        memcpy(output + m->outputs[k].pos, arena + x->offset, m->outputs[k].bytes);
-    }
+    for (int32_t k = 0; output && k < m->n_outputs; k++)
+        memcpy(output + m->outputs[k].pos, mprt_output_data(m, arena, k), m->outputs[k].bytes);
     return MPRT_OK;
+}
+
+const uint8_t *mprt_output_data(const mprt_model *m, const uint8_t *arena, int32_t k)
+{
+    if (k < 0 || k >= m->n_outputs)
+        return NULL;
+    return arena + m->tensors[m->outputs[k].tensor].offset;
 }

@@ -6,7 +6,8 @@
  * the planned size.
  *
  * Portable C99: needs <stdint.h>, <stddef.h> and <string.h> (memcpy, memset,
- * memmove) only. No heap, no floating point, no static mutable state: all
+ * memmove) only. No heap, no floating point but in the float32 quantize and
+ * dequantize of a model's float boundary (mprt_convert), no static mutable state: all
  * state is in the arena and in the caller's mprt_ctx, so the runtime is
  * re-entrant (two contexts may run two models, or one model in two arenas, at
  * once). The int8 kernels are TFLite Micro's reference arithmetic
@@ -313,11 +314,19 @@ void mprt_ctx_init(mprt_ctx *ctx);
 
 /*
  * Run model m: input holds the network inputs back to back (m->input_bytes),
- * output receives the outputs (m->output_bytes). arena: arena_bytes >=
- * m->arena_bytes bytes, any alignment; its contents need not be initialised.
+ * output receives the outputs (m->output_bytes), each in the model's own type
+ * (int8, uint8, or float32 in the target's byte order: a float32 input is the
+ * caller's float array). output may be NULL: the outputs stay in the arena
+ * (mprt_output_data), which saves their copy in SRAM. A float/uint8 input the
+ * schedule keeps outside the arena is read where input points, for the whole
+ * run (it may be in flash). arena: arena_bytes >= m->arena_bytes bytes, any
+ * alignment; its contents need not be initialised.
  */
 mprt_status mprt_run(mprt_ctx *ctx, const mprt_model *m, uint8_t *arena, uint32_t arena_bytes,
                      const int8_t *input, int8_t *output);
+
+/* Output k in the arena after mprt_run (m->outputs[k].bytes bytes), NULL if no output k. */
+const uint8_t *mprt_output_data(const mprt_model *m, const uint8_t *arena, int32_t k);
 
 #ifdef __cplusplus
 }
