@@ -369,8 +369,20 @@ static void io_defines(const mp_rt_tables *t, mp_strbuf *h, const char *P, const
         mp_exec_tensor_quant(t->m, (mp_tensor_id)v[i].tensor, &scale, &zp);
         mp_strbuf_printf(h, "/* %s %ld: '", what, (long)i);
         mp_c_comment_text(h, t->g->tensors[v[i].tensor].name);
-        mp_strbuf_printf(h, "', int8 NHWC %ld x %ld x %ld, real = scale * (q - zero_point) */\n",
-                         (long)x->h, (long)x->w, (long)x->c);
+        mp_dtype dt = t->g->tensors[v[i].tensor].dtype;
+        const char *type = dt == MP_DTYPE_FLOAT32 ? "float32" : dt == MP_DTYPE_UINT8 ? "uint8"
+                                                                                      : "int8";
+        if (dt == MP_DTYPE_FLOAT32)
+            mp_strbuf_printf(h, "', float32 NHWC %ld x %ld x %ld (4 bytes each, the target's "
+                                "byte order; quantized by the network's QUANTIZE) */\n",
+                             (long)x->h, (long)x->w, (long)x->c);
+        else
+            mp_strbuf_printf(h, "', %s NHWC %ld x %ld x %ld, real = scale * (q - zero_point) */\n",
+                             type, (long)x->h, (long)x->w, (long)x->c);
+        mp_strbuf_printf(h, "#define %s_%s%ld_TYPE_%s 1\n#define %s_%s%ld_ELEMENT_BYTES %ld\n", P,
+                         what, (long)i, dt == MP_DTYPE_FLOAT32 ? "FLOAT32"
+                                        : dt == MP_DTYPE_UINT8 ? "UINT8" : "INT8",
+                         P, what, (long)i, (long)x->esize);
         mp_strbuf_printf(h, "#define %s_%s%ld_BYTES %luu\n#define %s_%s%ld_POS %luu\n", P, what,
                          (long)i, (unsigned long)v[i].bytes, P, what, (long)i,
                          (unsigned long)v[i].pos);
@@ -405,8 +417,11 @@ static void header(const mp_rt_tables *t, const char *p, const char *P, mp_strbu
     io_defines(t, h, P, "OUTPUT", md->outputs, md->n_outputs);
     mp_strbuf_printf(h, "\nextern const mprt_model %s_model;\n\n"
                         "/* Run the network: input holds the inputs back to back (%s_INPUT_BYTES),\n"
-                        " * output receives the outputs (%s_OUTPUT_BYTES), arena is %s_ARENA_BYTES\n"
-                        " * bytes of SRAM (any alignment). Returns 0 (MPRT_OK) or an mprt_status. */\n"
+                        " * output receives the outputs (%s_OUTPUT_BYTES), each in its own type\n"
+                        " * (above); output NULL leaves them in the arena (mprt_output_data). arena\n"
+                        " * is %s_ARENA_BYTES bytes of SRAM (any alignment). A float input outside\n"
+                        " * the arena is read in place (it may live in flash). Returns 0 (MPRT_OK)\n"
+                        " * or an mprt_status. */\n"
                         "int %s_invoke(mprt_ctx *ctx, uint8_t *arena, const int8_t *input, "
                         "int8_t *output);\n#ifndef MP_MODEL_NO_ALIAS\n#define mp_model_invoke "
                         "%s_invoke\n#endif\n\n#endif\n", p, P, P, P, p, p);
