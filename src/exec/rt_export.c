@@ -374,8 +374,9 @@ static void io_defines(const mp_rt_tables *t, mp_strbuf *h, const char *P, const
                                                                                       : "int8";
         if (dt == MP_DTYPE_FLOAT32)
             mp_strbuf_printf(h, "', float32 NHWC %ld x %ld x %ld (4 bytes each, the target's "
-                                "byte order; quantized by the network's QUANTIZE) */\n",
-                             (long)x->h, (long)x->w, (long)x->c);
+                                "byte order; %s) */\n", (long)x->h, (long)x->w, (long)x->c,
+                             strcmp(what, "INPUT") == 0 ? "the network's QUANTIZE reads it"
+                                                        : "from the network's DEQUANTIZE");
         else
             mp_strbuf_printf(h, "', %s NHWC %ld x %ld x %ld, real = scale * (q - zero_point) */\n",
                              type, (long)x->h, (long)x->w, (long)x->c);
