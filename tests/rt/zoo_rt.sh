@@ -5,7 +5,7 @@
 # outside the arena, float32 outputs, channel PAD, logistic, resize bilinear, ...)
 # and of tests/data/tflite/real_ops.tflite (every op of the wider set), plus the
 # float input held in the arena and streamed, must run bit-exact through the
-# exported tables: `validate --json` reports "runtime": {"bit_exact": true}.
+# exported tables: `validate --json` reports "runtime": {"ran": true, "bit_exact": true}.
 # The zoo models are skipped with a message when ../shared/zoo is absent
 # (exit 77 when nothing was checked).
 set -u
@@ -26,7 +26,7 @@ for net in "${models[@]}"; do
     out=$("$memplan" validate "$net" $opts --no-db --json 2>&1)
     rc=$?
     n=$((n + 1))
-    if [ $rc != 0 ] || ! echo "$out" | grep -q '"runtime": {"bit_exact": true'; then
+    if [ $rc != 0 ] || ! echo "$out" | grep -q '"runtime": {"ran": true, "bit_exact": true'; then
       echo "FAIL $(basename "$net") $opts: exit $rc"; echo "$out" | head -5; fail=1
     else
       echo "ok $(basename "$net") ${opts:-(recommended)}: $(echo "$out" | grep -o '"runtime": {[^}]*}')"
