@@ -36,7 +36,7 @@ static int32_t add_sub(const mprt_elem *p, int32_t a, int32_t b)
     return mprt_mbqm((int32_t)v, p->out_mult, p->out_shift);
 }
 
-static int32_t elem_one(const mprt_elem *p, int32_t a, int32_t b)
+int32_t mprt_elem_one(const mprt_elem *p, int32_t a, int32_t b)
 {
     switch (p->kind) {
     case MPRT_BIN_MAX:
@@ -68,7 +68,7 @@ void mprt_elem_run(const mprt_elem *p, const mprt_view *a, const mprt_view *b,
             for (int32_t ch = 0; ch < out->c; ch++) {
                 int32_t va = operand(p->a_const, a, p->a_h, p->a_w, p->a_c, y, x, ch);
                 int32_t vb = operand(p->b_const, b, p->b_h, p->b_w, p->b_c, y, x, ch);
-                dst[ch] = (int8_t)elem_one(p, va, vb);
+                dst[ch] = (int8_t)mprt_elem_one(p, va, vb);
             }
         }
 }

@@ -84,6 +84,8 @@ void mprt_maxpool_run(const mprt_pool *p, const mprt_view *in, const mprt_view *
 void mprt_mean_run(const mprt_mean *p, const mprt_view *in, int8_t *out);
 void mprt_elem_run(const mprt_elem *p, const mprt_view *a, const mprt_view *b,
                    const mprt_view *out, mprt_rect r);
+/* One output element of a binary op from operand values a and b (the host runs it too). */
+int32_t mprt_elem_one(const mprt_elem *p, int32_t a, int32_t b);
 void mprt_softmax_run(const mprt_softmax *p, const mprt_view *in, const mprt_view *out,
                       mprt_rect r);
 void mprt_requant_run(const mprt_requant *p, const mprt_view *in, const mprt_view *out,

@@ -307,6 +307,30 @@ static void test_rt_convert_float(void **state)
         assert_true(back[i] == (float)(0.125 * (double)(out[i] - 2)));
 }
 
+/* uint8 <-> int8 requantization (multiplier 1.0 as 2^30 << 1) and uint8 -> float32. */
+static void test_rt_convert_uint8(void **state)
+{
+    (void)state;
+    static const uint8_t in[4] = {0, 127, 200, 255};
+    int8_t q[4], back[4];
+    mprt_convert to8 = {MPRT_DT_UINT8, MPRT_DT_INT8, 4, 128, 0, 1 << 30, 1, 0.0f, 0.0};
+    mprt_view vi = {(int8_t *)(uintptr_t)in, 0, 0, 1, 1, 4, 4}, vq = {q, 0, 0, 1, 1, 4, 4};
+    mprt_rect r = {0, 1, 0, 1};
+    mprt_convert_run(&to8, &vi, &vq, r);
+    static const int8_t want[4] = {-128, -1, 72, 127};
+    assert_memory_equal(q, want, 4);
+    mprt_convert tou = {MPRT_DT_INT8, MPRT_DT_UINT8, 4, 0, 128, 1 << 30, 1, 0.0f, 0.0};
+    mprt_view vb = {back, 0, 0, 1, 1, 4, 4};
+    mprt_convert_run(&tou, &vq, &vb, r);
+    assert_memory_equal(back, in, 4);
+    float f[4];
+    mprt_convert tof = {MPRT_DT_UINT8, MPRT_DT_FLOAT32, 4, 128, 0, 0, 0, 0.0f, 0.5};
+    mprt_view vf = {(int8_t *)f, 0, 0, 1, 1, 16, 16};
+    mprt_convert_run(&tof, &vi, &vf, r);
+    for (int i = 0; i < 4; i++)
+        assert_true(f[i] == (float)(0.5 * (double)(in[i] - 128)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_rt_real_ops_float_io),
         cmocka_unit_test(test_rt_roundf),
         cmocka_unit_test(test_rt_convert_float),
+        cmocka_unit_test(test_rt_convert_uint8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
