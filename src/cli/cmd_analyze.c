@@ -40,7 +40,8 @@ const char analyze_usage[] =
     "  --order ORDER      file (default): the ops in the file's order; best: the\n"
     "                     topological order with the lowest per-layer peak (an\n"
     "                     exact search; the file order's peak is shown next to it)\n"
-    "  --fused            also search multi-stage fused tiling (tiled blocks anywhere)\n"
+    "  --fused            also search multi-stage fused tiling (tiled blocks\n"
+    "                     anywhere)\n"
     "  --max-macs F       the lowest peak within F x the per-layer MACs, for patch\n"
     "                     and fused schedules (default 1.1x without a budget)\n"
     "  --max-stages N     fused: at most N tiled blocks\n"
@@ -429,11 +430,11 @@ static void print_point_row(FILE *f, const char *label, size_t tensors, size_t p
                             const analyze_split *sp)
 {
     if (sp->kernels != MP_TFLM_KERNELS_REFERENCE || sp->reserve)
-        fprintf(f, "%-12s %11s %9s %10s %14s %+9.2f%%\n", label, cli_count(tensors),
+        fprintf(f, "%-12s %11s %9s %11s %14s %+9.2f%%\n", label, cli_count(tensors),
                 cli_count(peak - tensors), cli_kib(peak + sp->reserve), cli_count(macs),
                 overhead * 100.0);
     else
-        fprintf(f, "%-12s %11s %10s %14s %+9.2f%%\n", label, cli_count(peak), cli_kib(peak),
+        fprintf(f, "%-12s %11s %11s %14s %+9.2f%%\n", label, cli_count(peak), cli_kib(peak),
                 cli_count(macs), overhead * 100.0);
     if (what && *what)
         fprintf(f, "             %s\n", what);
@@ -487,10 +488,10 @@ static void print_patch(mp_cli *cli, const mp_graph *g, const mp_patch_search *p
 {
     FILE *f = cli->out;
     if (sp->kernels != MP_TFLM_KERNELS_REFERENCE || sp->reserve)
-        fprintf(f, "\n%-12s %11s %9s %10s %14s %10s\n", "schedule", "peak bytes", "scratch",
+        fprintf(f, "\n%-12s %11s %9s %11s %14s %10s\n", "schedule", "peak bytes", "scratch",
                 sp->reserve ? "+reserve" : "", "MACs", "overhead");
     else
-        fprintf(f, "\n%-12s %11s %10s %14s %10s\n", "schedule", "peak bytes", "", "MACs",
+        fprintf(f, "\n%-12s %11s %11s %14s %10s\n", "schedule", "peak bytes", "", "MACs",
                 "overhead");
     print_point_row(f, "per-layer", sp->tpl->tensor_peak_bytes, ps->per_layer_peak,
                     ps->per_layer_macs, 0.0, "", sp);

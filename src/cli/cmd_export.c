@@ -12,7 +12,8 @@
 #include <string.h>
 
 const char export_usage[] =
-    "usage: memplan export NET --schedule FILE [--format c|json] [-o DIR] [--prefix NAME]\n"
+    "usage: memplan export NET --schedule FILE [--format c|json] [-o DIR]\n"
+    "                          [--prefix NAME]\n"
     "       memplan export NET.tflite --format tflite -o OUT.tflite [--schedule FILE]\n"
     "\n"
     "Export a schedule made by `memplan plan -o` for firmware. The schedule is\n"

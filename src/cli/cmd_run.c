@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "out_values.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -22,14 +23,17 @@ const char run_usage[] =
     "out are synthesized from the seed (seeded weights, calibrated scales).\n"
     "\n"
     "options:\n"
-    "  --input FILE     the input: raw int8 bytes in NHWC order, or a PGM/PPM/BMP\n"
+    "  --input FILE     the input: its raw bytes in NHWC order in the input's type\n"
+    "                   (int8, uint8 or float32 little-endian), or a PGM/PPM/BMP\n"
     "                   image of the input's size (repeat for several inputs)\n"
     "  --pixels MAP     how image pixels become int8 values: quant (pixel/255\n"
     "                   through the input's scale and zero point, the default),\n"
     "                   minus128 (pixel - 128), raw (each byte taken as int8, as\n"
     "                   TFLite Micro's person-detection test feeds its BMPs)\n"
-    "  --output FILE    write the output tensors' raw bytes (written atomically)\n"
-    "  --top N          print the N largest values of each output (default 5, at most 64)\n"
+    "  --output FILE    write the outputs' raw bytes in their own types, in output\n"
+    "                   order, as TFLite Micro holds them (written atomically)\n"
+    "  --top N          print the N largest values of each output (default 5,\n"
+    "                   at most 64)\n"
     "  --seed N         seed of synthesized weights (default 1)\n"
     "  --json           print one JSON document instead of the table (docs/cli.md)\n"
     "  -h, --help       show this help\n";
@@ -109,35 +113,6 @@ static int parse_args(mp_cli *cli, int argc, char **argv, run_opts *o)
     return EXIT_OK;
 }
 
-/* Element i of an output of type dt stored at d: the stored value (int8/uint8 code, or
- * the float32 value, read little-endian as TFLite holds it). */
-static double stored_value(mp_dtype dt, const int8_t *d, size_t i)
-{
-    if (dt == MP_DTYPE_FLOAT32) {
-        float f;
-        memcpy(&f, d + i * sizeof f, sizeof f);
-        return (double)f;
-    }
-    return dt == MP_DTYPE_UINT8 ? (double)((const uint8_t *)d)[i] : (double)d[i];
-}
-
-/* Indices of the top n values of d, largest first (ties: lower index first). */
-static void top_indices(mp_dtype dt, const int8_t *d, size_t count, size_t n, size_t *idx)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < count; i++) {
-        double v = stored_value(dt, d, i);
-        if (kept == n && v <= stored_value(dt, d, idx[n - 1]))
-            continue;
-        size_t j = kept < n ? kept++ : n - 1;
-        while (j > 0 && stored_value(dt, d, idx[j - 1]) < v) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = i;
-    }
-}
-
 typedef struct run_result {
     const mp_graph *g;
     const mp_exec_model *m;
@@ -168,13 +143,13 @@ static void output_of(const run_opts *o, const run_result *r, uint32_t k, output
     out->count = out->t->size_bytes / mp_dtype_size(out->t->dtype);
     size_t n = o->top < out->count ? o->top : out->count;
     out->n_top = n < TOP_MAX ? n : TOP_MAX;
-    top_indices(out->t->dtype, out->d, out->count, out->n_top, out->top);
+    cli_top_indices(out->t->dtype, out->d, out->count, out->n_top, out->top);
 }
 
 /* Output element i as the number printed ("value") and its real value. */
 static double value_of(const output_info *x, size_t i, double *real)
 {
-    double v = stored_value(x->t->dtype, x->d, i);
+    double v = cli_stored_value(x->t->dtype, x->d, i);
     *real = x->real ? v : (double)x->scale * (v - x->zp);
     return v;
 }
@@ -222,9 +197,15 @@ static void print_json(mp_cli *cli, const run_opts *o, const run_result *r)
         output_of(o, r, k, &x);
         mp_strbuf_puts(&sb, "    {\"name\": ");
         mp_strbuf_json_string(&sb, x.t->name);
-        mp_strbuf_printf(&sb, ", \"shape\": [%d, %d, %d], \"dtype\": \"%s\", \"scale\": %.9g, "
-                              "\"zero_point\": %d, \"top\": [", x.t->shape.h, x.t->shape.w,
-                         x.t->shape.c, mp_dtype_name(x.t->dtype), (double)x.scale, x.zp);
+        /* the shape as the model states it: the last `rank` of N, H, W, C */
+        const int32_t dims[4] = {x.t->shape.n, x.t->shape.h, x.t->shape.w, x.t->shape.c};
+        uint32_t rank = x.t->rank >= 1 && x.t->rank <= 4 ? x.t->rank : 4;
+        mp_strbuf_puts(&sb, ", \"shape\": [");
+        for (uint32_t d = 4 - rank; d < 4; d++)
+            mp_strbuf_printf(&sb, "%s%d", d > 4 - rank ? ", " : "", dims[d]);
+        mp_strbuf_printf(&sb, "], \"dtype\": \"%s\", \"scale\": %.9g, \"zero_point\": %d, "
+                              "\"top\": [",
+                         mp_dtype_name(x.t->dtype), (double)x.scale, x.zp);
         for (size_t i = 0; i < x.n_top; i++) {
             double real, v = value_of(&x, x.top[i], &real);
             mp_strbuf_printf(&sb, "%s{\"index\": %zu, \"value\": %.9g}", i ? ", " : "",

@@ -23,7 +23,7 @@ static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "peak SRAM per layer and the best patch schedule"},
     {"plan", cmd_plan, plan_usage_head, "plan a schedule (arena offsets, patch regions); -o saves it"},
     {"validate", cmd_validate, validate_usage_head, "run a schedule in its arena, bit-exact against per-layer"},
-    {"export", cmd_export, export_usage, "a saved schedule as C (header + source) or JSON"},
+    {"export", cmd_export, export_usage, "a firmware package (C + runtime), JSON or a planned .tflite"},
     {"run", cmd_run, run_usage, "one inference with the reference int8 executor"},
     {"convert", cmd_convert, convert_usage, "write a .tflite (or net.json) as memplan's net.json"},
     {"mcus", cmd_mcus, mcus_usage, "the MCU catalog: SRAM budget, total SRAM, flash"},
@@ -31,7 +31,7 @@ static const command commands[] = {
     {"merge", cmd_merge, merge_usage, "combine databases (sweep shards) without duplicates"},
     {"report", cmd_report, report_usage, "runs, a network's schedules or a sweep from the database"},
     {"render", cmd_render, render_usage, "a picture of a schedule: graph, timeline or lifecycle"},
-    {"redistribute", cmd_redistribute, redistribute_usage, "receptive-field redistribution: variants with less patch overhead"},
+    {"redistribute", cmd_redistribute, redistribute_usage, "receptive-field redistribution: less patch overhead"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -43,8 +43,8 @@ static void print_overview(FILE *f)
                "execution schedule makes it fit.\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'memplan <command> --help' describes a command; 'memplan --version' prints the "
-               "version.\n");
+    fprintf(f, "\n'memplan <command> --help' describes a command; 'memplan --version'\n"
+               "prints the version.\n");
 }
 
 /* SIGINT/SIGTERM/SIGHUP: remove the temporary files being written, then die of the

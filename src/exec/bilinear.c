@@ -9,34 +9,26 @@
  *   lo = max(v / 1024, 0), hi = min((v + 1023) / 1024, in - 1) (C division);
  *   out = sum of the four corner values times their Q10 x Q10 weights
  *         (1024 - (v - 1024 lo) and v - 1024 lo per axis), rounded half away
- *         from zero at 2^20.
+ *         from zero at 2^20 (mprt_bilinear_px, the runtime's own arithmetic).
  *
  * The source positions are mp_resize_bilinear_src's (plan/patch_region.c), the
- * same function the planner's region rule uses. Input and output share
- * quantization (TFLite requires it). The output may not alias the input. No
- * allocation, no libc.
+ * same function the planner's region rule uses (memplan_rt gets them as tables
+ * built with it, rt_params.c). Input and output share quantization (TFLite
+ * requires it). The output may not alias the input. No allocation, no libc.
  */
-#include "exec_int.h"
+#include "rt_params.h"
 
 void exec_bilinear_run(const exec_bilinear *p, const mp_view *in, const mp_view *out, mp_rect r)
 {
     for (int32_t y = r.y0; y < r.y1; y++) {
         int32_t vy, y0, y1;
         mp_resize_bilinear_src(y, p->scale_h, p->half_pixel_centers, p->in_h, &vy, &y0, &y1);
-        int64_t wy1 = vy - (1 << 10) * y0, wy0 = (1 << 10) - wy1;
         for (int32_t x = r.x0; x < r.x1; x++) {
             int32_t vx, x0, x1;
             mp_resize_bilinear_src(x, p->scale_w, p->half_pixel_centers, p->in_w, &vx, &x0, &x1);
-            int64_t wx1 = vx - (1 << 10) * x0, wx0 = (1 << 10) - wx1;
-            const int8_t *ll = view_at(in, y0, x0), *lu = view_at(in, y1, x0);
-            const int8_t *rl = view_at(in, y0, x1), *ru = view_at(in, y1, x1);
-            int8_t *d = view_at(out, y, x);
-            for (int32_t c = 0; c < p->c; c++) {
-                int64_t s = ll[c] * wy0 * wx0 + lu[c] * wy1 * wx0 + rl[c] * wy0 * wx1 +
-                            ru[c] * wy1 * wx1;
-                int64_t round = s > 0 ? (1 << 19) : -(1 << 19);
-                d[c] = (int8_t)((s + round) / (1 << 20));
-            }
+            mprt_bilinear_px(view_at(in, y0, x0), view_at(in, y1, x0), view_at(in, y0, x1),
+                             view_at(in, y1, x1), vy - 1024 * y0, vx - 1024 * x0, p->c,
+                             view_at(out, y, x));
         }
     }
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * elementwise.c - int8 add and mul over an output rectangle, with
+ * elementwise.c - int8 binary ops over an output rectangle, with
  * broadcasting of size-1 dimensions (e.g. a [1,1,1,C] operand) (module exec).
+ * Every element is memplan_rt's arithmetic (mprt_elem_one: add, sub, mul,
+ * maximum, minimum, prelu); add and mul without broadcasting also have the
+ * vectorized spans below, the host's fast variant of the same formulas.
  *
  * TFLite's int8 add: both inputs are offset, shifted left by 20 bits and
  * rescaled to a common scale (twice the larger input scale), summed, then
@@ -13,7 +16,7 @@
  * Elements are read before the element at the same position is written, so
  * the output view may be one of the input views (in-place over a dead input).
  */
-#include "exec_int.h"
+#include "rt_params.h"
 
 #include <string.h>
 
@@ -33,60 +36,6 @@ static operand_row operand_at(const int8_t *cdata, const mp_view *v, int32_t h, 
     r.step_x = w == 1 ? 0 : c;
     r.step_c = c == 1 ? 0 : 1;
     return r;
-}
-
-static int32_t add_one(const exec_elem *p, int32_t a, int32_t b)
-{
-    int32_t sa = mp_mbqm(mp_shl_wrap(a + p->a_offset, p->left_shift), p->a_mult, p->a_shift);
-    int32_t sb = mp_mbqm(mp_shl_wrap(b + p->b_offset, p->left_shift), p->b_mult, p->b_shift);
-    int32_t sum = (int32_t)((uint32_t)sa + (uint32_t)sb);
-    int32_t v = mp_add_wrap(mp_mbqm(sum, p->out_mult, p->out_shift), p->out_offset);
-    return mp_clamp32(v, p->act_min, p->act_max);
-}
-
-static int32_t sub_one(const exec_elem *p, int32_t a, int32_t b)
-{
-    int32_t sa = mp_mbqm(mp_shl_wrap(a + p->a_offset, p->left_shift), p->a_mult, p->a_shift);
-    int32_t sb = mp_mbqm(mp_shl_wrap(b + p->b_offset, p->left_shift), p->b_mult, p->b_shift);
-    int32_t diff = (int32_t)((uint32_t)sa - (uint32_t)sb);
-    int32_t v = mp_add_wrap(mp_mbqm(diff, p->out_mult, p->out_shift), p->out_offset);
-    return mp_clamp32(v, p->act_min, p->act_max);
-}
-
-/* PReLU (b is alpha): x >= 0 rescaled by in/out, else x * alpha by in * alpha / out. */
-static int32_t prelu_one(const exec_elem *p, int32_t a, int32_t b)
-{
-    int32_t x = a + p->a_offset;
-    int32_t v = x >= 0 ? mp_mbqm(x, p->a_mult, p->a_shift)
-                       : mp_mbqm(x * (b + p->b_offset), p->out_mult, p->out_shift);
-    return mp_clamp32(mp_add_wrap(v, p->out_offset), -128, 127);
-}
-
-static int32_t mul_one(const exec_elem *p, int32_t a, int32_t b);
-
-static int32_t elem_one(const exec_elem *p, int32_t a, int32_t b)
-{
-    switch (p->kind) {
-    case EXEC_BIN_ADD:
-        return add_one(p, a, b);
-    case EXEC_BIN_SUB:
-        return sub_one(p, a, b);
-    case EXEC_BIN_MUL:
-        return mul_one(p, a, b);
-    case EXEC_BIN_MAX:
-        return a > b ? a : b;
-    case EXEC_BIN_MIN:
-        return a < b ? a : b;
-    default:
-        return prelu_one(p, a, b);
-    }
-}
-
-static int32_t mul_one(const exec_elem *p, int32_t a, int32_t b)
-{
-    int32_t v = mp_add_wrap(
-        mp_mbqm((a + p->a_offset) * (b + p->b_offset), p->out_mult, p->out_shift), p->out_offset);
-    return mp_clamp32(v, p->act_min, p->act_max);
 }
 
 #define SPAN 256 /* elements per vectorized chunk */
@@ -124,6 +73,7 @@ void exec_elem_run(const exec_elem *p, const mp_view *a, const mp_view *b, const
                    mp_rect r)
 {
     bool add = p->kind == EXEC_BIN_ADD, fast = add || p->kind == EXEC_BIN_MUL;
+    mprt_elem q = exec_rt_elem(p); /* the other paths: memplan_rt's element arithmetic */
     int32_t c = out->c, w = r.x1 - r.x0;
     int8_t tmp[SPAN];
     for (int32_t y = r.y0; y < r.y1; y++) {
@@ -148,7 +98,7 @@ void exec_elem_run(const exec_elem *p, const mp_view *a, const mp_view *b, const
             const int8_t *pb = rb.base + (ptrdiff_t)x * rb.step_x;
             int8_t *pd = dst + (ptrdiff_t)x * c;
             for (int32_t i = 0; i < c; i++)
-                pd[i] = (int8_t)elem_one(p, pa[i * ra.step_c], pb[i * rb.step_c]);
+                pd[i] = (int8_t)mprt_elem_one(&q, pa[i * ra.step_c], pb[i * rb.step_c]);
         }
     }
 }

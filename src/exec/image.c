@@ -87,13 +87,16 @@ static mp_status decode_pnm(const uint8_t *d, size_t size, const char *label, mp
         return mp_errorf(err, MP_E_UNSUPPORTED, "%s: maxval %d (8-bit images only)", label,
                          maxval);
     pos++; /* the single whitespace after maxval */
-    MP_TRY(alloc_pixels(img, w, h, c, label, err));
-    size_t n = (size_t)w * (size_t)h * (size_t)c;
-    if (size - pos < n) {
-        mp_image_release(img);
+    /* the file must hold the pixels before any memory is taken for them: a 20-byte
+     * header may claim 65536 x 65536 x 3 */
+    size_t n;
+    if (w < 1 || h < 1 || !mp_mul4_size((size_t)w, (size_t)h, (size_t)c, 1, &n))
+        return mp_errorf(err, MP_E_UNSUPPORTED, "%s: image size %dx%d is not supported", label,
+                         w, h);
+    if (size - pos < n)
         return mp_errorf(err, MP_E_PARSE, "%s: %zu bytes of pixels, %zu expected", label,
                          size - pos, n);
-    }
+    MP_TRY(alloc_pixels(img, w, h, c, label, err));
     memcpy(img->pixels, d + pos, n);
     return MP_OK;
 }

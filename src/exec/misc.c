@@ -7,12 +7,12 @@
  * Requantize is TFLite's: out = clamp(MBQM(x - zp_in, mult, shift) + zp_out)
  * with the multiplier of in_scale / out_scale; equal quantization is a copy.
  * Pad writes the output zero point outside the input (TFLite's default pad
- * value). Concat copies (or requantizes, when an input's quantization differs
+ * value; memplan_rt's kernel, mprt_pad_run). Concat copies (or requantizes, when an input's quantization differs
  * from the output's: a memplan extension; TFLite's int8 concat requires equal
  * quantization) each input's part of the rectangle. resize_nearest picks
  * source pixels with TFLite's float index rule (GetNearestNeighbor).
  */
-#include "exec_int.h"
+#include "rt_params.h"
 
 #include <math.h>
 #include <string.h>
@@ -36,22 +36,12 @@ void exec_requant1_run(const exec_requant1 *p, const mp_view *in, const mp_view 
             requant_span(p, view_at(in, y, x), out->c, view_at(out, y, x));
 }
 
+/* memplan_rt's kernel (spatial and channel padding, PADV2's constant). */
 void exec_pad_run(const exec_pad *p, const mp_view *in, const mp_view *out, mp_rect r)
 {
-    for (int32_t y = r.y0; y < r.y1; y++) {
-        for (int32_t x = r.x0; x < r.x1; x++) {
-            int32_t iy = y - p->pad_top, ix = x - p->pad_left;
-            int8_t *dst = view_at(out, y, x);
-            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-                memset(dst, (unsigned char)p->value, (size_t)p->c);
-            } else {
-                memset(dst, (unsigned char)p->value, (size_t)p->ch_before);
-                memcpy(dst + p->ch_before, view_at(in, iy, ix), (size_t)p->in_c);
-                memset(dst + p->ch_before + p->in_c, (unsigned char)p->value,
-                       (size_t)(p->c - p->ch_before - p->in_c));
-            }
-        }
-    }
+    mprt_pad q = exec_rt_pad(p);
+    mprt_view vi = exec_rt_view(in), vo = exec_rt_view(out);
+    mprt_pad_run(&q, &vi, &vo, exec_rt_rect(r));
 }
 
 /* Concat input k's share of rectangle r. */

@@ -72,6 +72,27 @@ static void conv_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
     mp_strbuf_puts(w->c, "};\n");
 }
 
+/* A parameter block of int32_t fields as an initializer: groups gives the fields of each
+ * brace group in order (1: a scalar, k > 1: an array of k), 0-terminated. */
+static void i32_struct(writer *w, const char *type, const char *name, const void *params,
+                       const uint8_t *groups)
+{
+    const int32_t *f = params;
+    mp_strbuf_printf(w->c, "static const %s %s = {", type, name);
+    for (size_t g = 0, at = 0; groups[g]; g++) {
+        mp_strbuf_printf(w->c, "%s%s", g ? ", " : "", groups[g] > 1 ? "{" : "");
+        for (uint8_t k = 0; k < groups[g]; k++, at++)
+            mp_strbuf_printf(w->c, "%s%ld", k ? ", " : "", (long)f[at]);
+        mp_strbuf_puts(w->c, groups[g] > 1 ? "}" : "");
+    }
+    mp_strbuf_puts(w->c, "};\n");
+}
+
+_Static_assert(sizeof(mprt_unary) == 13 * sizeof(int32_t), "mprt_unary: int32_t fields only");
+_Static_assert(sizeof(mprt_gather) == 21 * sizeof(int32_t), "mprt_gather: int32_t fields only");
+_Static_assert(sizeof(mprt_d2s) == 4 * sizeof(int32_t), "mprt_d2s: int32_t fields only");
+_Static_assert(sizeof(mprt_reduce) == 15 * sizeof(int32_t), "mprt_reduce: int32_t fields only");
+
 static void elem_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
 {
     const mprt_elem *q = op->params;
@@ -82,9 +103,9 @@ static void elem_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
     if (q->b_const)
         i8_array(w, nm(w, bn, sizeof bn, si, l, "bc"), q->b_const,
                  (size_t)q->b_h * (size_t)q->b_w * (size_t)q->b_c);
-    mp_strbuf_printf(w->c, "static const mprt_elem %s = {%ld, %ld, %ld, %ld, %ld, %ld, %s, %s, "
-                           "%ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld};\n",
-                     nm(w, pn, sizeof pn, si, l, "p"), (long)q->a_h, (long)q->a_w, (long)q->a_c,
+    mp_strbuf_printf(w->c, "static const mprt_elem %s = {%ld, %ld, %ld, %ld, %ld, %ld, %ld, %s, "
+                           "%s, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld, %ld};\n",
+                     nm(w, pn, sizeof pn, si, l, "p"), (long)q->kind, (long)q->a_h, (long)q->a_w, (long)q->a_c,
                      (long)q->b_h, (long)q->b_w, (long)q->b_c, an, bn, (long)q->a_offset,
                      (long)q->b_offset, (long)q->left_shift, (long)q->a_mult, (long)q->a_shift,
                      (long)q->b_mult, (long)q->b_shift, (long)q->out_mult, (long)q->out_shift,
@@ -124,6 +145,29 @@ static void resize_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
                      (long)q->out_w, sy, sx);
 }
 
+static void bilinear_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
+{
+    const mprt_bilinear *q = op->params;
+    char ys[96], xs[96], pn[96];
+    i32_array(w, nm(w, ys, sizeof ys, si, l, "ys"), q->ys, 3 * (size_t)q->out_h);
+    i32_array(w, nm(w, xs, sizeof xs, si, l, "xs"), q->xs, 3 * (size_t)q->out_w);
+    mp_strbuf_printf(w->c, "static const mprt_bilinear %s = {%ld, %ld, %ld, %s, %s};\n",
+                     nm(w, pn, sizeof pn, si, l, "p"), (long)q->c, (long)q->out_h,
+                     (long)q->out_w, ys, xs);
+}
+
+static void split_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
+{
+    const mprt_split *q = op->params;
+    char sz[96], outs[96], pn[96];
+    i32_array(w, nm(w, sz, sizeof sz, si, l, "sizes"), q->sizes, (size_t)q->n);
+    i32_array(w, nm(w, outs, sizeof outs, si, l, "outs"), q->outs, (size_t)q->n);
+    mp_strbuf_printf(w->c, "static const mprt_split %s = {{%ld, %ld, %ld, %ld}, %ld, %ld, %s, "
+                           "%s};\n", nm(w, pn, sizeof pn, si, l, "p"), (long)q->d[0],
+                     (long)q->d[1], (long)q->d[2], (long)q->d[3], (long)q->axis, (long)q->n, sz,
+                     outs);
+}
+
 static void small_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
 {
     char pn[96];
@@ -156,11 +200,33 @@ static void small_op(writer *w, int32_t si, int32_t l, const mprt_op *op)
     }
     case MPRT_OP_PAD: {
         const mprt_pad *q = op->params;
-        mp_strbuf_printf(w->c, "static const mprt_pad %s = {%ld, %ld, %ld, %ld, %ld, %ld};\n", pn,
-                         (long)q->in_h, (long)q->in_w, (long)q->c, (long)q->pad_top,
-                         (long)q->pad_left, (long)q->value);
+        mp_strbuf_printf(w->c, "static const mprt_pad %s = {%ld, %ld, %ld, %ld, %ld, %ld, %ld, "
+                               "%ld};\n", pn, (long)q->in_h, (long)q->in_w, (long)q->c,
+                         (long)q->pad_top, (long)q->pad_left, (long)q->value, (long)q->in_c,
+                         (long)q->ch_before);
         break;
     }
+    case MPRT_OP_CONVERT: { /* the scales as C99 hexadecimal floating constants: exact */
+        const mprt_convert *q = op->params;
+        mp_strbuf_printf(w->c, "static const mprt_convert %s = {%ld, %ld, %ld, %ld, %ld, %ld, "
+                               "%ld, %af, %a};\n", pn, (long)q->in_type, (long)q->out_type,
+                         (long)q->c, (long)q->in_zp, (long)q->out_zp, (long)q->mult,
+                         (long)q->shift, (double)q->out_scale, q->in_scale);
+        break;
+    }
+    case MPRT_OP_UNARY:
+        i32_struct(w, "mprt_unary", pn, op->params,
+                   (const uint8_t[]){1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0});
+        break;
+    case MPRT_OP_GATHER:
+        i32_struct(w, "mprt_gather", pn, op->params, (const uint8_t[]){1, 4, 4, 4, 4, 4, 0});
+        break;
+    case MPRT_OP_D2S:
+        i32_struct(w, "mprt_d2s", pn, op->params, (const uint8_t[]){1, 1, 1, 1, 0});
+        break;
+    case MPRT_OP_REDUCE: /* the mean block is one brace group of its 8 fields */
+        i32_struct(w, "mprt_reduce", pn, op->params, (const uint8_t[]){4, 1, 1, 1, 8, 0});
+        break;
     default:
         mp_strbuf_printf(w->c, "static const mprt_requant %s = ", pn);
         requant_init(w, op->params);
@@ -176,10 +242,14 @@ static void op_data(writer *w, int32_t si, int32_t l, const mprt_op *op)
     mp_c_comment_text(w->c, w->t->g->ops[w->t->op_index[si][l]].name);
     mp_strbuf_puts(w->c, "' */\n");
     i32_array(w, nm(w, in, sizeof in, si, l, "in"), op->in, (size_t)op->n_in);
-    if (op->type <= MPRT_OP_FC)
+    if (op->type <= MPRT_OP_FC || op->type == MPRT_OP_TCONV)
         conv_op(w, si, l, op);
-    else if (op->type == MPRT_OP_ADD || op->type == MPRT_OP_MUL)
+    else if (op->type == MPRT_OP_ADD || op->type == MPRT_OP_MUL || op->type == MPRT_OP_BINARY)
         elem_op(w, si, l, op);
+    else if (op->type == MPRT_OP_BILINEAR)
+        bilinear_op(w, si, l, op);
+    else if (op->type == MPRT_OP_SPLIT)
+        split_op(w, si, l, op);
     else if (op->type == MPRT_OP_CONCAT)
         concat_op(w, si, l, op);
     else if (op->type == MPRT_OP_RESIZE)
@@ -259,8 +329,8 @@ static void model(writer *w, const mprt_model *md)
                      (long)md->n_tensors);
     for (int32_t t = 0; t < md->n_tensors; t++) {
         const mprt_tensor *x = &md->tensors[t];
-        mp_strbuf_printf(w->c, "    {%ld, %ld, %ld, %ld}, /* ", (long)x->h, (long)x->w,
-                         (long)x->c, (long)x->offset);
+        mp_strbuf_printf(w->c, "    {%ld, %ld, %ld, %ld, %ld}, /* ", (long)x->h, (long)x->w,
+                         (long)x->c, (long)x->esize, (long)x->offset);
         mp_c_comment_text(w->c, w->t->g->tensors[t].name);
         mp_strbuf_puts(w->c, " */\n");
     }
@@ -299,8 +369,21 @@ static void io_defines(const mp_rt_tables *t, mp_strbuf *h, const char *P, const
         mp_exec_tensor_quant(t->m, (mp_tensor_id)v[i].tensor, &scale, &zp);
         mp_strbuf_printf(h, "/* %s %ld: '", what, (long)i);
         mp_c_comment_text(h, t->g->tensors[v[i].tensor].name);
-        mp_strbuf_printf(h, "', int8 NHWC %ld x %ld x %ld, real = scale * (q - zero_point) */\n",
-                         (long)x->h, (long)x->w, (long)x->c);
+        mp_dtype dt = t->g->tensors[v[i].tensor].dtype;
+        const char *type = dt == MP_DTYPE_FLOAT32 ? "float32" : dt == MP_DTYPE_UINT8 ? "uint8"
+                                                                                      : "int8";
+        if (dt == MP_DTYPE_FLOAT32)
+            mp_strbuf_printf(h, "', float32 NHWC %ld x %ld x %ld (4 bytes each, the target's "
+                                "byte order; %s) */\n", (long)x->h, (long)x->w, (long)x->c,
+                             strcmp(what, "INPUT") == 0 ? "the network's QUANTIZE reads it"
+                                                        : "from the network's DEQUANTIZE");
+        else
+            mp_strbuf_printf(h, "', %s NHWC %ld x %ld x %ld, real = scale * (q - zero_point) */\n",
+                             type, (long)x->h, (long)x->w, (long)x->c);
+        mp_strbuf_printf(h, "#define %s_%s%ld_TYPE_%s 1\n#define %s_%s%ld_ELEMENT_BYTES %ld\n", P,
+                         what, (long)i, dt == MP_DTYPE_FLOAT32 ? "FLOAT32"
+                                        : dt == MP_DTYPE_UINT8 ? "UINT8" : "INT8",
+                         P, what, (long)i, (long)x->esize);
         mp_strbuf_printf(h, "#define %s_%s%ld_BYTES %luu\n#define %s_%s%ld_POS %luu\n", P, what,
                          (long)i, (unsigned long)v[i].bytes, P, what, (long)i,
                          (unsigned long)v[i].pos);
@@ -335,8 +418,11 @@ static void header(const mp_rt_tables *t, const char *p, const char *P, mp_strbu
     io_defines(t, h, P, "OUTPUT", md->outputs, md->n_outputs);
     mp_strbuf_printf(h, "\nextern const mprt_model %s_model;\n\n"
                         "/* Run the network: input holds the inputs back to back (%s_INPUT_BYTES),\n"
-                        " * output receives the outputs (%s_OUTPUT_BYTES), arena is %s_ARENA_BYTES\n"
-                        " * bytes of SRAM (any alignment). Returns 0 (MPRT_OK) or an mprt_status. */\n"
+                        " * output receives the outputs (%s_OUTPUT_BYTES), each in its own type\n"
+                        " * (above); output NULL leaves them in the arena (mprt_output_data). arena\n"
+                        " * is %s_ARENA_BYTES bytes of SRAM (any alignment). A float input outside\n"
+                        " * the arena is read in place (it may live in flash). Returns 0 (MPRT_OK)\n"
+                        " * or an mprt_status. */\n"
                         "int %s_invoke(mprt_ctx *ctx, uint8_t *arena, const int8_t *input, "
                         "int8_t *output);\n#ifndef MP_MODEL_NO_ALIAS\n#define mp_model_invoke "
                         "%s_invoke\n#endif\n\n#endif\n", p, P, P, P, p, p);

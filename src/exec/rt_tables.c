@@ -8,7 +8,7 @@
  * Every value narrowed into a table field goes through a checked setter
  * naming the field.
  */
-#include "exec_int.h"
+#include "rt_params.h"
 #include "rt_tables_int.h"
 
 #include "../util/alloc.h"
@@ -68,17 +68,18 @@ static int32_t find_buffer(const mp_schedule *s, mp_buffer_kind kind, mp_tensor_
 
 /* ---- parameters ---------------------------------------------------------------------- */
 
+static void *dup_params(builder *b, const void *v, size_t n)
+{
+    void *p = alloc(b, 1, n);
+    if (p)
+        memcpy(p, v, n);
+    return p;
+}
+
 static const void *conv_params(builder *b, uint32_t op, const exec_conv *e)
 {
-    mprt_conv *p = alloc(b, 1, sizeof *p);
-    if (!p)
-        return NULL;
-    const mp_op *o = &b->m->g->ops[op];
-    *p = (mprt_conv){e->in_h, e->in_w, e->in_c, e->out_h, e->out_w, e->out_c, e->kh, e->kw,
-                     e->sh, e->sw, e->dh, e->dw, e->pad_top, e->pad_left, e->groups,
-                     e->depth_mult, e->in_offset, e->w_offset, b->m->t[o->in[1]].data, e->bias,
-                     {e->rq.mult, e->rq.shift, e->rq.out_offset, e->rq.act_min, e->rq.act_max}};
-    return p;
+    mprt_conv v = exec_rt_conv(e, b->m->t[b->m->g->ops[op].in[1]].data);
+    return dup_params(b, &v, sizeof v);
 }
 
 static mprt_requant requant(const exec_requant1 *e)
@@ -112,12 +113,36 @@ static const void *resize_params(builder *b, const exec_resize *e)
     return p;
 }
 
-static void *dup_params(builder *b, const void *v, size_t n)
+/* Per output index o of one axis: the Q10 source position and the two source indices
+ * (mp_resize_bilinear_src, the planner's and the host kernel's definition). */
+static int32_t *bilinear_axis(builder *b, int32_t out, int32_t scale, bool hpc, int32_t in)
 {
-    void *p = alloc(b, 1, n);
-    if (p)
-        memcpy(p, v, n);
-    return p;
+    int32_t *v = alloc(b, 3 * (size_t)out, sizeof *v);
+    for (int32_t o = 0; v && o < out; o++)
+        mp_resize_bilinear_src(o, scale, hpc, in, &v[3 * o], &v[3 * o + 1], &v[3 * o + 2]);
+    return v;
+}
+
+static const void *bilinear_params(builder *b, uint32_t op, const exec_bilinear *e)
+{
+    const mp_tensor *to = &b->m->g->tensors[b->m->g->ops[op].out[0]];
+    mprt_bilinear v = {e->c, to->shape.h, to->shape.w,
+                       bilinear_axis(b, to->shape.h, e->scale_h, e->half_pixel_centers, e->in_h),
+                       bilinear_axis(b, to->shape.w, e->scale_w, e->half_pixel_centers, e->in_w)};
+    return v.ys && v.xs ? dup_params(b, &v, sizeof v) : NULL;
+}
+
+static const void *split_params(builder *b, uint32_t op, const exec_split *e)
+{
+    const mp_op *o = &b->m->g->ops[op];
+    int32_t *outs = alloc(b, o->n_out, sizeof *outs);
+    if (!outs)
+        return NULL;
+    for (uint32_t k = 0; k < o->n_out; k++)
+        outs[k] = (int32_t)o->out[k];
+    mprt_split v = exec_rt_split(e);
+    v.outs = outs;
+    return dup_params(b, &v, sizeof v);
 }
 
 static const void *small_params(builder *b, const exec_op *e)
@@ -131,18 +156,39 @@ static const void *small_params(builder *b, const exec_op *e)
         return dup_params(b, &v, sizeof v);
     }
     case MP_OP_MEAN: {
-        const exec_mean *q = &e->u.mean;
-        int32_t mode = q->mode == EXEC_MEAN_KEEP_DIMS ? MPRT_MEAN_KEEP_DIMS : MPRT_MEAN_RESCALE;
-        mprt_mean v = {q->in_h, q->in_w, q->c, mode, q->in_zp, q->out_zp, q->mult, q->shift};
+        mprt_mean v = exec_rt_mean(&e->u.mean);
         return dup_params(b, &v, sizeof v);
     }
     case MP_OP_ADD:
-    case MP_OP_MUL: {
-        const exec_elem *q = &e->u.elem;
-        mprt_elem v = {q->a_h, q->a_w, q->a_c, q->b_h, q->b_w, q->b_c, q->a_const,
-                       q->b_const, q->a_offset, q->b_offset, q->left_shift, q->a_mult,
-                       q->a_shift, q->b_mult, q->b_shift, q->out_mult, q->out_shift,
-                       q->out_offset, q->act_min, q->act_max};
+    case MP_OP_MUL:
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU: {
+        mprt_elem v = exec_rt_elem(&e->u.elem);
+        return dup_params(b, &v, sizeof v);
+    }
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_LEAKY_RELU:
+    case MP_OP_RELU:
+    case MP_OP_RELU6: {
+        mprt_unary v = exec_rt_unary(&e->u.unary);
+        return dup_params(b, &v, sizeof v);
+    }
+    case MP_OP_TRANSPOSE:
+    case MP_OP_STRIDED_SLICE: {
+        mprt_gather v = exec_rt_gather(&e->u.gather);
+        return dup_params(b, &v, sizeof v);
+    }
+    case MP_OP_DEPTH_TO_SPACE:
+    case MP_OP_SPACE_TO_DEPTH: {
+        mprt_d2s v = exec_rt_d2s(&e->u.d2s);
+        return dup_params(b, &v, sizeof v);
+    }
+    case MP_OP_SUM: {
+        mprt_reduce v = exec_rt_reduce(&e->u.reduce);
         return dup_params(b, &v, sizeof v);
     }
     case MP_OP_SOFTMAX: {
@@ -151,14 +197,12 @@ static const void *small_params(builder *b, const exec_op *e)
         return dup_params(b, &v, sizeof v);
     }
     case MP_OP_PAD: {
-        const exec_pad *q = &e->u.pad;
-        mprt_pad v = {q->in_h, q->in_w, q->c, q->pad_top, q->pad_left, q->value};
+        mprt_pad v = exec_rt_pad(&e->u.pad);
         return dup_params(b, &v, sizeof v);
     }
     case MP_OP_QUANTIZE:
-    case MP_OP_DEQUANTIZE: { /* int8 to int8 only (rt_why_not) */
-        const exec_convert *q = &e->u.convert;
-        mprt_requant v = {0, q->in_zp, q->out_zp, q->mult, q->shift};
+    case MP_OP_DEQUANTIZE: {
+        mprt_convert v = exec_rt_convert(&e->u.convert);
         return dup_params(b, &v, sizeof v);
     }
     default: {
@@ -171,6 +215,24 @@ static const void *small_params(builder *b, const exec_op *e)
 static int32_t rt_type(mp_op_type t)
 {
     switch (t) {
+    case MP_OP_SUB:
+    case MP_OP_MAXIMUM:
+    case MP_OP_MINIMUM:
+    case MP_OP_PRELU: return MPRT_OP_BINARY;
+    case MP_OP_LOGISTIC:
+    case MP_OP_TANH:
+    case MP_OP_HARD_SWISH:
+    case MP_OP_LEAKY_RELU:
+    case MP_OP_RELU:
+    case MP_OP_RELU6: return MPRT_OP_UNARY;
+    case MP_OP_RESIZE_BILINEAR: return MPRT_OP_BILINEAR;
+    case MP_OP_TRANSPOSE:
+    case MP_OP_STRIDED_SLICE: return MPRT_OP_GATHER;
+    case MP_OP_DEPTH_TO_SPACE:
+    case MP_OP_SPACE_TO_DEPTH: return MPRT_OP_D2S;
+    case MP_OP_SUM: return MPRT_OP_REDUCE; /* sum, reduce_max, mean over other axes */
+    case MP_OP_SPLIT: return MPRT_OP_SPLIT;
+    case MP_OP_TRANSPOSE_CONV: return MPRT_OP_TCONV;
     case MP_OP_CONV2D: return MPRT_OP_CONV;
     case MP_OP_DEPTHWISE_CONV2D: return MPRT_OP_DEPTHWISE;
     case MP_OP_FULLY_CONNECTED: return MPRT_OP_FC;
@@ -185,31 +247,21 @@ static int32_t rt_type(mp_op_type t)
     case MP_OP_RESIZE_NEAREST: return MPRT_OP_RESIZE;
     case MP_OP_RESHAPE: return MPRT_OP_RESHAPE;
     case MP_OP_QUANTIZE:
-    case MP_OP_DEQUANTIZE: return MPRT_OP_REQUANT;
+    case MP_OP_DEQUANTIZE: return MPRT_OP_CONVERT;
     default: return -1;
     }
 }
 
-/* Why memplan_rt cannot run an op the host executor prepared, or NULL. */
-static const char *rt_why_not(const exec_op *e)
+/* Why memplan_rt cannot run op op of a tiled segment (tiled: 1), or NULL. */
+static const char *rt_why_not(const exec_op *e, int tiled)
 {
-    switch (e->type) {
-    case MP_OP_QUANTIZE:
-    case MP_OP_DEQUANTIZE:
-        if (e->u.convert.in_type != MP_DTYPE_INT8 || e->u.convert.out_type != MP_DTYPE_INT8)
-            return "float32 and uint8 conversions are not supported by memplan_rt (int8 "
-                   "tensors only)";
-        return NULL;
-    case MP_OP_PAD:
-        return e->u.pad.in_c != e->u.pad.c ? "channel padding is not supported by memplan_rt"
-                                           : NULL;
-    default:
-        return NULL;
-    }
+    if (tiled && e->type == MP_OP_SPLIT)
+        return "a split inside a patch stage is not supported by memplan_rt";
+    return NULL;
 }
 
 /* Type and parameters of graph op op into o. */
-static mp_status op_params(builder *b, uint32_t op, mprt_op *o)
+static mp_status op_params(builder *b, uint32_t op, int tiled, mprt_op *o)
 {
     const exec_op *e = &b->m->ops[op];
     char where[160];
@@ -217,14 +269,18 @@ static mp_status op_params(builder *b, uint32_t op, mprt_op *o)
     if (o->type < 0 || !e->prepared)
         return mp_errorf(b->err, MP_E_UNSUPPORTED, "%s: not supported by memplan_rt",
                          exec_op_where(b->m, op, where, sizeof where));
-    const char *why = rt_why_not(e);
+    const char *why = rt_why_not(e, tiled);
     if (why)
         return mp_errorf(b->err, MP_E_UNSUPPORTED, "%s: %s",
                          exec_op_where(b->m, op, where, sizeof where), why);
     if (o->type == MPRT_OP_RESHAPE)
         o->params = NULL;
-    else if (o->type <= MPRT_OP_FC)
+    else if (o->type <= MPRT_OP_FC || o->type == MPRT_OP_TCONV)
         o->params = conv_params(b, op, &e->u.conv);
+    else if (o->type == MPRT_OP_BILINEAR)
+        o->params = bilinear_params(b, op, &e->u.bilinear);
+    else if (o->type == MPRT_OP_SPLIT)
+        o->params = split_params(b, op, &e->u.split);
     else if (o->type == MPRT_OP_CONCAT)
         o->params = concat_params(b, &e->u.concat);
     else if (o->type == MPRT_OP_RESIZE)
@@ -277,7 +333,7 @@ static mp_status layer_segment(builder *b, uint32_t si, mprt_segment *seg)
     for (int32_t l = 0; l < n; l++) {
         uint32_t st = x->first_step + (uint32_t)l, op = b->s->order[st];
         idx[l] = op;
-        MP_TRY(op_params(b, op, &ops[l]));
+        MP_TRY(op_params(b, op, 0, &ops[l]));
         MP_TRY(op_inputs(b, op, NULL, &ops[l]));
         ops[l].out = ops[l].out_tensor;
         if (b->s->pl.steps[st].inplace_kind == MP_INPLACE_DW) {
@@ -303,7 +359,7 @@ static mp_status slot_caches(builder *b, uint32_t si, const mp_patch_plan *p, ui
                              mprt_slot *sl)
 {
     const mp_stage_tensor *st = &p->slots[k];
-    size_t px = (size_t)b->m->g->tensors[st->id].shape.c;
+    size_t px = (size_t)mp_view_pixel_bytes(&b->m->g->tensors[st->id]);
     int32_t lo = INT32_MAX, hi = 0;
     for (uint32_t j = 0; j < p->spec.cols; j++) {
         mp_interval v = p->need_cols[k * p->spec.cols + j];
@@ -357,6 +413,8 @@ static mp_status tiled_slots(builder *b, uint32_t si, const mp_patch_plan *p, mp
         sl->role = roles[st->role];
         sl->input = input_index(b->m->g, st->id);
         int32_t buf = b->s->tensor_buffer[st->id];
+        if (buf < 0 && sl->input >= 0) /* the caller's buffer, outside the arena */
+            sl->role = MPRT_ROLE_WHOLE;
         if (buf >= 0 && (sl->role == MPRT_ROLE_WORKING || sl->role == MPRT_ROLE_STREAM))
             MP_TRY(set_u32(b, &sl->offset, b->s->buffers[buf].offset, "mprt_slot.offset",
                            b->m->g->tensors[st->id].name));
@@ -389,7 +447,7 @@ static mp_status tiled_segment(builder *b, uint32_t si, mprt_segment *seg)
         uint32_t op = p->ops[l];
         mp_tensor_id out = b->m->g->ops[op].out[0];
         idx[l] = op;
-        MP_TRY(op_params(b, op, &ops[l]));
+        MP_TRY(op_params(b, op, 1, &ops[l]));
         MP_TRY(op_inputs(b, op, p, &ops[l]));
         ops[l].out = p->out_slot[l];
         if (l + 1 == p->n_ops && p->accum_bytes) {
@@ -416,7 +474,8 @@ static mp_status tensors(builder *b)
         return MP_E_NOMEM;
     for (uint32_t i = 0; i < g->n_tensors; i++) {
         const mp_tensor *x = &g->tensors[i];
-        t[i] = (mprt_tensor){x->shape.h, x->shape.w, x->shape.c, -1};
+        t[i] = (mprt_tensor){x->shape.h, x->shape.w, x->shape.c, (int32_t)mp_dtype_size(x->dtype),
+                             -1};
         int32_t buf = b->s->tensor_buffer[i];
         if (buf >= 0 && b->s->buffers[buf].kind == MP_BUF_TENSOR)
             MP_TRY(set_i32(b, &t[i].offset, b->s->buffers[buf].offset, "mprt_tensor.offset",
@@ -477,7 +536,7 @@ static mp_status build(builder *b)
 size_t rt_weight_count(const mprt_op *op)
 {
     const mprt_conv *c = op->params;
-    if (op->type > MPRT_OP_FC)
+    if (op->type > MPRT_OP_FC && op->type != MPRT_OP_TCONV)
         return 0;
     if (op->type == MPRT_OP_DEPTHWISE)
         return (size_t)c->kh * (size_t)c->kw * (size_t)c->out_c;
@@ -487,10 +546,10 @@ size_t rt_weight_count(const mprt_op *op)
 static size_t op_const_bytes(const mprt_op *op)
 {
     size_t n = rt_weight_count(op);
-    if (op->type <= MPRT_OP_FC) {
+    if (op->type <= MPRT_OP_FC || op->type == MPRT_OP_TCONV) {
         const mprt_conv *c = op->params;
         n += (size_t)c->out_c * (c->bias ? 12 : 8);
-    } else if (op->type == MPRT_OP_ADD || op->type == MPRT_OP_MUL) {
+    } else if (op->type == MPRT_OP_ADD || op->type == MPRT_OP_MUL || op->type == MPRT_OP_BINARY) {
         const mprt_elem *e = op->params;
         if (e->a_const)
             n += (size_t)e->a_h * (size_t)e->a_w * (size_t)e->a_c;
@@ -499,6 +558,11 @@ static size_t op_const_bytes(const mprt_op *op)
     } else if (op->type == MPRT_OP_RESIZE) {
         const mprt_resize *r = op->params;
         n += 4 * ((size_t)r->out_h + (size_t)r->out_w);
+    } else if (op->type == MPRT_OP_BILINEAR) {
+        const mprt_bilinear *r = op->params;
+        n += 12 * ((size_t)r->out_h + (size_t)r->out_w);
+    } else if (op->type == MPRT_OP_SPLIT) {
+        n += 8 * (size_t)((const mprt_split *)op->params)->n;
     }
     return n;
 }

@@ -278,7 +278,7 @@ static void stream_input(const tile_ctx *t, uint32_t k, uint32_t i, uint32_t j)
     mp_patch_slot_region(t->p, k, i, j, NULL, NULL, &cr, &cc);
     mp_view v = region_view(t, k, i, j);
     mp_view host = mp_view_of_tensor(tt, (int8_t *)host_input(t->r, sl->id));
-    size_t px = (size_t)tt->shape.c;
+    size_t px = (size_t)mp_view_pixel_bytes(tt); /* 4 bytes per element of a float32 input */
     for (int32_t y = cr.a; y < cr.b; y++)
         if (cc.b > cc.a)
             memcpy(view_at(&v, y, cc.a), view_at(&host, y, cc.a), (size_t)(cc.b - cc.a) * px);

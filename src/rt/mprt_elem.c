@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mprt_elem.c - int8 add and mul with broadcasting of size-1 dimensions, and
- * softmax over channels (TFLite Micro's reference integer kernels).
+ * mprt_elem.c - int8 binary ops with broadcasting of size-1 dimensions (add,
+ * sub, mul, maximum, minimum, prelu), and softmax over channels (TFLite Micro's
+ * reference integer kernels).
  *
  * add: a' = MBQM((a + a_off) << 20, a_mult, a_shift), b' likewise,
  *      out = clamp(MBQM(a' + b', out_mult, out_shift) + out_off);
- * mul: out = clamp(MBQM((a + a_off) * (b + b_off), out_mult, out_shift) + out_off).
+ * mul: out = clamp(MBQM((a + a_off) * (b + b_off), out_mult, out_shift) + out_off);
+ * sub: add with b' subtracted; maximum, minimum: the raw values (one quantization);
+ * prelu: x = a + a_off; x >= 0: MBQM(x, a_mult, a_shift), else MBQM(x * (b + b_off),
+ * out_mult, out_shift); + out_off, clamped to int8.
  * Each element is read before the element at its position is written, so the
  * output may overwrite an operand of the same geometry.
  *
@@ -23,7 +27,39 @@ static int32_t operand(const int8_t *cdata, const mprt_view *v, int32_t h, int32
     return mprt_at(v, yy, xx)[cc];
 }
 
-void mprt_elem_run(const mprt_elem *p, int add, const mprt_view *a, const mprt_view *b,
+/* add (sub): both operands rescaled to a common scale, summed (subtracted), rescaled. */
+static int32_t add_sub(const mprt_elem *p, int32_t a, int32_t b)
+{
+    int32_t sa = mprt_mbqm(mprt_shl_wrap(a + p->a_offset, p->left_shift), p->a_mult, p->a_shift);
+    int32_t sb = mprt_mbqm(mprt_shl_wrap(b + p->b_offset, p->left_shift), p->b_mult, p->b_shift);
+    uint32_t v = p->kind == MPRT_BIN_SUB ? (uint32_t)sa - (uint32_t)sb : (uint32_t)sa + (uint32_t)sb;
+    return mprt_mbqm((int32_t)v, p->out_mult, p->out_shift);
+}
+
+int32_t mprt_elem_one(const mprt_elem *p, int32_t a, int32_t b)
+{
+    switch (p->kind) {
+    case MPRT_BIN_MAX:
+        return a > b ? a : b;
+    case MPRT_BIN_MIN:
+        return a < b ? a : b;
+    case MPRT_BIN_PRELU: { /* x >= 0 rescaled by in/out, else x * alpha by in * alpha / out */
+        int32_t x = a + p->a_offset;
+        int32_t v = x >= 0 ? mprt_mbqm(x, p->a_mult, p->a_shift)
+                           : mprt_mbqm(x * (b + p->b_offset), p->out_mult, p->out_shift);
+        return mprt_clamp(mprt_add_wrap(v, p->out_offset), -128, 127);
+    }
+    case MPRT_BIN_MUL:
+        return mprt_clamp(mprt_add_wrap(mprt_mbqm((a + p->a_offset) * (b + p->b_offset),
+                                                  p->out_mult, p->out_shift), p->out_offset),
+                          p->act_min, p->act_max);
+    default:
+        return mprt_clamp(mprt_add_wrap(add_sub(p, a, b), p->out_offset), p->act_min,
+                          p->act_max);
+    }
+}
+
+void mprt_elem_run(const mprt_elem *p, const mprt_view *a, const mprt_view *b,
                    const mprt_view *out, mprt_rect r)
 {
     for (int32_t y = r.y0; y < r.y1; y++)
@@ -32,19 +68,7 @@ void mprt_elem_run(const mprt_elem *p, int add, const mprt_view *a, const mprt_v
             for (int32_t ch = 0; ch < out->c; ch++) {
                 int32_t va = operand(p->a_const, a, p->a_h, p->a_w, p->a_c, y, x, ch);
                 int32_t vb = operand(p->b_const, b, p->b_h, p->b_w, p->b_c, y, x, ch);
-                int32_t v;
-                if (add) {
-                    int32_t sa = mprt_mbqm(mprt_shl_wrap(va + p->a_offset, p->left_shift),
-                                           p->a_mult, p->a_shift);
-                    int32_t sb = mprt_mbqm(mprt_shl_wrap(vb + p->b_offset, p->left_shift),
-                                           p->b_mult, p->b_shift);
-                    v = mprt_mbqm((int32_t)((uint32_t)sa + (uint32_t)sb), p->out_mult,
-                                  p->out_shift);
-                } else {
-                    v = mprt_mbqm((va + p->a_offset) * (vb + p->b_offset), p->out_mult,
-                                  p->out_shift);
-                }
-                dst[ch] = (int8_t)mprt_clamp(v + p->out_offset, p->act_min, p->act_max);
+                dst[ch] = (int8_t)mprt_elem_one(p, va, vb);
             }
         }
 }

@@ -82,8 +82,10 @@ void mprt_fc_run(const mprt_conv *p, const int8_t *in, int8_t *out);
 void mprt_avgpool_run(const mprt_pool *p, const mprt_view *in, const mprt_view *out, mprt_rect r);
 void mprt_maxpool_run(const mprt_pool *p, const mprt_view *in, const mprt_view *out, mprt_rect r);
 void mprt_mean_run(const mprt_mean *p, const mprt_view *in, int8_t *out);
-void mprt_elem_run(const mprt_elem *p, int add, const mprt_view *a, const mprt_view *b,
+void mprt_elem_run(const mprt_elem *p, const mprt_view *a, const mprt_view *b,
                    const mprt_view *out, mprt_rect r);
+/* One output element of a binary op from operand values a and b (the host runs it too). */
+int32_t mprt_elem_one(const mprt_elem *p, int32_t a, int32_t b);
 void mprt_softmax_run(const mprt_softmax *p, const mprt_view *in, const mprt_view *out,
                       mprt_rect r);
 void mprt_requant_run(const mprt_requant *p, const mprt_view *in, const mprt_view *out,
@@ -93,6 +95,26 @@ void mprt_concat_run(const mprt_concat *p, const mprt_view *in, const mprt_view 
                      mprt_rect r);
 void mprt_resize_run(const mprt_resize *p, const mprt_view *in, const mprt_view *out,
                      mprt_rect r);
+
+/* The op set of real exports (format 2). */
+void mprt_convert_run(const mprt_convert *p, const mprt_view *in, const mprt_view *out,
+                      mprt_rect r);
+/* roundf's value (round half away from zero) without libm. */
+float mprt_roundf(float x);
+void mprt_unary_run(const mprt_unary *p, const mprt_view *in, const mprt_view *out, mprt_rect r);
+void mprt_bilinear_run(const mprt_bilinear *p, const mprt_view *in, const mprt_view *out,
+                       mprt_rect r);
+/* One output pixel of c channels from its corners, Q10 weights wy1 (rows), wx1 (columns). */
+void mprt_bilinear_px(const int8_t *ll, const int8_t *lu, const int8_t *rl, const int8_t *ru,
+                      int32_t wy1, int32_t wx1, int32_t c, int8_t *d);
+void mprt_gather_run(const mprt_gather *p, const int8_t *in, int8_t *out);
+void mprt_slice_run(const mprt_gather *p, const mprt_view *in, const mprt_view *out, mprt_rect r);
+void mprt_d2s_run(const mprt_d2s *p, const mprt_view *in, const mprt_view *out, mprt_rect r);
+void mprt_reduce_run(const mprt_reduce *p, const int8_t *in, int8_t *out);
+void mprt_split_run(const mprt_split *p, const int8_t *in, int8_t *const *outs);
+void mprt_tconv_run(const mprt_conv *p, const mprt_view *in, const mprt_view *out, mprt_rect r);
+/* mean's finishing arithmetic of an int32 sum of n elements (mprt_pool.c). */
+int32_t mprt_mean_finish(const mprt_mean *p, int32_t sum, int32_t n);
 
 /* Global reductions tile by tile (mean, avg/max pool over the whole input): int32
  * accumulators at acc (any alignment), c channels. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mprt_move.c - data movement over an output rectangle: int8 -> int8
- * requantize (quantize/dequantize), pad, concat, resize nearest (source
- * indices precomputed in the tables), and the op dispatch.
+ * requantize (quantize/dequantize), pad (spatial and channel padding), concat,
+ * resize nearest (source indices precomputed in the tables), and the op
+ * dispatch.
  */
 #include "mprt_int.h"
 
@@ -32,10 +33,14 @@ void mprt_pad_run(const mprt_pad *p, const mprt_view *in, const mprt_view *out, 
         for (int32_t x = r.x0; x < r.x1; x++) {
             int32_t iy = y - p->pad_top, ix = x - p->pad_left;
             int8_t *dst = mprt_at(out, y, x);
-            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w)
+            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
                 memset(dst, (unsigned char)(int8_t)p->value, (size_t)p->c);
-            else
-                memcpy(dst, mprt_at(in, iy, ix), (size_t)p->c);
+            } else { /* channels [ch_before, ch_before + in_c) from the input */
+                memset(dst, (unsigned char)(int8_t)p->value, (size_t)p->ch_before);
+                memcpy(dst + p->ch_before, mprt_at(in, iy, ix), (size_t)p->in_c);
+                memset(dst + p->ch_before + p->in_c, (unsigned char)(int8_t)p->value,
+                       (size_t)(p->c - p->ch_before - p->in_c));
+            }
         }
 }
 
@@ -101,11 +106,12 @@ void mprt_op_dispatch(const mprt_op *op, const mprt_view *in, const mprt_view *o
         mprt_mean_run(q, &in[0], out->data);
         break;
     case MPRT_OP_ADD:
-    case MPRT_OP_MUL: {
+    case MPRT_OP_MUL:
+    case MPRT_OP_BINARY: {
         const mprt_elem *e = q;
         const mprt_view *a = e->a_const ? NULL : &in[0];
         const mprt_view *b = e->b_const ? NULL : &in[e->a_const ? 0 : 1];
-        mprt_elem_run(e, op->type == MPRT_OP_ADD, a, b, out, r);
+        mprt_elem_run(e, a, b, out, r);
         break;
     }
     case MPRT_OP_SOFTMAX:
@@ -123,7 +129,31 @@ void mprt_op_dispatch(const mprt_op *op, const mprt_view *in, const mprt_view *o
     case MPRT_OP_RESIZE:
         mprt_resize_run(q, &in[0], out, r);
         break;
-    default: /* reshape: whole dense views */
+    case MPRT_OP_CONVERT:
+        mprt_convert_run(q, &in[0], out, r);
+        break;
+    case MPRT_OP_UNARY:
+        mprt_unary_run(q, &in[0], out, r);
+        break;
+    case MPRT_OP_BILINEAR:
+        mprt_bilinear_run(q, &in[0], out, r);
+        break;
+    case MPRT_OP_GATHER:
+        if (((const mprt_gather *)q)->regional)
+            mprt_slice_run(q, &in[0], out, r);
+        else
+            mprt_gather_run(q, in[0].data, out->data);
+        break;
+    case MPRT_OP_D2S:
+        mprt_d2s_run(q, &in[0], out, r);
+        break;
+    case MPRT_OP_REDUCE:
+        mprt_reduce_run(q, in[0].data, out->data);
+        break;
+    case MPRT_OP_TCONV:
+        mprt_tconv_run(q, &in[0], out, r);
+        break;
+    default: /* reshape: whole dense views (split runs in mprt_run.c) */
         memmove(out->data, in[0].data, (size_t)out->h * (size_t)out->row_stride);
         break;
     }

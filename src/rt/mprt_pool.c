@@ -62,7 +62,7 @@ void mprt_maxpool_run(const mprt_pool *p, const mprt_view *in, const mprt_view *
         }
 }
 
-static int32_t mean_finish(const mprt_mean *p, int32_t sum, int32_t n)
+int32_t mprt_mean_finish(const mprt_mean *p, int32_t sum, int32_t n)
 {
     int32_t v;
     if (p->mode == MPRT_MEAN_KEEP_DIMS)
@@ -81,7 +81,7 @@ void mprt_mean_run(const mprt_mean *p, const mprt_view *in, int8_t *out)
         for (int32_t y = 0; y < p->in_h; y++)
             for (int32_t x = 0; x < p->in_w; x++)
                 s += mprt_at(in, y, x)[ch];
-        out[ch] = (int8_t)mean_finish(p, s, n);
+        out[ch] = (int8_t)mprt_mean_finish(p, s, n);
     }
 }
 
@@ -125,7 +125,7 @@ void mprt_reduce_end(const mprt_op *op, int32_t c, int32_t n, const uint8_t *acc
     for (int32_t ch = 0; ch < c; ch++) {
         int32_t a = load(acc, ch), v;
         if (op->type == MPRT_OP_MEAN) {
-            v = mean_finish((const mprt_mean *)op->params, a, n);
+            v = mprt_mean_finish((const mprt_mean *)op->params, a, n);
         } else {
             const mprt_pool *p = (const mprt_pool *)op->params;
             v = op->type == MPRT_OP_AVG_POOL ? (n > 0 ? rounded_div(a, n) : 0) : a;

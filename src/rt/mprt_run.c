@@ -35,10 +35,29 @@ typedef struct tile {
     int32_t i, j;
 } tile;
 
+/* Bytes of one pixel of tensor x (all channels). */
+static int32_t px_bytes(const mprt_tensor *x)
+{
+    return x->c * x->esize;
+}
+
+/* Where tensor t is held whole: its arena buffer, or, for a network input outside the
+ * arena (offset -1), the caller's input blob. */
+static int8_t *whole_data(const rt *r, int32_t t)
+{
+    const mprt_tensor *x = &r->m->tensors[t];
+    if (x->offset >= 0)
+        return (int8_t *)(r->arena + x->offset);
+    for (int32_t i = 0; i < r->m->n_inputs; i++)
+        if (r->m->inputs[i].tensor == t)
+            return (int8_t *)(uintptr_t)(r->input + r->m->inputs[i].pos);
+    return NULL;
+}
+
 static mprt_view whole_view(const rt *r, int32_t t)
 {
     const mprt_tensor *x = &r->m->tensors[t];
-    mprt_view v = {(int8_t *)(r->arena + x->offset), 0, 0, x->h, x->w, x->c, x->w * x->c};
+    mprt_view v = {whole_data(r, t), 0, 0, x->h, x->w, px_bytes(x), x->w * px_bytes(x)};
     return v;
 }
 
@@ -47,7 +66,7 @@ static void hook(const rt *r, int32_t t)
     const mprt_tensor *x = &r->m->tensors[t];
     if (r->ctx->tensor_done && x->offset >= 0)
         r->ctx->tensor_done(r->ctx->user, t, (const int8_t *)(r->arena + x->offset),
-                            (uint32_t)x->h * (uint32_t)x->w * (uint32_t)x->c);
+                            (uint32_t)x->h * (uint32_t)x->w * (uint32_t)px_bytes(x));
 }
 
 static int rect_empty(mprt_rect q)
@@ -57,8 +76,25 @@ static int rect_empty(mprt_rect q)
 
 /* ---- per-layer segments -------------------------------------------------------------- */
 
+/* A split: whole dense tensors, one per output. */
+static void run_split(const rt *r, const mprt_op *op)
+{
+    const mprt_split *p = op->params;
+    int8_t *outs[64];
+    for (int32_t k = 0; k < p->n && k < 64; k++)
+        outs[k] = whole_data(r, p->outs[k]);
+    r->ctx->op_runs++;
+    mprt_split_run(p, whole_data(r, op->in[0]), outs);
+    for (int32_t k = 0; k < p->n && k < 64; k++)
+        hook(r, p->outs[k]);
+}
+
 static void run_layer_op(const rt *r, const mprt_op *op)
 {
+    if (op->type == MPRT_OP_SPLIT) {
+        run_split(r, op);
+        return;
+    }
     mprt_view in[64];
     for (int32_t k = 0; k < op->n_in && k < 64; k++)
         in[k] = whole_view(r, op->in[k]);
@@ -96,7 +132,7 @@ static mprt_view region_view(const tile *t, int32_t k)
     const mprt_tensor *x = &t->r->m->tensors[s->tensor];
     mprt_rect q = region(s->need_rows[t->i], s->need_cols[t->j]);
     mprt_view v = {(int8_t *)(t->r->arena + s->offset), q.y0, q.x0, q.y1 - q.y0, q.x1 - q.x0,
-                   x->c, (q.x1 - q.x0) * x->c};
+                   px_bytes(x), (q.x1 - q.x0) * px_bytes(x)};
     return v;
 }
 
@@ -123,7 +159,7 @@ static void halo_cache(const tile *t, int32_t k)
 {
     const mprt_slot *s = &t->seg->slots[k];
     uint8_t *arena = t->r->arena;
-    size_t px = (size_t)t->r->m->tensors[s->tensor].c;
+    size_t px = (size_t)px_bytes(&t->r->m->tensors[s->tensor]);
     mprt_iv nr = s->need_rows[t->i], nc = s->need_cols[t->j];
     mprt_iv cr = s->comp_rows[t->i], cc = s->comp_cols[t->j];
     if (nr.b <= nr.a || nc.b <= nc.a)
@@ -155,10 +191,11 @@ static void stream_input(const tile *t, int32_t k)
     mprt_iv cr = s->comp_rows[t->i], cc = s->comp_cols[t->j];
     mprt_view v = region_view(t, k);
     mprt_view host = {(int8_t *)(uintptr_t)(t->r->input + m->inputs[s->input].pos), 0, 0, x->h,
-                      x->w, x->c, x->w * x->c};
+                      x->w, px_bytes(x), x->w * px_bytes(x)};
     if (cc.b > cc.a)
         for (int32_t y = cr.a; y < cr.b; y++)
-            memcpy(mprt_at(&v, y, cc.a), mprt_at(&host, y, cc.a), (size_t)(cc.b - cc.a) * (size_t)x->c);
+            memcpy(mprt_at(&v, y, cc.a), mprt_at(&host, y, cc.a),
+                   (size_t)(cc.b - cc.a) * (size_t)px_bytes(x));
 }
 
 static void run_reduce(const tile *t, const mprt_op *op, int first, int last)
@@ -230,6 +267,36 @@ static int fits(uint32_t offset, uint64_t bytes, uint32_t arena)
     return (uint64_t)offset + bytes <= arena;
 }
 
+/* Tensor t is held whole: in the arena, or (as an op input) the caller's input. */
+static int held(const mprt_model *m, int32_t t, int as_input)
+{
+    if (t < 0 || t >= m->n_tensors)
+        return 0;
+    if (m->tensors[t].offset >= 0)
+        return 1;
+    for (int32_t i = 0; as_input && i < m->n_inputs; i++)
+        if (m->inputs[i].tensor == t)
+            return 1;
+    return 0;
+}
+
+/* The refs of a per-layer op are tensors held whole; a split's outputs too. */
+static int layer_op_ok(const mprt_model *m, const mprt_op *op)
+{
+    for (int32_t k = 0; k < op->n_in; k++)
+        if (!held(m, op->in[k], 1))
+            return 0;
+    if (op->type != MPRT_OP_SPLIT)
+        return held(m, op->out, 0);
+    const mprt_split *p = op->params;
+    if (p->n < 1 || p->n > 64)
+        return 0;
+    for (int32_t k = 0; k < p->n; k++)
+        if (!held(m, p->outs[k], 0))
+            return 0;
+    return 1;
+}
+
 static mprt_status check_segment(const mprt_model *m, const mprt_segment *seg)
 {
     int32_t n_refs = seg->tiled ? seg->n_slots : m->n_tensors;
@@ -243,11 +310,14 @@ static mprt_status check_segment(const mprt_model *m, const mprt_segment *seg)
         for (int32_t k = 0; k < op->n_in; k++)
             if (op->in[k] < 0 || op->in[k] >= n_refs)
                 return MPRT_E_TABLE;
+        if (!seg->tiled ? !layer_op_ok(m, op) : op->type == MPRT_OP_SPLIT)
+            return MPRT_E_TABLE;
     }
     for (int32_t k = 0; k < seg->n_slots; k++) {
         const mprt_slot *s = &seg->slots[k];
         if (s->tensor < 0 || s->tensor >= m->n_tensors ||
-            (s->role == MPRT_ROLE_STREAM && (s->input < 0 || s->input >= m->n_inputs)))
+            (s->role == MPRT_ROLE_STREAM && (s->input < 0 || s->input >= m->n_inputs)) ||
+            (!is_region(s) && !held(m, s->tensor, s->role == MPRT_ROLE_WHOLE)))
             return MPRT_E_TABLE;
     }
     return MPRT_OK;
@@ -257,9 +327,11 @@ static mprt_status check(const mprt_model *m)
 {
     for (int32_t t = 0; t < m->n_tensors; t++) {
         const mprt_tensor *x = &m->tensors[t];
-        if (x->offset >= 0 && !fits((uint32_t)x->offset,
-                                    (uint64_t)x->h * (uint64_t)x->w * (uint64_t)x->c,
-                                    m->arena_bytes))
+        if ((x->esize != 1 && x->esize != 4) ||
+            (x->offset >= 0 && !fits((uint32_t)x->offset,
+                                     (uint64_t)x->h * (uint64_t)x->w * (uint64_t)x->c *
+                                         (uint64_t)x->esize,
+                                     m->arena_bytes)))
             return MPRT_E_TABLE;
     }
     for (int32_t s = 0; s < m->n_segments; s++)
@@ -298,9 +370,14 @@ mprt_status mprt_run(mprt_ctx *ctx, const mprt_model *m, uint8_t *arena, uint32_
             for (int32_t l = 0; l < seg->n_ops; l++)
                 run_layer_op(&r, &seg->ops[l]);
     }
-    for (int32_t k = 0; k < m->n_outputs; k++) {
-        const mprt_tensor *x = &m->tensors[m->outputs[k].tensor];
-        memcpy(output + m->outputs[k].pos, arena + x->offset, m->outputs[k].bytes);
-    }
+    for (int32_t k = 0; output && k < m->n_outputs; k++)
+        memcpy(output + m->outputs[k].pos, mprt_output_data(m, arena, k), m->outputs[k].bytes);
     return MPRT_OK;
+}
+
+const uint8_t *mprt_output_data(const mprt_model *m, const uint8_t *arena, int32_t k)
+{
+    if (k < 0 || k >= m->n_outputs)
+        return NULL;
+    return arena + m->tensors[m->outputs[k].tensor].offset;
 }

@@ -11,6 +11,8 @@
 #   SCRATCH  an empty temporary directory of the case, removed afterwards
 #   MEMPLAN_DB  $SCRATCH/memplan.db, so runs are recorded there and never in
 #            the source tree's reports/ (docs/database.md)
+#   MEMPLAN_SANITIZED  (from tests/cli/meson.build) 1 for an ASan/UBSan build:
+#            cases with a timeout or ulimit relax it ($((${MEMPLAN_SANITIZED:+10*}20)))
 # Expectations beside it (all optional):
 #   NAME.exit    expected exit status (default 0)
 #   NAME.stdout  exact expected standard output

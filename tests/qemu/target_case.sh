@@ -8,7 +8,7 @@
 # qemu-system-arm, arm-none-eabi-gcc or the shared models are missing.
 set -u
 memplan=$1 root=$2 case=$3
-models="$root/../shared/models"
+models="$root/../shared/models" zoo="$root/../shared/zoo"
 for tool in qemu-system-arm arm-none-eabi-gcc; do
   command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (scripts/install-deps.sh --test)"; exit 77; }
 done
@@ -25,11 +25,16 @@ case $case in
   mbv2_224_patch)     net=nets/mobilenetv2-w1.0-r224.json in=gen sched=(--best --budget 248K --inplace-dw) ram=256K ;;
   mbv2_224_fused)     net=nets/mobilenetv2-w1.0-r224.json in=gen sched=(--fused --budget 248K --inplace-dw) ram=256K ;;
   mbv2_035_fused)     net=nets/mobilenetv2-w0.35-r144.json in=gen sched=(--fused --max-macs 1.1) ram=96K ;;
+  # float32 input (128x160x3, outside the arena, read from flash) and float32 outputs
+  te_float_patch)     net=$zoo/tinyengine_detection.tflite in=ppm sched=(--best --budget 64K) ram=64K ;;
+  # every op of the wider set (tests/data/tflite/real_ops.tflite), random float32 bit patterns
+  real_ops_in_arena)  net=tests/data/tflite/real_ops.tflite in=gen sched=(--float-input-in-arena) ram=16K ;;
+  real_ops_fused)     net=tests/data/tflite/real_ops.tflite in=gen sched=(--fused) ram=16K ;;
   pd_ram_too_small)   net=$models/person_detect.tflite in=$models/person.bmp sched=(--best --budget 26K) ram=22K fail=1 ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
-if [ "${net#$models}" != "$net" ] && [ ! -f "$net" ]; then
-  echo "SKIP: $net not found (../shared/models)"; exit 77
+if { [ "${net#$models}" != "$net" ] || [ "${net#$zoo}" != "$net" ]; } && [ ! -f "$net" ]; then
+  echo "SKIP: $net not found (../shared)"; exit 77
 fi
 if [ "${sched[0]}" = layers ]; then  # the per-layer schedule, saved by plan
   "$memplan" plan "$net" -o "$scratch/layers.json" >/dev/null 2>&1 || { echo "plan failed"; exit 1; }
@@ -37,10 +42,15 @@ if [ "${sched[0]}" = layers ]; then  # the per-layer schedule, saved by plan
   sched=(--schedule "$scratch/layers.json")
 fi
 if [ "$in" = gen ]; then  # a fixed pseudo-random input of the network's input size
-  case $net in *r224*) bytes=150528 ;; *) bytes=62208 ;; esac  # H x W x 3
+  case $net in *r224*) bytes=150528 ;; *real_ops*) bytes=768 ;; *) bytes=62208 ;; esac  # H x W x 3 (x 4: float)
   LC_ALL=C awk -v n="$bytes" 'BEGIN { s = 12345; for (i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; printf "%c", int(s / 65536) % 256 } }' >"$scratch/in.bin"
   [ "$(stat -c %s "$scratch/in.bin")" = "$bytes" ] || { echo "input generation failed"; exit 1; }
   in=$scratch/in.bin
+elif [ "$in" = ppm ]; then  # a fixed pseudo-random 160x128 RGB image, pixel/255 for a float input
+  { printf 'P6\n160 128\n255\n'
+    LC_ALL=C awk -v n=61440 'BEGIN { s = 12345; for (i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; printf "%c", int(s / 65536) % 256 } }'; } >"$scratch/in.ppm"
+  [ "$(stat -c %s "$scratch/in.ppm")" = 61455 ] || { echo "input generation failed"; exit 1; }
+  in=$scratch/in.ppm pixels=(--pixels quant)
 else
   pixels=(--pixels raw)
 fi

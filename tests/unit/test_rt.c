@@ -12,6 +12,9 @@
 #include "memplan/mp_rt.h"
 #include "memplan_rt/mprt.h"
 
+#include "../../src/rt/mprt_int.h"
+
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,10 +25,10 @@ typedef struct fixture {
     mp_exec_run ref;
 } fixture;
 
-static void setup_net(fixture *f)
+static void setup_file(fixture *f, const char *file)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/tests/data/rt/allops.json", MEMPLAN_SOURCE_ROOT);
+    snprintf(path, sizeof path, "%s/%s", MEMPLAN_SOURCE_ROOT, file);
     mp_error err;
     mp_error_init(&err);
     assert_int_equal(mp_import_file(path, &f->g, &err), MP_OK);
@@ -35,6 +38,11 @@ static void setup_net(fixture *f)
     assert_int_equal(mp_exec_random_input(f->m, 0, 7, f->in, n, &err), MP_OK);
     const int8_t *ins[1] = {f->in};
     assert_int_equal(mp_exec_run_reference(f->m, ins, true, &f->ref, &err), MP_OK);
+}
+
+static void setup_net(fixture *f)
+{
+    setup_file(f, "tests/data/rt/allops.json");
 }
 
 static void teardown_net(fixture *f)
@@ -50,9 +58,13 @@ static void check_schedule(fixture *f, const mp_schedule *s)
 {
     mp_error err;
     mp_error_init(&err);
-    size_t n = f->g->tensors[f->g->outputs[0]].size_bytes;
-    int8_t *host = malloc(n), *dev = malloc(n);
-    int8_t *outs_h[1] = {host}, *outs_d[1] = {dev};
+    uint32_t no = f->g->n_outputs;
+    assert_true(no >= 1 && no <= 4);
+    int8_t *outs_h[4] = {NULL}, *outs_d[4] = {NULL};
+    for (uint32_t k = 0; k < no; k++) {
+        outs_h[k] = malloc(f->g->tensors[f->g->outputs[k]].size_bytes);
+        outs_d[k] = malloc(f->g->tensors[f->g->outputs[k]].size_bytes);
+    }
     const int8_t *ins[1] = {f->in};
     mp_exec_mismatch first;
     assert_int_equal(mp_exec_run_schedule(f->m, s, ins, outs_h, &f->ref, NULL, &first, &err), MP_OK);
@@ -64,12 +76,15 @@ static void check_schedule(fixture *f, const mp_schedule *s)
     assert_false(first.found);
     assert_true(first.tensors_checked > 0);
     assert_int_equal(st.arena_bytes, s->arena_bytes);
-    assert_memory_equal(host, dev, n);
-    assert_memory_equal(mp_exec_run_output(&f->ref, f->m, 0), dev, n);
+    for (uint32_t k = 0; k < no; k++) {
+        size_t n = f->g->tensors[f->g->outputs[k]].size_bytes;
+        assert_memory_equal(outs_h[k], outs_d[k], n);
+        assert_memory_equal(mp_exec_run_output(&f->ref, f->m, k), outs_d[k], n);
+        free(outs_h[k]);
+        free(outs_d[k]);
+    }
     assert_true(mp_rt_tables_const_bytes(t) > 0);
     mp_rt_tables_free(t);
-    free(host);
-    free(dev);
 }
 
 static mp_schedule *patch_schedule(const mp_graph *g, mp_halo halo, bool inplace, bool stream,
@@ -218,6 +233,104 @@ static void test_rt_129_segments(void **state)
     teardown_net(&f);
 }
 
+/* real_ops.tflite: a float32 input (outside the arena, or held in it), float32 output,
+ * and every op of the wider set (split, transpose_conv, strided_slice, ...). */
+static void test_rt_real_ops_float_io(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_file(&f, "tests/data/tflite/real_ops.tflite");
+    assert_int_equal(f.g->tensors[f.g->inputs[0]].dtype, MP_DTYPE_FLOAT32);
+    mp_error err;
+    mp_error_init(&err);
+    for (int v = 0; v < 4; v++) {
+        mp_schedule_spec spec;
+        mp_schedule_spec_init(&spec);
+        spec.opts.count_float_input = v & 1;
+        spec.opts.inplace_ops = v & 2;
+        mp_schedule *s = NULL;
+        assert_int_equal(mp_schedule_build(f.g, &spec, &s, &err), MP_OK);
+        /* the float input has no buffer unless counted */
+        assert_true((s->tensor_buffer[f.g->inputs[0]] >= 0) == (bool)(v & 1));
+        check_schedule(&f, s);
+        mp_schedule_free(s);
+    }
+    teardown_net(&f);
+}
+
+/* mprt_roundf is roundf (up to the sign of a zero) on every kind of float. */
+static void test_rt_roundf(void **state)
+{
+    (void)state;
+    static const float edge[] = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 0.49999997f,
+                                 8388607.5f, -8388607.5f, 8388608.0f, 1e30f, -1e30f,
+                                 0.0f, -0.0f, 1e-40f, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        assert_true(mprt_roundf(edge[i]) == roundf(edge[i]));
+    assert_true(isnan(mprt_roundf(NAN)));
+    uint32_t x = 12345;
+    for (int i = 0; i < 2000000; i++) {
+        x = x * 1664525u + 1013904223u;
+        float f;
+        memcpy(&f, &x, sizeof f);
+        if (isnan(f))
+            continue;
+        assert_true(mprt_roundf(f) == roundf(f));
+    }
+}
+
+/* float32 -> int8 quantize: round(f / scale) + zp clamped; out of int32 range and NaN
+ * give INT32_MIN (so -128); dequantize back to float. */
+static void test_rt_convert_float(void **state)
+{
+    (void)state;
+    static const float in[8] = {0.25f, -0.3125f, 0.3125f, 1e20f, -1e20f, NAN, 12.7f, -12.9f};
+    static const int8_t want[8] = {4, -1, 5, -128, -128, -128, 104, -101};
+    mprt_convert q = {MPRT_DT_FLOAT32, MPRT_DT_INT8, 8, 0, 2, 0, 0, 0.125f, 0.0};
+    int8_t out[8];
+    mprt_view vi = {(int8_t *)(uintptr_t)in, 0, 0, 1, 1, 32, 32};
+    mprt_view vo = {out, 0, 0, 1, 1, 8, 8};
+    mprt_rect r = {0, 1, 0, 1};
+    mprt_convert_run(&q, &vi, &vo, r);
+    for (int i = 0; i < 8; i++) {
+        float e = roundf(in[i] / 0.125f);
+        int32_t v = (e >= -2147483648.0f && e < 2147483648.0f) ? (int32_t)e : INT32_MIN;
+        v = (int32_t)((uint32_t)v + 2u);
+        assert_int_equal(out[i], v < -128 ? -128 : v > 127 ? 127 : v);
+        assert_int_equal(out[i], want[i]);
+    }
+    float back[8];
+    mprt_convert d = {MPRT_DT_INT8, MPRT_DT_FLOAT32, 8, 2, 0, 0, 0, 0.0f, 0.125};
+    mprt_view vb = {(int8_t *)back, 0, 0, 1, 1, 32, 32};
+    mprt_convert_run(&d, &vo, &vb, r);
+    for (int i = 0; i < 8; i++)
+        assert_true(back[i] == (float)(0.125 * (double)(out[i] - 2)));
+}
+
+/* uint8 <-> int8 requantization (multiplier 1.0 as 2^30 << 1) and uint8 -> float32. */
+static void test_rt_convert_uint8(void **state)
+{
+    (void)state;
+    static const uint8_t in[4] = {0, 127, 200, 255};
+    int8_t q[4], back[4];
+    mprt_convert to8 = {MPRT_DT_UINT8, MPRT_DT_INT8, 4, 128, 0, 1 << 30, 1, 0.0f, 0.0};
+    mprt_view vi = {(int8_t *)(uintptr_t)in, 0, 0, 1, 1, 4, 4}, vq = {q, 0, 0, 1, 1, 4, 4};
+    mprt_rect r = {0, 1, 0, 1};
+    mprt_convert_run(&to8, &vi, &vq, r);
+    static const int8_t want[4] = {-128, -1, 72, 127};
+    assert_memory_equal(q, want, 4);
+    mprt_convert tou = {MPRT_DT_INT8, MPRT_DT_UINT8, 4, 0, 128, 1 << 30, 1, 0.0f, 0.0};
+    mprt_view vb = {back, 0, 0, 1, 1, 4, 4};
+    mprt_convert_run(&tou, &vq, &vb, r);
+    assert_memory_equal(back, in, 4);
+    float f[4];
+    mprt_convert tof = {MPRT_DT_UINT8, MPRT_DT_FLOAT32, 4, 128, 0, 0, 0, 0.0f, 0.5};
+    mprt_view vf = {(int8_t *)f, 0, 0, 1, 1, 16, 16};
+    mprt_convert_run(&tof, &vi, &vf, r);
+    for (int i = 0; i < 4; i++)
+        assert_true(f[i] == (float)(0.5 * (double)(in[i] - 128)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +338,10 @@ int main(void)
         cmocka_unit_test(test_rt_patch_every_halo),
         cmocka_unit_test(test_rt_refuses_short_arena_and_other_version),
         cmocka_unit_test(test_rt_129_segments),
+        cmocka_unit_test(test_rt_real_ops_float_io),
+        cmocka_unit_test(test_rt_roundf),
+        cmocka_unit_test(test_rt_convert_float),
+        cmocka_unit_test(test_rt_convert_uint8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

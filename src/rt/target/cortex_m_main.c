@@ -8,7 +8,9 @@
  * stack is painted before the inference and scanned after it (deepest use),
  * and SysTick, which QEMU's -icount drives from the executed instructions,
  * counts the instructions of the inference (scaled by a calibration loop of
- * known length). Output and figures go to the host through semihosting:
+ * known length). The outputs are read where the runtime leaves them, in the
+ * arena (mp_model_invoke with output NULL), so RAM holds the arena, the stack
+ * and a few bytes. Output and figures go to the host through semihosting:
  *   OUTPUT <hex bytes>
  *   STATUS <mprt_status> INSTRUCTIONS <n> STACK <bytes> PATCHES <n> OPS <n>
  * No libc beyond memcpy/memset/memmove (the runtime's), no heap.
@@ -19,7 +21,6 @@
 
 extern const int8_t h_input[H_INPUT_BYTES];
 static uint8_t arena[H_ARENA_BYTES];
-static int8_t output[H_OUTPUT_BYTES];
 static volatile uint32_t systick_wraps;
 
 extern uint32_t __stack_bottom[], __stack_top[], __data_load[], __data_start[], __data_end[],
@@ -108,18 +109,26 @@ int main(void)
     mprt_ctx ctx;
     mprt_ctx_init(&ctx);
     uint64_t t0 = ticks();
-    int st = H_INVOKE(&ctx, arena, h_input, output);
+    int st = H_INVOKE(&ctx, arena, h_input, 0); /* outputs stay in the arena */
     uint64_t t1 = ticks();
     uint32_t *w = __stack_bottom;
     while (w < __stack_top && *w == PAINT)
         w++;
-    static char line[96 + 2 * H_OUTPUT_BYTES];
+    char line[160];
     char *p = line;
     static const char hex[] = "0123456789abcdef";
-    put_str(&p, "OUTPUT ");
-    for (uint32_t i = 0; i < H_OUTPUT_BYTES; i++) {
-        *p++ = hex[(uint8_t)output[i] >> 4];
-        *p++ = hex[(uint8_t)output[i] & 15];
+    puts_host("OUTPUT ");
+    for (int32_t k = 0; st == 0 && k < H_MODEL.n_outputs; k++) {
+        const uint8_t *o = mprt_output_data(&H_MODEL, arena, k);
+        for (uint32_t i = 0; i < H_MODEL.outputs[k].bytes; i++) {
+            *p++ = hex[o[i] >> 4];
+            *p++ = hex[o[i] & 15];
+            if (p - line >= 128) {
+                *p = '\0';
+                puts_host(line);
+                p = line;
+            }
+        }
     }
     put_str(&p, "\nSTATUS ");
     put_u32(&p, (uint32_t)st);

@@ -32,6 +32,7 @@ cat >"$b/harness_cfg.h" <<CFG
 #define H_INPUT_BYTES ${P}_INPUT_BYTES
 #define H_OUTPUT_BYTES ${P}_OUTPUT_BYTES
 #define H_INVOKE ${prefix}_invoke
+#define H_MODEL ${prefix}_model
 CFG
 n=$(stat -c %s "$input")
 { echo '#include <stdint.h>'

@@ -9,4 +9,4 @@
   done
   printf ']}\n'
 } > "$SCRATCH/chain2000.json"
-timeout 20 $MEMPLAN analyze --no-db "$SCRATCH/chain2000.json" | grep -E '^(ops|per-layer peak|per-layer  |best)'
+timeout $((${MEMPLAN_SANITIZED:+10*}20)) $MEMPLAN analyze --no-db "$SCRATCH/chain2000.json" | grep -E '^(ops|per-layer peak|per-layer  |best)'

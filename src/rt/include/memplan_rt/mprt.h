@@ -6,7 +6,8 @@
  * the planned size.
  *
  * Portable C99: needs <stdint.h>, <stddef.h> and <string.h> (memcpy, memset,
- * memmove) only. No heap, no floating point, no static mutable state: all
+ * memmove) only. No heap, no floating point but in the float32 quantize and
+ * dequantize of a model's float boundary (mprt_convert), no static mutable state: all
  * state is in the arena and in the caller's mprt_ctx, so the runtime is
  * re-entrant (two contexts may run two models, or one model in two arenas, at
  * once). The int8 kernels are TFLite Micro's reference arithmetic
@@ -26,7 +27,7 @@
 extern "C" {
 #endif
 
-#define MPRT_FORMAT_VERSION 1
+#define MPRT_FORMAT_VERSION 2
 
 /* ---- kernels' parameter blocks ------------------------------------------------------ */
 
@@ -45,6 +46,16 @@ typedef enum mprt_op_type {
     MPRT_OP_CONCAT = 11,   /* mprt_concat */
     MPRT_OP_RESIZE = 12,   /* resize nearest (mprt_resize) */
     MPRT_OP_RESHAPE = 13,  /* a byte copy (params NULL) */
+    /* format 2: the op set of real exports */
+    MPRT_OP_CONVERT = 14,  /* quantize/dequantize with float32 or uint8 (mprt_convert) */
+    MPRT_OP_UNARY = 15,    /* logistic, tanh, hard_swish, leaky_relu, relu, relu6 (mprt_unary) */
+    MPRT_OP_BINARY = 16,   /* sub, maximum, minimum, prelu (mprt_elem, by kind) */
+    MPRT_OP_BILINEAR = 17, /* resize bilinear (mprt_bilinear) */
+    MPRT_OP_GATHER = 18,   /* transpose, strided slice (mprt_gather) */
+    MPRT_OP_D2S = 19,      /* depth_to_space, space_to_depth (mprt_d2s) */
+    MPRT_OP_REDUCE = 20,   /* mean/sum/reduce_max over any axes (mprt_reduce) */
+    MPRT_OP_SPLIT = 21,    /* split, split_v: several outputs (mprt_split) */
+    MPRT_OP_TCONV = 22,    /* transpose conv (mprt_conv, w: the filter OHWI) */
     MPRT_OP_COUNT
 } mprt_op_type;
 
@@ -80,7 +91,12 @@ typedef struct mprt_mean {
     int32_t in_zp, out_zp, mult, shift;
 } mprt_mean;
 
+/* Binary kinds: ADD and MUL ops carry ADD and MUL, BINARY ops one of the others. */
+enum { MPRT_BIN_ADD = 0, MPRT_BIN_SUB, MPRT_BIN_MUL, MPRT_BIN_MAX, MPRT_BIN_MIN, MPRT_BIN_PRELU };
+
 typedef struct mprt_elem {
+    int32_t kind;                    /* MPRT_BIN_*; prelu: b is alpha, a_mult/a_shift in/out,
+                                        out_mult/out_shift in*alpha/out */
     int32_t a_h, a_w, a_c, b_h, b_w, b_c;
     const int8_t *a_const, *b_const; /* constant operands (dense HWC) or NULL */
     int32_t a_offset, b_offset, left_shift;
@@ -98,7 +114,8 @@ typedef struct mprt_requant {
 } mprt_requant;
 
 typedef struct mprt_pad {
-    int32_t in_h, in_w, c, pad_top, pad_left, value;
+    int32_t in_h, in_w, c, pad_top, pad_left, value; /* c: output channels */
+    int32_t in_c, ch_before;    /* input channels, channels padded before them */
 } mprt_pad;
 
 typedef struct mprt_concat {
@@ -114,16 +131,88 @@ typedef struct mprt_resize {
     const int32_t *src_x;       /* out_w source columns */
 } mprt_resize;
 
+/* Element types of mprt_convert. */
+enum { MPRT_DT_INT8 = 0, MPRT_DT_UINT8 = 1, MPRT_DT_FLOAT32 = 2 };
+
+/* quantize / dequantize across types (TFLite Micro's reference kernels):
+ * float32 -> int8/uint8: q = (int32)round(f / out_scale) + out_zp, clamped (float32
+ *   division, rounding half away from zero; a quotient outside int32 or NaN gives
+ *   INT32_MIN, as TFLite Micro on x86-64 and Arm does);
+ * int8/uint8 -> int8/uint8: MBQM(x - in_zp, mult, shift) + out_zp, clamped;
+ * int8/uint8 -> float32: (float)(in_scale * (double)(x - in_zp)).
+ * The only floating point of the runtime (libgcc's soft-float on an MCU without FPU). */
+typedef struct mprt_convert {
+    int32_t in_type, out_type;  /* MPRT_DT_* */
+    int32_t c;                  /* elements per pixel */
+    int32_t in_zp, out_zp, mult, shift;
+    float out_scale;            /* quantize from float32 */
+    double in_scale;            /* dequantize to float32 */
+} mprt_convert;
+
+enum { MPRT_UN_LOGISTIC = 0, MPRT_UN_TANH, MPRT_UN_HARD_SWISH, MPRT_UN_LEAKY_RELU, MPRT_UN_RELU,
+       MPRT_UN_RELU6 };
+
+/* int8 unary activations (docs/runtime.md gives each kind's arithmetic). */
+typedef struct mprt_unary {
+    int32_t kind;            /* MPRT_UN_* */
+    int32_t in_zp, out_zp;
+    int32_t mult, shift;     /* logistic/tanh: input rescale to Q4.27; relu, leaky_relu
+                                (x >= 0): in/out; hard_swish: output exponent (<= 0) */
+    int32_t mult2, shift2;   /* leaky_relu (x < 0): alpha * in / out */
+    int32_t radius;          /* logistic/tanh: |x - zp| at which the output saturates */
+    int32_t out_mult16, relu_mult16; /* hard_swish Q15 multipliers (int16 values) */
+    int32_t relu_shift;      /* hard_swish: exponent of the reluish multiplier */
+    int32_t lo, hi;          /* relu/relu6 clamp */
+} mprt_unary;
+
+/* int8 resize bilinear (TFLite's ResizeBilinearInteger): per output row (column) three
+ * values: the Q10 source position v and the two source rows lo, hi; weights
+ * 1024 - (v - 1024 lo) and v - 1024 lo; the sum rounded half away from zero at 2^20. */
+typedef struct mprt_bilinear {
+    int32_t c, out_h, out_w;
+    const int32_t *ys, *xs;  /* 3 * out_h, 3 * out_w */
+} mprt_bilinear;
+
+/* transpose, strided slice: output element (o0..o3), row-major over block, is the input
+ * element with coordinate axis[k] = start[k] + o[k] * step[k] (NHWC dims in_d). regional:
+ * batch, height and width map to themselves, so it runs over output rectangles. */
+typedef struct mprt_gather {
+    int32_t regional;
+    int32_t in_d[4], block[4], axis[4], start[4], step[4];
+} mprt_gather;
+
+/* depth_to_space (to_space 1) and space_to_depth, block size block. */
+typedef struct mprt_d2s {
+    int32_t to_space, block, in_c, out_c;
+} mprt_d2s;
+
+/* mean, sum, reduce_max over the NHWC axes of bit mask axes (whole dense tensors): n
+ * elements per output; max: the raw maximum, else mean's finishing arithmetic. */
+typedef struct mprt_reduce {
+    int32_t d[4];
+    int32_t axes, n, max;
+    mprt_mean mean;
+} mprt_reduce;
+
+/* split: output k (tensor outs[k]) takes sizes[k] entries of NHWC axis `axis`. */
+typedef struct mprt_split {
+    int32_t d[4];
+    int32_t axis, n;
+    const int32_t *sizes, *outs;
+} mprt_split;
+
 /* ---- the schedule tables ----------------------------------------------------------- */
 
 typedef struct mprt_iv {
     int32_t a, b; /* half-open [a, b); empty when a >= b */
 } mprt_iv;
 
-/* An activation tensor (NHWC, batch 1, int8). offset: its whole buffer in the
- * arena, or -1 when it is never held whole (a region-only tensor). */
+/* An activation tensor (NHWC, batch 1) of esize bytes per element (1: int8/uint8, 4:
+ * float32; a pixel is c * esize bytes). offset: its whole buffer in the arena, or -1 when
+ * it is never held whole (a region-only tensor, or a network input the ops read where
+ * the caller holds it: the float/uint8 boundary input outside the arena). */
 typedef struct mprt_tensor {
-    int32_t h, w, c;
+    int32_t h, w, c, esize;
     int32_t offset;
 } mprt_tensor;
 
@@ -225,11 +314,19 @@ void mprt_ctx_init(mprt_ctx *ctx);
 
 /*
  * Run model m: input holds the network inputs back to back (m->input_bytes),
- * output receives the outputs (m->output_bytes). arena: arena_bytes >=
- * m->arena_bytes bytes, any alignment; its contents need not be initialised.
+ * output receives the outputs (m->output_bytes), each in the model's own type
+ * (int8, uint8, or float32 in the target's byte order: a float32 input is the
+ * caller's float array). output may be NULL: the outputs stay in the arena
+ * (mprt_output_data), which saves their copy in SRAM. A float/uint8 input the
+ * schedule keeps outside the arena is read where input points, for the whole
+ * run (it may be in flash). arena: arena_bytes >= m->arena_bytes bytes, any
+ * alignment; its contents need not be initialised.
  */
 mprt_status mprt_run(mprt_ctx *ctx, const mprt_model *m, uint8_t *arena, uint32_t arena_bytes,
                      const int8_t *input, int8_t *output);
+
+/* Output k in the arena after mprt_run (m->outputs[k].bytes bytes), NULL if no output k. */
+const uint8_t *mprt_output_data(const mprt_model *m, const uint8_t *arena, int32_t k);
 
 #ifdef __cplusplus
 }

@@ -19,3 +19,12 @@ $MEMPLAN sweep nets/*.json --mcus all | wide sweep && echo "sweep: ok"
 $MEMPLAN report | wide report && echo "report: ok"
 $MEMPLAN redistribute nets/mcunet-like-r160.json | wide redistribute && echo "redistribute: ok"
 $MEMPLAN validate nets/mobilenetv2-w0.35-r144.json | wide validate && echo "validate: ok"
+$MEMPLAN validate nets/mobilenetv2-w0.35-r144.json --fused | wide "validate --fused" &&
+  echo "validate --fused: ok"
+h=0
+for c in analyze plan validate run export render sweep mcus merge report redistribute convert; do
+  $MEMPLAN "$c" --help | wide "$c --help" || h=1
+done
+$MEMPLAN --help | wide "--help" || h=1
+[ $h = 0 ] && echo "--help of every command: ok"
+true

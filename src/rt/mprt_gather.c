@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * movement.c - int8 data movement (module exec): TRANSPOSE and STRIDED_SLICE
- * (whole tensors, one gather over a 4-D block of the input), DEPTH_TO_SPACE and
- * SPACE_TO_DEPTH (over an output rectangle). Bytes are copied, never
+ * mprt_gather.c - int8 data movement (memplan_rt; the host executor runs this
+ * same code): TRANSPOSE and STRIDED_SLICE (whole tensors, one gather over a 4-D
+ * block of the input, or over rectangles when they keep N, H and W),
+ * DEPTH_TO_SPACE and SPACE_TO_DEPTH (over an output rectangle), reductions over
+ * any axes and SPLIT (whole tensors). Bytes are copied, never
  * requantized: TFLite requires input and output to share quantization.
  * Freestanding: no allocation, string.h only.
  */
-#include "exec_int.h"
-
-#include <string.h>
+#include "mprt_int.h"
 
 /* out (dense) = the block: element (o0, o1, o2, o3) is input element with
  * coordinate axis[k] = start[k] + o[k] * step[k]; row-major over the block. */
-void exec_gather_run(const exec_gather *p, const int8_t *in, int8_t *out)
+void mprt_gather_run(const mprt_gather *p, const int8_t *in, int8_t *out)
 {
     int64_t stride[4];
     stride[3] = 1;
@@ -39,29 +39,29 @@ void exec_gather_run(const exec_gather *p, const int8_t *in, int8_t *out)
             }
 }
 
-void exec_d2s_run(const exec_d2s *p, const mp_view *in, const mp_view *out, mp_rect r)
+void mprt_d2s_run(const mprt_d2s *p, const mprt_view *in, const mprt_view *out, mprt_rect r)
 {
     int32_t bs = p->block;
     for (int32_t y = r.y0; y < r.y1; y++)
         for (int32_t x = r.x0; x < r.x1; x++) {
-            int8_t *dst = view_at(out, y, x);
+            int8_t *dst = mprt_at(out, y, x);
             if (p->to_space) { /* out (y, x, c) = in (y / bs, x / bs, ((y%bs)*bs + x%bs)*C + c) */
-                const int8_t *src = view_at(in, y / bs, x / bs);
+                const int8_t *src = mprt_at(in, y / bs, x / bs);
                 memcpy(dst, src + (size_t)((y % bs) * bs + x % bs) * (size_t)p->out_c,
                        (size_t)p->out_c);
             } else { /* out (y, x, (dy*bs + dx)*C + c) = in (y*bs + dy, x*bs + dx, c) */
                 for (int32_t dy = 0; dy < bs; dy++)
                     for (int32_t dx = 0; dx < bs; dx++)
                         memcpy(dst + (size_t)(dy * bs + dx) * (size_t)p->in_c,
-                               view_at(in, y * bs + dy, x * bs + dx), (size_t)p->in_c);
+                               mprt_at(in, y * bs + dy, x * bs + dx), (size_t)p->in_c);
             }
         }
 }
 
 /* MEAN, SUM, REDUCE_MAX over any set of axes of a dense input: per output element (the
  * reduced axes at 0, row-major over the rest) the int32 sum (or max) of its elements,
- * finished as exec_mean_finish does (or the raw max). */
-void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out)
+ * finished as mprt_mean_finish does (or the raw max). */
+void mprt_reduce_run(const mprt_reduce *p, const int8_t *in, int8_t *out)
 {
     int64_t stride[4];
     int32_t od[4], rd[4];
@@ -69,7 +69,7 @@ void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out
     for (int k = 2; k >= 0; k--)
         stride[k] = stride[k + 1] * p->d[k + 1];
     for (int k = 0; k < 4; k++) {
-        bool red = (p->axes >> k) & 1u;
+        int32_t red = (int32_t)(((uint32_t)p->axes >> k) & 1u);
         od[k] = red ? 1 : p->d[k];
         rd[k] = red ? p->d[k] : 1;
     }
@@ -88,20 +88,48 @@ void exec_reduce_any_run(const exec_reduce_any *p, const int8_t *in, int8_t *out
                                                      k * stride[2] + l];
                                     acc = p->max ? (v > acc ? v : acc) : acc + v;
                                 }
-                    out[o++] = (int8_t)(p->max ? acc : exec_mean_finish(&p->mean, acc, p->n));
+                    out[o++] = (int8_t)(p->max ? acc : mprt_mean_finish(&p->mean, acc, p->n));
                 }
+}
+
+/* RESIZE_BILINEAR's value at one output pixel from its four corners (Q10 weights of the
+ * upper row and right column wy1, wx1): the sum rounded half away from zero at 2^20. */
+void mprt_bilinear_px(const int8_t *ll, const int8_t *lu, const int8_t *rl, const int8_t *ru,
+                      int32_t wy1, int32_t wx1, int32_t c, int8_t *d)
+{
+    int64_t wy0 = 1024 - wy1, wx0 = 1024 - wx1;
+    for (int32_t k = 0; k < c; k++) {
+        int64_t s = ll[k] * wy0 * wx0 + lu[k] * (int64_t)wy1 * wx0 + rl[k] * wy0 * wx1 +
+                    ru[k] * (int64_t)wy1 * wx1;
+        int64_t round = s > 0 ? (1 << 19) : -(1 << 19);
+        d[k] = (int8_t)((s + round) / (1 << 20));
+    }
+}
+
+void mprt_bilinear_run(const mprt_bilinear *p, const mprt_view *in, const mprt_view *out,
+                       mprt_rect r)
+{
+    for (int32_t y = r.y0; y < r.y1; y++) {
+        const int32_t *ty = p->ys + 3 * y;
+        for (int32_t x = r.x0; x < r.x1; x++) {
+            const int32_t *tx = p->xs + 3 * x;
+            mprt_bilinear_px(mprt_at(in, ty[1], tx[1]), mprt_at(in, ty[2], tx[1]),
+                             mprt_at(in, ty[1], tx[2]), mprt_at(in, ty[2], tx[2]),
+                             ty[0] - 1024 * ty[1], tx[0] - 1024 * tx[1], p->c, mprt_at(out, y, x));
+        }
+    }
 }
 
 /* A strided slice (or an identity transpose) that keeps batch, height and width, over an
  * output rectangle: output (y, x, c) is input (start_h + y step_h, start_w + x step_w,
  * start_c + c step_c). */
-void exec_slice_run(const exec_gather *p, const mp_view *in, const mp_view *out, mp_rect r)
+void mprt_slice_run(const mprt_gather *p, const mprt_view *in, const mprt_view *out, mprt_rect r)
 {
     for (int32_t y = r.y0; y < r.y1; y++)
         for (int32_t x = r.x0; x < r.x1; x++) {
-            const int8_t *src = view_at(in, p->start[1] + y * p->step[1],
+            const int8_t *src = mprt_at(in, p->start[1] + y * p->step[1],
                                         p->start[2] + x * p->step[2]) + p->start[3];
-            int8_t *dst = view_at(out, y, x);
+            int8_t *dst = mprt_at(out, y, x);
             if (p->step[3] == 1)
                 memcpy(dst, src, (size_t)p->block[3]);
             else
@@ -112,7 +140,7 @@ void exec_slice_run(const exec_gather *p, const mp_view *in, const mp_view *out,
 
 /* SPLIT / SPLIT_V: output k takes sizes[k] consecutive entries of axis `axis` of the
  * dense input (outer = the axes before it, inner = the elements after it). */
-void exec_split_run(const exec_split *p, const int8_t *in, int8_t *const *outs)
+void mprt_split_run(const mprt_split *p, const int8_t *in, int8_t *const *outs)
 {
     size_t outer = 1, inner = 1;
     for (int k = 0; k < p->axis; k++)
@@ -120,7 +148,7 @@ void exec_split_run(const exec_split *p, const int8_t *in, int8_t *const *outs)
     for (int k = p->axis + 1; k < 4; k++)
         inner *= (size_t)p->d[k];
     size_t row = (size_t)p->d[p->axis] * inner, at = 0;
-    for (uint32_t k = 0; k < p->n; k++) {
+    for (int32_t k = 0; k < p->n; k++) {
         size_t part = (size_t)p->sizes[k] * inner;
         for (size_t o = 0; o < outer; o++)
             memcpy(outs[k] + o * part, in + o * row + at, part);
