@@ -56,7 +56,7 @@ seeds() { # harness -> a fresh seed directory
       ./build-fuzz/memplan plan "$net" --no-db --split pw --patches 3x2 --inplace-dw --align 16 \
         -o "$dir/s3.json" >/dev/null 2>&1 || true
       cp tests/data/bad/schedule_*.json "$dir" 2>/dev/null || true ;;
-    tflite) cp tests/data/tflite/*.tflite tests/data/bad/*.tflite "$dir"
+    tflite) cp tests/data/tflite/*.tflite tests/data/bad/*.tflite tests/data/fuzz/*.tflite "$dir"
             cp ../shared/models/*.tflite "$dir" 2>/dev/null || true ;;
     catalog) cp tests/data/catalogs/*.json tests/data/bad/catalog_*.json "$dir" 2>/dev/null || true ;;
   esac
