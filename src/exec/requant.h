@@ -23,42 +23,35 @@
 #ifndef MEMPLAN_EXEC_REQUANT_H
 #define MEMPLAN_EXEC_REQUANT_H
 
+#include "../rt/mprt_int.h"
+
 #include <stdint.h>
 
 _Static_assert((-1 >> 1) == -1, "memplan needs arithmetic right shifts of negative values");
 
+/* The scalar operations are memplan_rt's (src/rt/mprt_int.h): one definition of TFLite's
+ * integer arithmetic for the device runtime and the host executor. */
 static inline int32_t mp_srdhm(int32_t a, int32_t b)
 {
-    if (a == INT32_MIN && b == INT32_MIN)
-        return INT32_MAX;
-    int64_t ab = (int64_t)a * (int64_t)b;
-    return (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
+    return mprt_srdhm(a, b);
 }
 
 /* exponent in [0, 31]. */
 static inline int32_t mp_rdbpot(int32_t x, int32_t exponent)
 {
-    int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
-    int32_t remainder = x & mask;
-    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+    return mprt_rdbpot(x, exponent);
 }
 
-/*
- * x * 2^left_shift as TFLite computes it in int32 (x * (1 << s)): wraps on
- * overflow like the two's complement hardware TFLite runs on, without C's
- * undefined behaviour.
- */
+/* x * 2^left_shift as TFLite computes it in int32 (x * (1 << s)): wraps on overflow like
+ * the two's complement hardware TFLite runs on, without C's undefined behaviour. */
 static inline int32_t mp_shl_wrap(int32_t x, int32_t left_shift)
 {
-    return (int32_t)((uint32_t)x << left_shift);
+    return mprt_shl_wrap(x, left_shift);
 }
 
 static inline int32_t mp_mbqm(int32_t x, int32_t multiplier, int32_t shift)
 {
-    int32_t left = shift > 0 ? shift : 0;
-    int32_t right = shift > 0 ? 0 : -shift;
-    return mp_rdbpot(mp_srdhm(mp_shl_wrap(x, left), multiplier), right);
+    return mprt_mbqm(x, multiplier, shift);
 }
 
 /*
@@ -81,12 +74,12 @@ static inline int32_t mp_mbqm_vec(int32_t x, int32_t multiplier, int32_t shift)
 /* a + b with int32's two's complement wrap (TFLite adds offsets in int32), without C's UB. */
 static inline int32_t mp_add_wrap(int32_t a, int32_t b)
 {
-    return (int32_t)((uint32_t)a + (uint32_t)b);
+    return mprt_add_wrap(a, b);
 }
 
 static inline int32_t mp_clamp32(int32_t v, int32_t lo, int32_t hi)
 {
-    return v < lo ? lo : v > hi ? hi : v;
+    return mprt_clamp(v, lo, hi);
 }
 
 #endif
