@@ -152,7 +152,7 @@ static int32_t scaled_exp(const mprt_softmax *p, int32_t d)
     return exp_negative(mprt_srdhm(mprt_shl_wrap(d, p->in_left_shift), p->in_mult));
 }
 
-static void softmax_row(const mprt_softmax *p, const int8_t *in, int8_t *out)
+void mprt_softmax_row(const mprt_softmax *p, const int8_t *in, int8_t *out)
 {
     int32_t n = p->c, max = -128, sum = 0;
     for (int32_t i = 0; i < n; i++)
@@ -177,5 +177,5 @@ void mprt_softmax_run(const mprt_softmax *p, const mprt_view *in, const mprt_vie
 {
     for (int32_t y = r.y0; y < r.y1; y++)
         for (int32_t x = r.x0; x < r.x1; x++)
-            softmax_row(p, mprt_at(in, y, x), mprt_at(out, y, x));
+            mprt_softmax_row(p, mprt_at(in, y, x), mprt_at(out, y, x));
 }

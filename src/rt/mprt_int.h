@@ -86,6 +86,8 @@ void mprt_elem_run(const mprt_elem *p, const mprt_view *a, const mprt_view *b,
                    const mprt_view *out, mprt_rect r);
 /* One output element of a binary op from operand values a and b (the host runs it too). */
 int32_t mprt_elem_one(const mprt_elem *p, int32_t a, int32_t b);
+/* One row of p->c values (the host executor runs its softmax through it). */
+void mprt_softmax_row(const mprt_softmax *p, const int8_t *in, int8_t *out);
 void mprt_softmax_run(const mprt_softmax *p, const mprt_view *in, const mprt_view *out,
                       mprt_rect r);
 void mprt_requant_run(const mprt_requant *p, const mprt_view *in, const mprt_view *out,
