@@ -112,6 +112,11 @@ mp_status mp_schedule_load(const mp_graph *g, const char *path, mp_schedule **ou
  * overlap while both are live (a hand-edited or corrupted schedule file). */
 mp_status mp_schedule_check_layout(const mp_schedule *s, mp_error *err);
 
+/* The buffer of kind for tensor t in segment seg that starts at step first (first < 0:
+ * any step); -1 when the schedule has none. */
+int32_t mp_schedule_find_buffer(const mp_schedule *s, mp_buffer_kind kind, mp_tensor_id t,
+                                int32_t seg, int64_t first);
+
 /* A short description of buffer i into buf ("tensor 'b2_dw' (region, segment 0)"). */
 const char *mp_schedule_buffer_name(const mp_schedule *s, uint32_t i, char *buf, size_t n);
 

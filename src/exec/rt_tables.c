@@ -53,19 +53,6 @@ static void *alloc(builder *b, size_t n, size_t size)
     return p;
 }
 
-/* The buffer of kind for tensor t in segment seg starting at step first (-1: any). */
-static int32_t find_buffer(const mp_schedule *s, mp_buffer_kind kind, mp_tensor_id t, int32_t seg,
-                           int64_t first)
-{
-    for (uint32_t i = 0; i < s->n_buffers; i++) {
-        const mp_buffer *x = &s->buffers[i];
-        if (x->kind == kind && x->tensor == t && x->segment == seg &&
-            (first < 0 || x->first == (uint32_t)first))
-            return (int32_t)i;
-    }
-    return -1;
-}
-
 /* ---- parameters ---------------------------------------------------------------------- */
 
 static void *dup_params(builder *b, const void *v, size_t n)
@@ -338,8 +325,9 @@ static mp_status layer_segment(builder *b, uint32_t si, mprt_segment *seg)
         ops[l].out = ops[l].out_tensor;
         if (b->s->pl.steps[st].inplace_kind == MP_INPLACE_DW) {
             ops[l].run = MPRT_RUN_INPLACE_DW;
-            MP_TRY(aux_buffer(b, op, &ops[l], find_buffer(b->s, MP_BUF_PLANE, b->m->g->ops[op].out[0],
-                                                      -1, st), "plane"));
+            int32_t plane = mp_schedule_find_buffer(b->s, MP_BUF_PLANE,
+                                                    b->m->g->ops[op].out[0], -1, st);
+            MP_TRY(aux_buffer(b, op, &ops[l], plane, "plane"));
         }
     }
     *seg = (mprt_segment){0, 0, 1, 1, n, ops, 0, NULL};
@@ -374,8 +362,8 @@ static mp_status slot_caches(builder *b, uint32_t si, const mp_patch_plan *p, ui
     }
     sl->hc0 = hi > lo ? lo : 0;
     sl->hull_w = hi > lo ? hi - lo : 0;
-    int32_t rb = find_buffer(b->s, MP_BUF_ROW_CACHE, st->id, (int32_t)si, -1);
-    int32_t cb = find_buffer(b->s, MP_BUF_COL_CACHE, st->id, (int32_t)si, -1);
+    int32_t rb = mp_schedule_find_buffer(b->s, MP_BUF_ROW_CACHE, st->id, (int32_t)si, -1);
+    int32_t cb = mp_schedule_find_buffer(b->s, MP_BUF_COL_CACHE, st->id, (int32_t)si, -1);
     const char *name = b->m->g->tensors[st->id].name;
     if (rb >= 0 && sl->hull_w) {
         MP_TRY(set_u32(b, &sl->row_cache, b->s->buffers[rb].offset, "mprt_slot.row_cache", name));
@@ -452,13 +440,13 @@ static mp_status tiled_segment(builder *b, uint32_t si, mprt_segment *seg)
         ops[l].out = p->out_slot[l];
         if (l + 1 == p->n_ops && p->accum_bytes) {
             ops[l].run = MPRT_RUN_REDUCE;
-            MP_TRY(aux_buffer(b, op, &ops[l], find_buffer(b->s, MP_BUF_ACCUM, out, (int32_t)si, -1),
-                              "accumulator"));
+            int32_t acc = mp_schedule_find_buffer(b->s, MP_BUF_ACCUM, out, (int32_t)si, -1);
+            MP_TRY(aux_buffer(b, op, &ops[l], acc, "accumulator"));
         } else if (p->inplace[l]) {
             ops[l].run = MPRT_RUN_INPLACE_DW;
-            MP_TRY(aux_buffer(b, op, &ops[l], find_buffer(b->s, MP_BUF_PLANE, out, (int32_t)si,
-                                                      (int64_t)(p->spec.first_step + l)),
-                              "plane"));
+            int32_t plane = mp_schedule_find_buffer(b->s, MP_BUF_PLANE, out, (int32_t)si,
+                                                    (int64_t)(p->spec.first_step + l));
+            MP_TRY(aux_buffer(b, op, &ops[l], plane, "plane"));
         }
     }
     return MP_OK;

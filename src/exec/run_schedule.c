@@ -74,19 +74,6 @@ static mp_view whole_view(const runner *r, mp_tensor_id t)
     return mp_view_of_tensor(&r->g->tensors[t], buffer_data(r, r->s->tensor_buffer[t]));
 }
 
-/* The buffer of kind for tensor t in segment seg starting at step first (-1 if none). */
-static int32_t find_buffer(const mp_schedule *s, mp_buffer_kind kind, mp_tensor_id t, int32_t seg,
-                           int64_t first)
-{
-    for (uint32_t i = 0; i < s->n_buffers; i++) {
-        const mp_buffer *b = &s->buffers[i];
-        if (b->kind == kind && b->tensor == t && b->segment == seg &&
-            (first < 0 || b->first == (uint32_t)first))
-            return (int32_t)i;
-    }
-    return -1;
-}
-
 static mp_status check_bounds(const mp_schedule *s, mp_error *err)
 {
     for (uint32_t i = 0; i < s->n_buffers; i++) {
@@ -164,7 +151,7 @@ static mp_status run_layer_step(runner *r, uint32_t st)
     mp_view out = whole_view(r, o->out[0]);
     mp_rect rect = mp_rect_of_tensor(&r->g->tensors[o->out[0]]);
     if (s->pl.steps[st].inplace_kind == MP_INPLACE_DW) {
-        int32_t pb = find_buffer(s, MP_BUF_PLANE, o->out[0], -1, st);
+        int32_t pb = mp_schedule_find_buffer(s, MP_BUF_PLANE, o->out[0], -1, st);
         if (pb < 0)
             return mp_errorf(r->err, MP_E_INVALID, "step %u: no plane buffer", st);
         MP_TRY(mp_exec_dw_inplace(r->m, op, &in[0], &out, rect, buffer_data(r, pb),
@@ -318,8 +305,8 @@ static mp_status run_tile_op(tile_ctx *t, uint32_t l, uint32_t i, uint32_t j)
     if (!mp_rect_empty(rect)) {
         r->stats->op_runs++;
         if (p->inplace[l]) {
-            int32_t pb = find_buffer(r->s, MP_BUF_PLANE, o->out[0], (int32_t)t->si,
-                                     (int64_t)(p->spec.first_step + l));
+            int32_t pb = mp_schedule_find_buffer(r->s, MP_BUF_PLANE, o->out[0], (int32_t)t->si,
+                                                 (int64_t)(p->spec.first_step + l));
             if (pb < 0)
                 return mp_errorf(r->err, MP_E_INVALID, "op '%s': no plane buffer", o->name);
             MP_TRY(mp_exec_dw_inplace(r->m, op, &in[0], &out, rect, buffer_data(r, pb),
@@ -370,8 +357,8 @@ static void cache_geometry(const tile_ctx *t, uint32_t k, slot_cache *c)
                        : c->max_h;
     c->hc0 = hi > lo ? lo : 0;
     c->hull_w = hi > lo ? hi - lo : 0;
-    int32_t rb = find_buffer(t->r->s, MP_BUF_ROW_CACHE, sl->id, (int32_t)t->si, -1);
-    int32_t cb = find_buffer(t->r->s, MP_BUF_COL_CACHE, sl->id, (int32_t)t->si, -1);
+    int32_t rb = mp_schedule_find_buffer(t->r->s, MP_BUF_ROW_CACHE, sl->id, (int32_t)t->si, -1);
+    int32_t cb = mp_schedule_find_buffer(t->r->s, MP_BUF_COL_CACHE, sl->id, (int32_t)t->si, -1);
     if (rb >= 0 && c->hull_w) {
         c->row = buffer_data(t->r, rb);
         c->kr = (int32_t)(sl->row_cache_bytes / ((size_t)c->hull_w * c->px));
@@ -392,8 +379,8 @@ static mp_status run_tiled(runner *r, uint32_t si)
     for (uint32_t k = 0; k < p->n_slots; k++)
         cache_geometry(&t, k, &t.cache[k]);
     if (p->accum_bytes) {
-        int32_t ab = find_buffer(r->s, MP_BUF_ACCUM, r->g->ops[p->ops[p->n_ops - 1]].out[0],
-                                 (int32_t)si, -1);
+        mp_tensor_id last = r->g->ops[p->ops[p->n_ops - 1]].out[0];
+        int32_t ab = mp_schedule_find_buffer(r->s, MP_BUF_ACCUM, last, (int32_t)si, -1);
         t.acc = ab >= 0 ? buffer_data(r, ab) : NULL;
     }
     mp_status st = p->accum_bytes && !t.acc

@@ -382,6 +382,18 @@ mp_status mp_schedule_build(const mp_graph *g, const mp_schedule_spec *spec, mp_
     return MP_OK;
 }
 
+int32_t mp_schedule_find_buffer(const mp_schedule *s, mp_buffer_kind kind, mp_tensor_id t,
+                                int32_t seg, int64_t first)
+{
+    for (uint32_t i = 0; i < s->n_buffers; i++) {
+        const mp_buffer *b = &s->buffers[i];
+        if (b->kind == kind && b->tensor == t && b->segment == seg &&
+            (first < 0 || b->first == (uint32_t)first))
+            return (int32_t)i;
+    }
+    return -1;
+}
+
 const char *mp_schedule_buffer_name(const mp_schedule *s, uint32_t i, char *buf, size_t n)
 {
     const mp_buffer *b = &s->buffers[i];
