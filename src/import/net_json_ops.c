@@ -160,7 +160,7 @@ mp_status net_json_read_more(net_ctx *n, const cJSON *layer, const char *const *
     }
 }
 
-/* Pass 1 for a split: its outputs after the first, {"name", "quant", "tflite_tensor"} each
+/* Pass 1 for a split: its outputs after the first, {"name", "dtype", "quant", "tflite_tensor"} each
  * (or a name); created after the layer's own output. */
 mp_status net_json_more_outputs(net_ctx *n, const cJSON *layer, mp_dtype dt, mp_tensor_id *ids,
                                 uint32_t *count)
@@ -175,7 +175,7 @@ mp_status net_json_more_outputs(net_ctx *n, const cJSON *layer, mp_dtype dt, mp_
         cJSON_GetArraySize(v) > MP_MAX_SPLITS - 1)
         return jfail(c, "more_outputs", MP_E_INVALID, "expected a list of 1..%d outputs",
                      MP_MAX_SPLITS - 1);
-    static const char *const keys[] = {"name", "quant", "tflite_tensor", NULL};
+    static const char *const keys[] = {"name", "dtype", "quant", "tflite_tensor", NULL};
     for (const cJSON *e = v->child; e; e = e->next) {
         mp_tensor_spec spec = {.dtype = dt};
         if (cJSON_IsString(e)) {
@@ -183,6 +183,10 @@ mp_status net_json_more_outputs(net_ctx *n, const cJSON *layer, mp_dtype dt, mp_
         } else if (cJSON_IsObject(e)) {
             MP_TRY(jonly(c, e, keys, NULL));
             MP_TRY(jstring(c, e, "name", true, NULL, &spec.name));
+            const char *dts; /* absent: the layer's own type */
+            MP_TRY(jstring(c, e, "dtype", false, NULL, &dts));
+            if (dts && !mp_dtype_parse(dts, &spec.dtype))
+                return jfail(c, "dtype", MP_E_INVALID, "unknown dtype '%s'", dts);
             MP_TRY(net_json_read_quant(n, e, &spec.quant));
             MP_TRY(net_json_read_source_index(n, e, &spec));
         } else {

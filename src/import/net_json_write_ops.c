@@ -55,6 +55,8 @@ static mp_status put_more_outputs(writer *w, uint32_t i)
         const mp_tensor *t = &w->g->tensors[op->out[k]];
         mp_strbuf_puts(w->sb, k > 1 ? ", {\"name\": " : "{\"name\": ");
         mp_strbuf_json_string(w->sb, t->name);
+        if (t->dtype != w->g->tensors[op->out[0]].dtype) /* else the layer's own */
+            nj_key_str(w, "dtype", mp_dtype_name(t->dtype));
         MP_TRY(nj_put_quant(w, i, t, false));
         if (w->g->source_kind == MP_SOURCE_TFLITE || t->source_index != op->out[k]) {
             nj_key(w, "tflite_tensor");
